@@ -1,0 +1,107 @@
+extension ObjectMeta {
+    static func decode(_ node: YAMLNode, context: DecodeContext) -> ObjectMeta? {
+        guard let reader = ObjectReader<ObjectMeta>(node, path: "metadata", context: context) else { return nil }
+        let before = context.errorCount
+        let name = reader.objectName(.name)
+        let labels = reader.stringMap(.labels) ?? [:]
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            if !Names.isLabelKey(key) {
+                context.error(
+                    "metadata.labels: '\(Text.short(key))' is not a valid label key; expected an optional DNS prefix and '/', "
+                        + "then up to 63 letters, digits, '-', '_' or '.'",
+                    at: reader.valueMark(.labels))
+            } else if !Names.isLabelValue(value) {
+                context.error(
+                    "metadata.labels.\(key): '\(Text.short(value))' is not a valid label value; expected up to 63 letters, digits, "
+                        + "'-', '_' or '.', starting and ending with a letter or digit",
+                    at: reader.valueMark(.labels))
+            }
+        }
+        let annotations = reader.stringMap(.annotations) ?? [:]
+        guard let name, context.errorCount == before else { return nil }
+        return ObjectMeta(name: name, labels: labels, annotations: annotations)
+    }
+}
+
+extension ObjectReader {
+    /// A manifest name: a DNS-1123 subdomain.
+    func objectName(_ field: Field) -> String? {
+        guard let name = string(field) else { return nil }
+        guard Names.isObjectName(name) else {
+            context.error(
+                "\(path(field)): '\(Text.short(name))' is not a valid name; expected lowercase letters, digits, '-' and '.', "
+                    + "starting and ending with a letter or digit, at most 253 characters",
+                at: valueMark(field))
+            return nil
+        }
+        return name
+    }
+
+    /// The name of another manifest, recorded so that it is checked once all files are loaded.
+    func reference(_ field: Field, to kind: Kind) -> String? {
+        guard let name = objectName(field) else { return nil }
+        context.reference(kind, name, path: path(field), at: valueMark(field))
+        return name
+    }
+
+    func relativePath(_ field: Field) -> String? {
+        guard let value = string(field) else { return nil }
+        guard Names.isRelativePath(value) else {
+            context.error(
+                "\(path(field)): '\(Text.short(value))' is not a valid path; expected segments of letters, digits, '-', '_' "
+                    + "and '.' separated by '/', without a leading '/', empty segments, '.' or '..'",
+                at: valueMark(field))
+            return nil
+        }
+        return value
+    }
+
+    func url(_ field: Field, httpsOnly: Bool = false) -> String? {
+        guard let value = string(field) else { return nil }
+        guard Names.isHTTPURL(value, httpsOnly: httpsOnly) else {
+            let scheme = httpsOnly ? "https://" : "http:// or https://"
+            context.error(
+                "\(path(field)): '\(Text.short(value))' is not a valid URL; expected \(scheme) followed by a host", at: valueMark(field))
+            return nil
+        }
+        return value
+    }
+
+    func credential(_ field: Field) -> CredentialSource? {
+        guard let node = self[field] else { return nil }
+        return CredentialSource.decode(node, path: path(field), context: context)
+    }
+}
+
+extension CredentialSource {
+    static func decode(_ node: YAMLNode, path: String, context: DecodeContext) -> CredentialSource? {
+        if case .scalar = node {
+            context.error(
+                "\(path): a credential is never written in a manifest; use {fromEnv: NAME}, {fromFile: PATH} or {sealed: …}",
+                at: node.mark)
+            return nil
+        }
+        guard let reader = ObjectReader<CredentialSourceSpec>(node, path: path, context: context),
+            let field = reader.exactlyOne(of: CredentialSourceSpec.Field.allCases, what: "a credential")
+        else { return nil }
+        switch field {
+        case .fromEnv: return reader.environmentName(.fromEnv).map(CredentialSource.fromEnv)
+        case .fromFile: return reader.nonEmptyString(.fromFile).map(CredentialSource.fromFile)
+        case .sealed: return reader.nonEmptyString(.sealed).map(CredentialSource.sealed)
+        }
+    }
+}
+
+extension ObjectReader {
+    func environmentName(_ field: Field) -> String? {
+        guard let name = string(field) else { return nil }
+        guard Names.isEnvironmentName(name) else {
+            context.error(
+                "\(path(field)): '\(Text.short(name))' is not an environment variable name; expected letters, digits and '_', "
+                    + "not starting with a digit",
+                at: valueMark(field))
+            return nil
+        }
+        return name
+    }
+}

@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Finds and reads manifest files: files named on the command line as they are,
+/// directories recursively (`*.yaml`, `*.yml`), skipping dot-directories and the state
+/// directory, each file once, and never following a symlink loop.
+public enum ManifestFiles {
+    public static let maxFileSize = 32 << 20
+
+    public struct Found: Sendable {
+        public var files: [ManifestFile]
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// - Parameters:
+    ///   - paths: files and directories, as the user wrote them.
+    ///   - skipping: directories never to descend into (the state directory).
+    public static func read(_ paths: [String], skipping: [String] = []) -> Found {
+        var walker = Walker(skipped: Set(skipping.compactMap(identity)))
+        for path in paths {
+            walker.visit(path, explicit: true, ancestors: [])
+        }
+        return Found(files: walker.files, diagnostics: walker.diagnostics)
+    }
+
+    struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    static func identity(_ path: String) -> FileID? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    static func errnoText(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+
+    private struct Walker {
+        let skipped: Set<FileID>
+        var files: [ManifestFile] = []
+        var diagnostics: [Diagnostic] = []
+        var seenFiles = Set<FileID>()
+
+        init(skipped: Set<FileID>) {
+            self.skipped = skipped
+        }
+
+        mutating func visit(_ path: String, explicit: Bool, ancestors: [FileID]) {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                let code = errno
+                var linkInfo = stat()
+                if code == ELOOP || (code == ENOENT && lstat(path, &linkInfo) == 0) {
+                    problem(path, "symbolic link leads nowhere (\(errnoText(code))); fix or remove it")
+                } else {
+                    problem(path, "cannot read: \(errnoText(code))")
+                }
+                return
+            }
+            let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                guard !skipped.contains(id) else { return }
+                if ancestors.contains(id) {
+                    problem(path, "symbolic link loop: this directory contains itself; skipped")
+                    return
+                }
+                walk(directory: path, id: id, ancestors: ancestors)
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                guard explicit || path.hasSuffix(".yaml") || path.hasSuffix(".yml") else { return }
+                guard seenFiles.insert(id).inserted else { return }
+                readFile(path, size: Int(info.st_size))
+            } else if explicit {
+                problem(path, "not a regular file or directory")
+            }
+        }
+
+        private mutating func walk(directory: String, id: FileID, ancestors: [FileID]) {
+            guard let handle = opendir(directory) else {
+                problem(directory, "cannot read directory: \(errnoText(errno))")
+                return
+            }
+            var names: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                guard !name.hasPrefix(".") else { continue }
+                names.append(name)
+            }
+            closedir(handle)
+            let base = directory.hasSuffix("/") ? directory : directory + "/"
+            for name in names.sorted() {
+                visit(base + name, explicit: false, ancestors: ancestors + [id])
+            }
+        }
+
+        private mutating func readFile(_ path: String, size: Int) {
+            guard size <= ManifestFiles.maxFileSize else {
+                problem(path, "file is \(size >> 20) MiB, larger than the \(ManifestFiles.maxFileSize >> 20) MiB a manifest file may be")
+                return
+            }
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                problem(path, "cannot read: \(errnoText(errno))")
+                return
+            }
+            defer { close(descriptor) }
+            var bytes = [UInt8](repeating: 0, count: size)
+            var total = 0
+            while total < size {
+                let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, size - total) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    problem(path, "cannot read: \(errnoText(errno))")
+                    return
+                }
+                if count == 0 { break }
+                total += count
+            }
+            bytes.removeLast(size - total)
+            files.append(ManifestFile(path: path, bytes: bytes))
+        }
+
+        private mutating func problem(_ path: String, _ message: String) {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path), message))
+        }
+    }
+}

@@ -1,0 +1,178 @@
+/// The bytes of one manifest file and the path messages name it by.
+public struct ManifestFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
+/// What loading found: the desired state (complete only when there are no errors)
+/// and every problem, sorted by file and position.
+public struct LoadResult: Sendable {
+    public var state: DesiredState
+    public var diagnostics: [Diagnostic]
+    public var fileCount: Int
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+}
+
+/// Turns manifest files into a validated ``DesiredState``, collecting every problem in
+/// one pass. Pure: the caller reads the files.
+public struct ManifestLoader: Sendable {
+    public init() {}
+
+    public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = []) -> LoadResult {
+        var collector = Collector()
+        collector.diagnostics = preDiagnostics
+        for file in files {
+            collector.load(file)
+        }
+        collector.checkReferences()
+        collector.checkPlacement()
+        // Stable sort: problems at the same place keep the order they were found in.
+        let sorted = collector.diagnostics.enumerated().sorted { lhs, rhs in
+            lhs.element.location == rhs.element.location ? lhs.offset < rhs.offset : lhs.element.location < rhs.element.location
+        }.map(\.element)
+        return LoadResult(state: collector.state, diagnostics: sorted, fileCount: files.count)
+    }
+}
+
+private struct Collector {
+    var state = DesiredState()
+    var diagnostics: [Diagnostic] = []
+    var declared: [Kind: [String: SourceLocation]] = [:]
+    var references: [Reference] = []
+
+    mutating func load(_ file: ManifestFile) {
+        let context = DecodeContext(file: file.path)
+        let parsed = YAMLParser.parse(file.bytes)
+        var manifests = 0
+        for document in parsed.documents {
+            guard let root = document.root else { continue }
+            if case .scalar(let scalar, _) = root, scalar.resolved == .null { continue }
+            manifests += 1
+            decode(root, context: context)
+        }
+        for problem in parsed.problems {
+            context.error(problem.message, at: problem.mark)
+        }
+        if let error = parsed.error {
+            context.error(error.message, at: error.mark)
+        } else if manifests == 0 {
+            context.error("file holds no manifests; add one or remove the file", at: Mark(line: 1, column: 1))
+        }
+        diagnostics += context.diagnostics
+        references += context.references
+    }
+
+    private mutating func decode(_ root: YAMLNode, context: DecodeContext) {
+        guard case .mapping = root else {
+            context.error(
+                "expected a manifest (a mapping with apiVersion, kind, metadata and spec), got \(root.kindName)", at: root.mark)
+            return
+        }
+        guard let envelope = ObjectReader<ManifestEnvelope>(root, path: "", context: context) else { return }
+        if let version = envelope.string(.apiVersion), version != apiVersion {
+            context.error(
+                "apiVersion: '\(Text.short(version))' is not supported; expected \(apiVersion)", at: envelope.valueMark(.apiVersion))
+        }
+        var kind: Kind?
+        if let text = envelope.string(.kind) {
+            kind = Kind(rawValue: text)
+            if kind == nil {
+                let kinds = Kind.allCases.map(\.rawValue)
+                var message = "kind: '\(Text.short(text))' is not a tresor kind; expected \(Text.list(kinds))"
+                if let guess = Text.suggestion(for: text, among: kinds) { message += " (did you mean '\(guess)'?)" }
+                context.error(message, at: envelope.valueMark(.kind))
+            }
+        }
+        let metadata = envelope[.metadata].flatMap { ObjectMeta.decode($0, context: context) }
+        if let kind, let metadata {
+            let location = context.location(envelope.valueMark(.metadata))
+            let nameLocation = metadataNameLocation(envelope, context: context) ?? location
+            if let first = declared[kind]?[metadata.name] {
+                context.error(
+                    "\(kind.rawValue) '\(metadata.name)' is declared twice (first at \(first)); names must be unique per kind",
+                    at: Mark(line: nameLocation.line, column: nameLocation.column))
+            } else {
+                declared[kind, default: [:]][metadata.name] = nameLocation
+            }
+        }
+        guard let kind, let specNode = envelope[.spec] else { return }
+        var fields: [String: SourceLocation] = [:]
+        let originLocation = metadataNameLocation(envelope, context: context) ?? context.location(root.mark)
+        let origin = { (fields: [String: SourceLocation]) in Origin(location: originLocation, fields: fields) }
+        switch kind {
+        case .vaultProfile:
+            let spec = VaultProfileSpec.decode(specNode, context: context)
+            if let metadata, let spec, state.vaultProfiles[metadata.name] == nil {
+                state.vaultProfiles[metadata.name] = VaultProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            }
+        case .secret:
+            let spec = SecretSpec.decode(specNode, context: context, fields: &fields)
+            if let metadata, let spec, state.secrets[metadata.name] == nil {
+                state.secrets[metadata.name] = Secret(metadata: metadata, spec: spec, origin: origin(fields))
+            }
+        case .approvalProfile:
+            let spec = ApprovalProfileSpec.decode(specNode, context: context)
+            if let metadata, let spec, state.approvalProfiles[metadata.name] == nil {
+                state.approvalProfiles[metadata.name] = ApprovalProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            }
+        case .complianceProfile:
+            let spec = ComplianceProfileSpec.decode(specNode, context: context)
+            if let metadata, let spec, state.complianceProfiles[metadata.name] == nil {
+                state.complianceProfiles[metadata.name] = ComplianceProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            }
+        }
+    }
+
+    private func metadataNameLocation(_ envelope: ObjectReader<ManifestEnvelope>, context: DecodeContext) -> SourceLocation? {
+        guard case .mapping(let pairs, _)? = envelope[.metadata] else { return nil }
+        for pair in pairs {
+            if case .scalar(let key, _) = pair.key, key.text == "name" { return context.location(pair.value.mark) }
+        }
+        return nil
+    }
+
+    /// Every reference must name a declared manifest of the right kind.
+    mutating func checkReferences() {
+        for reference in references where declared[reference.kind]?[reference.name] == nil {
+            let names = (declared[reference.kind] ?? [:]).keys.sorted()
+            var message = "\(reference.path): \(reference.kind.rawValue) '\(reference.name)' is not declared"
+            if let guess = Text.suggestion(for: reference.name, among: names) {
+                message += "; did you mean '\(guess)'?"
+            } else if names.isEmpty {
+                message += "; no \(reference.kind.rawValue) is declared in the loaded files"
+            } else {
+                let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+                message += "; declared: \(shown)"
+            }
+            diagnostics.append(Diagnostic(.error, at: reference.location, message))
+        }
+    }
+
+    /// Two secrets must not write to the same place in the same vault profile.
+    mutating func checkPlacement() {
+        var owners: [String: Secret] = [:]
+        for secret in state.secrets.values.sorted(by: { $0.origin.location < $1.origin.location }) {
+            let path = secret.spec.path ?? secret.name
+            for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
+                let key = profile + "\u{0}" + path
+                if let owner = owners[key] {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, at: secret.origin.location,
+                            "Secret '\(secret.name)' and Secret '\(owner.name)' (\(owner.origin.location)) both write path '\(path)' "
+                                + "in vault profile '\(profile)'; give one of them a different spec.path"))
+                } else {
+                    owners[key] = secret
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// Syntax checks for names, labels, paths, URLs and environment variable names.
+enum Names {
+    /// A DNS-1123 subdomain, as Kubernetes object names: it is also safe as a file name.
+    static func isObjectName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        for segment in name.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let first = segment.utf8.first, let last = segment.utf8.last,
+                isLowerAlnum(first), isLowerAlnum(last),
+                segment.utf8.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") })
+            else { return false }
+        }
+        return true
+    }
+
+    /// A Kubernetes label key: an optional DNS prefix and `/`, then a name of up to 63 characters.
+    static func isLabelKey(_ key: String) -> Bool {
+        let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2, !(isObjectName(String(parts[0])) && parts[0].utf8.count <= 253) { return false }
+        return isLabelName(String(parts.last!), allowEmpty: false)
+    }
+
+    static func isLabelValue(_ value: String) -> Bool { isLabelName(value, allowEmpty: true) }
+
+    private static func isLabelName(_ name: String, allowEmpty: Bool) -> Bool {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty else { return allowEmpty }
+        guard bytes.count <= 63, isAlnum(bytes[0]), isAlnum(bytes[bytes.count - 1]) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// A relative path of segments without `.`, `..` or empty parts.
+    static func isRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, path.utf8.count <= 512 else { return false }
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            guard !segment.isEmpty, segment != ".", segment != "..",
+                segment.utf8.allSatisfy({
+                    isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                })
+            else { return false }
+        }
+        return true
+    }
+
+    /// A key of a `keyValue` map, as Kubernetes Secret data keys.
+    static func isDataKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 253 && key != "." && key != ".."
+            && key.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return false }
+        return name.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") }
+    }
+
+    /// `http://` or `https://` followed by a host.
+    static func isHTTPURL(_ text: String, httpsOnly: Bool = false) -> Bool {
+        let rest: Substring
+        if text.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else if !httpsOnly, text.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else {
+            return false
+        }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !host.isEmpty && !host.contains(" ") && !rest.contains(where: \.isWhitespace)
+    }
+
+    private static func isLowerAlnum(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        isLowerAlnum(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+extension SecretContent {
+    static func decode(
+        _ node: YAMLNode, type: SecretType, allowInline: Bool, context: DecodeContext, fields: inout [String: SourceLocation]
+    ) -> SecretContent? {
+        guard case .mapping(let pairs, let mark) = node else {
+            context.error("spec.content: expected a mapping of the \(type.rawValue) fields, got \(node.kindName)", at: node.mark)
+            return nil
+        }
+        let before = context.errorCount
+        let declared = type.contentFields
+        let names = declared.map(\.name)
+        var values: [String: ValueSource] = [:]
+        var present = Set<String>()
+        for pair in pairs {
+            guard case .scalar(let key, let keyMark) = pair.key else {
+                context.error("spec.content: field names must be strings, got \(pair.key.kindName)", at: pair.key.mark)
+                continue
+            }
+            guard let field = declared.first(where: { $0.name == key.text }) else {
+                var message = "unknown field '\(Text.short(key.text))' in spec.content: a \(type.rawValue) has "
+                    + Text.list(names.map { "'\($0)'" }, conjunction: "and")
+                if let guess = Text.suggestion(for: key.text, among: names) { message += "; did you mean '\(guess)'?" }
+                context.error(message, at: keyMark)
+                continue
+            }
+            present.insert(field.name)
+            let path = "spec.content.\(field.name)"
+            if type == .keyValue {
+                decodeData(pair.value, field: field, allowInline: allowInline, context: context, into: &values, fields: &fields)
+            } else if let value = ValueSource.decode(
+                pair.value, field: field, type: type, path: path, allowInline: allowInline, context: context)
+            {
+                values[field.name] = value
+                fields[path] = context.location(pair.value.mark)
+            }
+        }
+        for field in declared where field.isRequired && !present.contains(field.name) {
+            context.error("spec.content: missing required field '\(field.name)' for a \(type.rawValue)", at: mark)
+        }
+        if type == .generic, case .literal(let value) = values["content"],
+            case .literal(let encoding) = values["encoding"], encoding.reveal() == ContentEncoding.base64.rawValue,
+            !LiteralFormat.isBase64(value.reveal())
+        {
+            context.error(
+                "spec.content.content: encoding is base64 but the inline value is not valid base64",
+                at: fields["spec.content.content"].map { Mark(line: $0.line, column: $0.column) } ?? mark)
+        }
+        guard context.errorCount == before else { return nil }
+        return SecretContent(fields: values)
+    }
+
+    /// `keyValue` content: `data`, a map whose every value is a secret field.
+    private static func decodeData(
+        _ node: YAMLNode, field: ContentField, allowInline: Bool, context: DecodeContext,
+        into values: inout [String: ValueSource], fields: inout [String: SourceLocation]
+    ) {
+        guard case .mapping(let pairs, _) = node else {
+            context.error("spec.content.data: expected a mapping of keys to values, got \(node.kindName)", at: node.mark)
+            return
+        }
+        if pairs.isEmpty {
+            context.error("spec.content.data: a keyValue secret needs at least one key", at: node.mark)
+        }
+        for pair in pairs {
+            guard case .scalar(let key, let keyMark) = pair.key else {
+                context.error("spec.content.data: keys must be strings, got \(pair.key.kindName)", at: pair.key.mark)
+                continue
+            }
+            guard Names.isDataKey(key.text) else {
+                context.error(
+                    "spec.content.data: '\(Text.short(key.text))' is not a valid key; expected letters, digits, '-', '_' and '.'",
+                    at: keyMark)
+                continue
+            }
+            let path = "spec.content.data.\(key.text)"
+            if let value = ValueSource.decode(
+                pair.value, field: field, type: .keyValue, path: path, allowInline: allowInline, context: context)
+            {
+                values[key.text] = value
+                fields[path] = context.location(pair.value.mark)
+            }
+        }
+    }
+}
+
+extension ValueSource {
+    static func decode(
+        _ node: YAMLNode, field: ContentField, type: SecretType, path: String, allowInline: Bool, context: DecodeContext
+    ) -> ValueSource? {
+        if let choices = field.choices {
+            guard let text = Values.string(node, path: path, context: context) else { return nil }
+            guard choices.contains(text) else {
+                context.error("\(path): '\(Text.short(text))' is not valid; expected \(Text.list(choices))", at: node.mark)
+                return nil
+            }
+            return .literal(SecretValue(text))
+        }
+        switch node {
+        case .sequence:
+            context.error(
+                "\(path): expected a value or one of {fromEnv: NAME}, {fromFile: PATH}, {generate: …}, {sealed: …}, got a list",
+                at: node.mark)
+            return nil
+        case .scalar(let scalar, let mark):
+            if scalar.resolved == .null {
+                context.error(
+                    "\(path): has no value; give one with {fromEnv: NAME}, {fromFile: PATH}, {generate: …} or {sealed: …}", at: mark)
+                return nil
+            }
+            if field.isSecret {
+                guard allowInline else {
+                    context.error(
+                        "\(path): inline secret values must not be committed; use {fromEnv: NAME}, {fromFile: PATH}, "
+                            + "{generate: …} or {sealed: …}, or set spec.allowInlineValues: true for test and demo data",
+                        at: mark)
+                    return nil
+                }
+                if let problem = LiteralFormat.problem(scalar.text, type: type, field: field.name) {
+                    context.error("\(path): \(problem)", at: mark)
+                    return nil
+                }
+                context.warning("\(path): inline secret value (allowed by spec.allowInlineValues); keep real secrets out of git", at: mark)
+            }
+            return .literal(SecretValue(scalar.text))
+        case .mapping:
+            guard let reader = ObjectReader<ValueSourceSpec>(node, path: path, context: context),
+                let source = reader.exactlyOne(of: ValueSourceSpec.Field.allCases, what: "a value")
+            else { return nil }
+            switch source {
+            case .fromEnv: return reader.environmentName(.fromEnv).map(ValueSource.fromEnv)
+            case .fromFile: return reader.nonEmptyString(.fromFile).map(ValueSource.fromFile)
+            case .sealed: return reader.nonEmptyString(.sealed).map(ValueSource.sealed)
+            case .generate:
+                guard let kind = field.generator else {
+                    context.error(
+                        "\(path).generate: the \(field.name) of a \(type.rawValue) cannot be generated; "
+                            + "use fromEnv, fromFile or sealed",
+                        at: reader.keyMark(.generate))
+                    return nil
+                }
+                return reader[.generate]
+                    .flatMap { Generator.decode($0, kind: kind, path: reader.path(.generate), context: context) }
+                    .map(ValueSource.generate)
+            }
+        }
+    }
+}
+
+/// Offline checks that an inline value has the shape its type requires. Messages
+/// describe the shape, never the value.
+enum LiteralFormat {
+    static func problem(_ value: String, type: SecretType, field: String) -> String? {
+        switch (type, field) {
+        case (.secretKey, "content"):
+            return isBase64(value) ? nil : "a secretKey holds the base64 of the raw key bytes; the inline value is not valid base64"
+        case (.keyStore, "content"):
+            return isBase64(value) ? nil : "a keyStore holds the base64 of the keystore file; the inline value is not valid base64"
+        case (.privateKey, "content"):
+            return isPEMPrivateKey(value)
+                ? nil : "a privateKey holds a PEM private key (-----BEGIN … PRIVATE KEY-----); the inline value is not one"
+        case (.jwtToken, "content"):
+            return isCompactJWS(value)
+                ? nil : "a jwtToken holds a compact JWS (three base64url parts joined by '.'); the inline value is not one"
+        default:
+            return value.isEmpty ? "must not be empty" : nil
+        }
+    }
+
+    static func isBase64(_ value: String) -> Bool {
+        let trimmed = value.filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: trimmed) else { return false }
+        return !data.isEmpty
+    }
+
+    static func isPEMPrivateKey(_ value: String) -> Bool {
+        let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.hasPrefix("-----BEGIN ") && text.contains("PRIVATE KEY-----") && text.hasSuffix("-----")
+    }
+
+    static func isCompactJWS(_ value: String) -> Bool {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
+        return parts.allSatisfy { part in
+            part.utf8.allSatisfy { byte in
+                (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }
+        }
+    }
+}

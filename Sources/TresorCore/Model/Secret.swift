@@ -1,0 +1,56 @@
+/// A Secret manifest: what must exist in its source vault and every sync target.
+public struct Secret: Sendable, Hashable {
+    public var metadata: ObjectMeta
+    public var spec: SecretSpec
+    public var origin: Origin
+
+    public var name: String { metadata.name }
+}
+
+public enum DeletionPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Forget the secret and leave the vault copies in place.
+    case retain = "Retain"
+    /// Delete the vault copies when the Secret is removed from the manifests.
+    case delete = "Delete"
+}
+
+public struct SecretSpec: Sendable, Hashable, ManifestObject {
+    public enum Field: String, CaseIterable, Sendable {
+        case type, vaultProfile, syncVaultProfiles, path, content, allowInlineValues, adopt
+        case deletionPolicy, refreshInterval, rotation, expiresAt, enabled
+    }
+    public static let schemaName = "SecretSpec"
+    public static let requiredFields: [Field] = [.type, .vaultProfile]
+    public static let defaultRefreshInterval = Period(seconds: 600)
+
+    public var type: SecretType
+    public var vaultProfile: String
+    public var syncVaultProfiles: [String] = []
+    /// The path under the profile's prefix; the secret's name when nil.
+    public var path: String?
+    /// Nil for an external secret, whose content the source vault owns.
+    public var content: SecretContent?
+    public var allowInlineValues = false
+    public var adopt = false
+    public var deletionPolicy: DeletionPolicy = .retain
+    public var refreshInterval: Period = SecretSpec.defaultRefreshInterval
+    public var rotation: Rotation?
+    public var expiresAt: Timestamp?
+    public var enabled = true
+
+    public init(type: SecretType, vaultProfile: String) {
+        self.type = type
+        self.vaultProfile = vaultProfile
+    }
+
+    public var isExternal: Bool { content == nil }
+}
+
+/// `rotation: {every: 90d}`: regenerate generated values on that period.
+public struct Rotation: Sendable, Hashable, ManifestObject {
+    public enum Field: String, CaseIterable, Sendable { case every }
+    public static let schemaName = "Rotation"
+    public static let requiredFields: [Field] = [.every]
+
+    public var every: Period
+}

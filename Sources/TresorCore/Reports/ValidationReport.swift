@@ -1,0 +1,97 @@
+import Foundation
+
+/// Renders the outcome of loading manifests as text, JSON or GitHub Actions annotations.
+public struct ValidationReport: Sendable {
+    public var result: LoadResult
+
+    public init(_ result: LoadResult) {
+        self.result = result
+    }
+
+    /// `file:line:column: severity: message`, grouped by file with a blank line between
+    /// files, then a summary line.
+    public func text() -> String {
+        var lines: [String] = []
+        var currentFile: String?
+        for diagnostic in result.diagnostics {
+            if let currentFile, currentFile != diagnostic.location.file { lines.append("") }
+            currentFile = diagnostic.location.file
+            lines.append(diagnostic.description)
+        }
+        if !lines.isEmpty { lines.append("") }
+        lines.append(summary())
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func summary() -> String {
+        let errors = result.errors.count
+        let warnings = result.warnings.count
+        if errors > 0 {
+            let files = Set(result.errors.map(\.location.file)).count
+            return "invalid: \(Self.count(errors, "error"))\(warnings > 0 ? " and \(Self.count(warnings, "warning"))" : "") "
+                + "in \(Self.count(files, "file")); nothing was applied"
+        }
+        let counts = result.state.counts
+        let kinds = Kind.allCases.compactMap { kind in counts[kind].flatMap { $0 > 0 ? Self.count($0, kind.rawValue) : nil } }
+        let declared = kinds.isEmpty ? "no manifests" : kinds.joined(separator: ", ")
+        return "valid: \(declared) in \(Self.count(result.fileCount, "file"))"
+            + (warnings > 0 ? " (\(Self.count(warnings, "warning")))" : "")
+    }
+
+    struct JSONReport: Encodable {
+        struct Entry: Encodable {
+            var file: String
+            var line: Int
+            var column: Int
+            var severity: String
+            var message: String
+        }
+        var valid: Bool
+        var files: Int
+        var errors: Int
+        var warnings: Int
+        var manifests: [String: Int]
+        var diagnostics: [Entry]
+    }
+
+    public func json() -> String {
+        let report = JSONReport(
+            valid: result.isValid, files: result.fileCount, errors: result.errors.count, warnings: result.warnings.count,
+            manifests: Dictionary(uniqueKeysWithValues: result.state.counts.map { ($0.key.rawValue, $0.value) }),
+            diagnostics: result.diagnostics.map {
+                JSONReport.Entry(
+                    file: $0.location.file, line: $0.location.line, column: $0.location.column,
+                    severity: $0.severity.rawValue, message: $0.message)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+    public func github() -> String {
+        var output = ""
+        for diagnostic in result.diagnostics {
+            var properties = "file=\(Self.escapeProperty(diagnostic.location.file))"
+            if diagnostic.location.line > 0 {
+                properties += ",line=\(diagnostic.location.line),col=\(diagnostic.location.column)"
+            }
+            output += "::\(diagnostic.severity.rawValue) \(properties)::\(Self.escapeData(diagnostic.message))\n"
+        }
+        return output + summary() + "\n"
+    }
+
+    static func escapeData(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    static func count(_ value: Int, _ noun: String) -> String {
+        "\(value) \(noun)\(value == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,176 @@
+import CYAML
+
+/// A problem that stops parsing a YAML stream, at the position libyaml reports.
+public struct YAMLParseError: Error, Sendable, Equatable {
+    public var message: String
+    public var mark: Mark
+}
+
+/// Documents parsed before the first error, and that error if the stream had one.
+public struct YAMLParseResult: Sendable {
+    public var documents: [YAMLDocument]
+    /// Problems that did not stop the walk, such as duplicate keys.
+    public var problems: [YAMLParseError]
+    /// The problem that stopped the walk, if any.
+    public var error: YAMLParseError?
+}
+
+/// Turns libyaml's event stream into marked node trees.
+///
+/// The walk is iterative, so nesting depth costs no native stack; aliases are expanded
+/// by value and charged at their full expanded size, so a "billion laughs" document is
+/// refused once it grows past ``maxExpandedNodes``.
+public enum YAMLParser {
+    public static let maxDepth = 64
+    public static let maxExpandedNodes = 1_000_000
+
+    public static func parse(_ bytes: [UInt8]) -> YAMLParseResult {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return YAMLParseResult(
+                documents: [], problems: [], error: YAMLParseError(message: "could not start the YAML parser", mark: Mark(line: 1, column: 1)))
+        }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            // libyaml reads from the pointer lazily, so the buffer must outlive the walk.
+            yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
+            var builder = TreeBuilder()
+            return builder.run(&parser)
+        }
+    }
+}
+
+private struct TreeBuilder {
+    struct Frame {
+        var isMapping: Bool
+        var mark: Mark
+        var anchor: String?
+        var start: Int
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var skipValue = false
+        var seen: [String: Mark] = [:]
+    }
+
+    var documents: [YAMLDocument] = []
+    var problems: [YAMLParseError] = []
+    var stack: [Frame] = []
+    var anchors: [String: (node: YAMLNode, weight: Int)] = [:]
+    var documentMark = Mark(line: 1, column: 1)
+    var documentRoot: YAMLNode?
+    var expanded = 0
+
+    mutating func run(_ parser: inout yaml_parser_t) -> YAMLParseResult {
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                return failed(Self.error(from: parser))
+            }
+            defer { yaml_event_delete(&event) }
+            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return YAMLParseResult(documents: documents, problems: problems, error: nil)
+            case YAML_DOCUMENT_START_EVENT:
+                documentMark = mark
+                documentRoot = nil
+                anchors = [:]
+                expanded = 0
+            case YAML_DOCUMENT_END_EVENT:
+                documents.append(YAMLDocument(root: documentRoot, mark: documentMark))
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: Int(scalar.length)), as: UTF8.self)
+                } ?? ""
+                let isPlain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
+                let node = YAMLNode.scalar(YAMLScalar(text: text, isPlain: isPlain), mark)
+                expanded += 1
+                if let anchor = Self.string(scalar.anchor) { anchors[anchor] = (node, 1) }
+                add(node)
+            case YAML_ALIAS_EVENT:
+                let name = Self.string(event.data.alias.anchor) ?? ""
+                guard let target = anchors[name] else {
+                    return failed(YAMLParseError(message: "malformed YAML: alias '*\(Text.short(name))' refers to no anchor", mark: mark))
+                }
+                expanded += target.weight
+                add(target.node)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                guard stack.count < YAMLParser.maxDepth else {
+                    return failed(
+                        YAMLParseError(
+                            message: "nesting deeper than \(YAMLParser.maxDepth) levels; manifests are never this deep", mark: mark))
+                }
+                expanded += 1
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = Self.string(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
+                stack.append(Frame(isMapping: isMapping, mark: mark, anchor: anchor, start: expanded))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = stack.popLast() else { continue }
+                let node: YAMLNode = frame.isMapping ? .mapping(frame.pairs, frame.mark) : .sequence(frame.items, frame.mark)
+                if let anchor = frame.anchor { anchors[anchor] = (node, expanded - frame.start + 1) }
+                add(node)
+            default:
+                continue
+            }
+            if expanded > YAMLParser.maxExpandedNodes {
+                return failed(
+                    YAMLParseError(
+                        message: "document expands to more than \(YAMLParser.maxExpandedNodes) nodes through aliases; "
+                            + "remove the nested anchors and aliases",
+                        mark: documentMark))
+            }
+        }
+    }
+
+    private func failed(_ error: YAMLParseError) -> YAMLParseResult {
+        YAMLParseResult(documents: documents, problems: problems, error: error)
+    }
+
+    /// Adds a finished node to the collection being built, or makes it the document root.
+    private mutating func add(_ node: YAMLNode) {
+        let top = stack.count - 1
+        guard top >= 0 else {
+            documentRoot = node
+            return
+        }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        if let key = stack[top].pendingKey {
+            if !stack[top].skipValue { stack[top].pairs.append(YAMLPair(key: key, value: node)) }
+            stack[top].pendingKey = nil
+            stack[top].skipValue = false
+            return
+        }
+        stack[top].pendingKey = node
+        guard case .scalar(let scalar, let keyMark) = node else { return }
+        if let first = stack[top].seen[scalar.text] {
+            // The first value wins; the duplicate is reported and dropped so decoding can go on.
+            problems.append(
+                YAMLParseError(
+                    message: "duplicate key '\(Text.short(scalar.text))' (first at line \(first.line), column \(first.column)); keep one",
+                    mark: keyMark))
+            stack[top].skipValue = true
+        } else {
+            stack[top].seen[scalar.text] = keyMark
+        }
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    static func error(from parser: yaml_parser_t) -> YAMLParseError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        var message = "malformed YAML: \(problem)"
+        if let context = parser.context.map({ String(cString: $0) }) {
+            message += " (\(context))"
+        }
+        let mark = parser.problem_mark
+        return YAMLParseError(message: message, mark: Mark(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
+    }
+}

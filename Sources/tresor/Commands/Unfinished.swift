@@ -1,0 +1,129 @@
+import Foundation
+import ArgumentParser
+
+/// Commands whose engine is not built yet: they parse their documented options, say
+/// so and exit 1, so scripts fail loudly instead of silently doing nothing.
+protocol UnfinishedCommand: ParsableCommand {}
+
+extension UnfinishedCommand {
+    func run() throws {
+        var standardError = StandardError()
+        print("tresor \(Self._commandName): not implemented yet", to: &standardError)
+        throw ExitCode(1)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}
+
+
+extension Tresor {
+    struct Plan: UnfinishedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what apply would change. Exit 0 nothing to do, 2 changes pending, 1 error.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Option(name: .shortAndLong, help: "Output: text or json.") var output: String = "text"
+    }
+
+    struct Apply: UnfinishedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Converge the vaults on the manifests. Exit 0 converged, 1 error, 3 blocked.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Flag(help: "Allow a run that deletes more than the mass-delete threshold.") var allowMassDelete = false
+        @Option(name: .customLong("as"), help: "Identity recorded as the requester.") var identity: String?
+    }
+
+    struct Run: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the reconciler daemon: watch manifests, converge, serve metrics.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Option(help: "Address for /healthz, /readyz and /metrics.") var listen = "127.0.0.1:9464"
+        @Option(help: "Concurrent reconciles.") var workers = 8
+    }
+
+    struct Get: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "List secrets, vaultprofiles or approvals from the state directory.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "secrets, vaultprofiles or approvals.") var resource: String
+        @Option(name: .shortAndLong, help: "Output: table, json or yaml.") var output: String = "table"
+    }
+
+    struct Describe: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a secret's state, conditions, versions and targets.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "secret") var resource: String
+        @Argument(help: "The secret's name.") var name: String
+    }
+
+    struct Versions: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "List a secret's versions.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The secret's name.") var name: String
+        @Option(name: .shortAndLong, help: "Output: table or json.") var output: String = "table"
+    }
+
+    struct Read: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a secret's content from its source vault (audited).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Argument(help: "The secret's name.") var name: String
+        @Option(help: "Print one field only.") var field: String?
+        @Option(help: "Read this version.") var version: Int?
+        @Flag(help: "Allow printing to a terminal.") var reveal = false
+        @Option(name: .shortAndLong, help: "Output: text or json.") var output: String = "text"
+    }
+
+    struct Approve: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The secret's name.") var name: String
+        @Option(help: "The request id (default: the pending one).") var request: String?
+        @Option(name: .customLong("as"), help: "Your identity.") var identity: String
+        @Option(help: "A comment for the audit log.") var comment: String?
+    }
+
+    struct Reject: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a secret's pending request.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The secret's name.") var name: String
+        @Option(help: "The request id (default: the pending one).") var request: String?
+        @Option(name: .customLong("as"), help: "Your identity.") var identity: String
+        @Option(help: "A comment for the audit log.") var comment: String?
+    }
+
+    struct Compliance: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Report compliance over all secrets from status.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .shortAndLong, help: "Output: table, json, github or junit.") var output: String = "table"
+    }
+
+    struct Seal: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Encrypt a value (read on stdin) for a secret's field.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The reconciler's public key file.") var publicKey: String
+        @Option(help: "The secret's name.") var secret: String
+        @Option(help: "The content field.") var field: String
+    }
+
+    struct Keys: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Manage sealing keys.", subcommands: [Generate.self])
+
+        struct Generate: UnfinishedCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a sealing key pair.")
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "Directory for the key files.") var out: String
+        }
+    }
+
+    struct Reseal: UnfinishedCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-encrypt every sealed value for a new public key.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Option(help: "The new public key file.") var publicKey: String
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "State directory (default ./.tresor, or TRESOR_STATE_DIR).")
+    var stateDir: String?
+
+    @Option(name: .long, help: "Log format: text or json.")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+}
+
+/// Manifest paths for the commands that reach vaults.
+struct ManifestOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("filename")], help: "Manifest file or directory (repeatable).")
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name the manifests with -f FILE_OR_DIRECTORY") }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Tresor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tresor",
+        abstract: "Declarative secrets reconciler: YAML manifests in, vaults converged.",
+        discussion: """
+            Exit codes: 0 ok, 1 invalid input or failed operation, 2 changes pending (plan), \
+            3 blocked by approval or compliance (apply).
+            """,
+        subcommands: [
+            Validate.self, Plan.self, Apply.self, Run.self, Get.self, Describe.self, Versions.self, Read.self,
+            Approve.self, Reject.self, Compliance.self, Seal.self, Keys.self, Reseal.self,
+        ]
+    )
+}
