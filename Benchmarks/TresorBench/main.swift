@@ -1,1 +1,121 @@
-print("x")
+import Foundation
+import TresorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+// Benchmarks for `make bench`: each prints wall time and peak memory against its target.
+
+let arguments = CommandLine.arguments
+let tresorBinary = arguments.firstIndex(of: "--tresor").map { arguments[$0 + 1] } ?? ".build/release/tresor"
+
+/// Peak resident memory of this process so far, in MiB.
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Runs a command and returns its wall time, exit status and peak memory (MiB).
+func runMeasured(_ executable: String, _ args: [String]) -> (seconds: Double, status: Int32, peakMiB: Double) {
+    var pid: pid_t = 0
+    let argv = ([executable] + args).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+        print("cannot start \(executable)")
+        exit(1)
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (elapsed, (status >> 8) & 0xff, Double(usage.ru_maxrss) / 1024)
+}
+
+func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
+    print(String(format: "%-52@ %8.3f s  %7.1f MiB   target %@", name as NSString, seconds, peakMiB, target as NSString))
+}
+
+/// Writes `count` Secret manifests (one per file, in 100 directories) and their profile.
+func generateManifests(count: Int, in directory: URL) throws {
+    let manager = FileManager.default
+    try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+    try """
+    apiVersion: tresor.dev/v1alpha1
+    kind: VaultProfile
+    metadata: {name: bench-local}
+    spec:
+      provider:
+        local: {}
+    """.write(to: directory.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
+    let types: [(String, String)] = [
+        ("basicAuth", "    username: app\n    password: {generate: {length: 32}}"),
+        ("apiKey", "    content: {fromEnv: API_KEY}"),
+        ("secretKey", "    content: {generate: {bits: 256}}"),
+        ("keyValue", "    data:\n      url: {fromFile: /run/secrets/url}\n      token: {generate: {length: 40}}"),
+    ]
+    for bucket in 0..<100 {
+        try manager.createDirectory(at: directory.appendingPathComponent("team-\(bucket)"), withIntermediateDirectories: true)
+    }
+    for index in 0..<count {
+        let (type, content) = types[index % types.count]
+        let text = """
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata:
+              name: secret-\(index)
+              labels: {team: team-\(index % 100)}
+            spec:
+              type: \(type)
+              vaultProfile: bench-local
+              path: apps/team-\(index % 100)/secret-\(index)
+              refreshInterval: 10m
+              content:
+            \(content)
+
+            """
+        try text.write(
+            to: directory.appendingPathComponent("team-\(index % 100)/secret-\(index).yaml"), atomically: false, encoding: .utf8)
+    }
+}
+
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bench-\(getpid())")
+defer { try? FileManager.default.removeItem(at: root) }
+
+print("tresor benchmarks (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+print(String(repeating: "-", count: 100))
+
+// Load and validate 10,000 Secret manifests.
+do {
+    let manifests = root.appendingPathComponent("load")
+    try generateManifests(count: 10_000, in: manifests)
+    var result: LoadResult?
+    var found: ManifestFiles.Found?
+    let readSeconds = seconds { found = ManifestFiles.read([manifests.path]) }
+    let decodeSeconds = seconds { result = ManifestLoader().load(found!.files, preDiagnostics: found!.diagnostics) }
+    let loadSeconds = readSeconds + decodeSeconds
+    print(String(format: "  (reading 10,001 files %.3f s, parsing and validating %.3f s)", readSeconds, decodeSeconds))
+    guard let result, result.isValid, result.state.secrets.count == 10_000 else {
+        print("load benchmark produced an invalid result: \(result?.diagnostics.prefix(3).map(\.description) ?? [])")
+        exit(1)
+    }
+    report("load+validate 10,000 Secrets (in process)", seconds: loadSeconds, peakMiB: peakMemoryMiB(), target: "< 1 s, < 200 MiB")
+    let cli = runMeasured(tresorBinary, ["validate", manifests.path, "-o", "json"])
+    guard cli.status == 0 else {
+        print("tresor validate exited \(cli.status)")
+        exit(1)
+    }
+    report("tresor validate 10,000 Secrets (whole command)", seconds: cli.seconds, peakMiB: cli.peakMiB, target: "< 1 s, < 200 MiB")
+}

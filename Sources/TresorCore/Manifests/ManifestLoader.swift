@@ -33,7 +33,6 @@ public struct ManifestLoader: Sendable {
             collector.load(file)
         }
         collector.checkReferences()
-        collector.checkPlacement()
         // Stable sort: problems at the same place keep the order they were found in.
         let sorted = collector.diagnostics.enumerated().sorted { lhs, rhs in
             lhs.element.location == rhs.element.location ? lhs.offset < rhs.offset : lhs.element.location < rhs.element.location
@@ -47,6 +46,7 @@ private struct Collector {
     var diagnostics: [Diagnostic] = []
     var declared: [Kind: [String: SourceLocation]] = [:]
     var references: [Reference] = []
+    var placements: [String: (name: String, location: SourceLocation)] = [:]
 
     mutating func load(_ file: ManifestFile) {
         let context = DecodeContext(file: file.path)
@@ -116,7 +116,9 @@ private struct Collector {
         case .secret:
             let spec = SecretSpec.decode(specNode, context: context, fields: &fields)
             if let metadata, let spec, state.secrets[metadata.name] == nil {
-                state.secrets[metadata.name] = Secret(metadata: metadata, spec: spec, origin: origin(fields))
+                let secret = Secret(metadata: metadata, spec: spec, origin: origin(fields))
+                state.secrets[metadata.name] = secret
+                claimPlacement(of: secret)
             }
         case .approvalProfile:
             let spec = ApprovalProfileSpec.decode(specNode, context: context)
@@ -156,22 +158,20 @@ private struct Collector {
         }
     }
 
-    /// Two secrets must not write to the same place in the same vault profile.
-    mutating func checkPlacement() {
-        var owners: [String: Secret] = [:]
-        for secret in state.secrets.values.sorted(by: { $0.origin.location < $1.origin.location }) {
-            let path = secret.spec.path ?? secret.name
-            for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
-                let key = profile + "\u{0}" + path
-                if let owner = owners[key] {
-                    diagnostics.append(
-                        Diagnostic(
-                            .error, at: secret.origin.location,
-                            "Secret '\(secret.name)' and Secret '\(owner.name)' (\(owner.origin.location)) both write path '\(path)' "
-                                + "in vault profile '\(profile)'; give one of them a different spec.path"))
-                } else {
-                    owners[key] = secret
-                }
+    /// Two secrets must not write to the same place in the same vault profile; checked
+    /// as secrets are decoded, in file order, so the first declaration owns the place.
+    mutating func claimPlacement(of secret: Secret) {
+        let path = secret.spec.path ?? secret.name
+        for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
+            let key = profile + "\u{0}" + path
+            if let owner = placements[key] {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: secret.origin.location,
+                        "Secret '\(secret.name)' and Secret '\(owner.name)' (\(owner.location)) both write path '\(path)' "
+                            + "in vault profile '\(profile)'; give one of them a different spec.path"))
+            } else {
+                placements[key] = (secret.name, secret.origin.location)
             }
         }
     }

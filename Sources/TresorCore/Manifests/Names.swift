@@ -4,13 +4,17 @@ enum Names {
     static func isObjectName(_ name: String) -> Bool {
         let bytes = name.utf8
         guard !bytes.isEmpty, bytes.count <= 253 else { return false }
-        for segment in name.split(separator: ".", omittingEmptySubsequences: false) {
-            guard let first = segment.utf8.first, let last = segment.utf8.last,
-                isLowerAlnum(first), isLowerAlnum(last),
-                segment.utf8.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") })
-            else { return false }
+        // Each dot-separated segment is [a-z0-9]([-a-z0-9]*[a-z0-9])?.
+        var previous = UInt8(ascii: ".")
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "."): guard isLowerAlnum(previous) else { return false }
+            case UInt8(ascii: "-"): guard previous != UInt8(ascii: ".") else { return false }
+            default: guard isLowerAlnum(byte) else { return false }
+            }
+            previous = byte
         }
-        return true
+        return isLowerAlnum(previous)
     }
 
     /// A Kubernetes label key: an optional DNS prefix and `/`, then a name of up to 63 characters.
@@ -32,14 +36,22 @@ enum Names {
     /// A relative path of segments without `.`, `..` or empty parts.
     static func isRelativePath(_ path: String) -> Bool {
         guard !path.isEmpty, path.utf8.count <= 512 else { return false }
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard !segment.isEmpty, segment != ".", segment != "..",
-                segment.utf8.allSatisfy({
-                    isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
-                })
-            else { return false }
+        var segmentLength = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                guard segmentLength > 0, dots < segmentLength || segmentLength > 2 else { return false }
+                segmentLength = 0
+                dots = 0
+                continue
+            }
+            guard isAlnum(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") else {
+                return false
+            }
+            segmentLength += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
         }
-        return true
+        return segmentLength > 0 && (dots < segmentLength || segmentLength > 2)
     }
 
     /// A key of a `keyValue` map, as Kubernetes Secret data keys.

@@ -146,17 +146,32 @@ private struct TreeBuilder {
             return
         }
         stack[top].pendingKey = node
-        guard case .scalar(let scalar, let keyMark) = node else { return }
-        if let first = stack[top].seen[scalar.text] {
-            // The first value wins; the duplicate is reported and dropped so decoding can go on.
-            problems.append(
-                YAMLParseError(
-                    message: "duplicate key '\(Text.short(scalar.text))' (first at line \(first.line), column \(first.column)); keep one",
-                    mark: keyMark))
-            stack[top].skipValue = true
-        } else {
-            stack[top].seen[scalar.text] = keyMark
+        guard case .scalar(let scalar, let keyMark) = node, let first = firstMark(of: scalar.text, in: &stack[top]) else { return }
+        // The first value wins; the duplicate is reported and dropped so decoding can go on.
+        problems.append(
+            YAMLParseError(
+                message: "duplicate key '\(Text.short(scalar.text))' (first at line \(first.line), column \(first.column)); keep one",
+                mark: keyMark))
+        stack[top].skipValue = true
+    }
+
+    /// Where `key` first appeared in the mapping being built, if it already did. Small
+    /// mappings (nearly all of a manifest) are scanned; large ones get an index.
+    private func firstMark(of key: String, in frame: inout Frame) -> Mark? {
+        if frame.pairs.count < 16 {
+            for pair in frame.pairs {
+                if case .scalar(let existing, let mark) = pair.key, existing.text == key { return mark }
+            }
+            return nil
         }
+        if frame.seen.isEmpty {
+            for pair in frame.pairs {
+                if case .scalar(let existing, let mark) = pair.key, frame.seen[existing.text] == nil { frame.seen[existing.text] = mark }
+            }
+        }
+        if let mark = frame.seen[key] { return mark }
+        if case .scalar(_, let mark)? = frame.pendingKey { frame.seen[key] = mark }
+        return nil
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

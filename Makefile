@@ -1,0 +1,38 @@
+# tresor: `make demo` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+ifneq ($(wildcard /opt/swift/usr/bin/swift),)
+export PATH := /opt/swift/usr/bin:$(PATH)
+endif
+SWIFT ?= swift
+DEMO_STATE := .build/demo-state
+
+.PHONY: all build test demo bench clean
+
+all: build
+
+build:
+	@scripts/ensure-deps.sh build
+	$(SWIFT) build
+
+## Installs what the tests need, builds once, checks the schemas, runs every test.
+test:
+	@scripts/ensure-deps.sh test
+	$(SWIFT) build --build-tests
+	python3 scripts/check-schemas.py examples
+	$(SWIFT) test --skip-build
+
+## Builds tresor and shows what the quickstart declares.
+demo:
+	@scripts/ensure-deps.sh build
+	$(SWIFT) build --product tresor
+	.build/debug/tresor validate examples/quickstart --list --state-dir $(DEMO_STATE)
+
+## Release-build benchmarks; prints time and peak memory.
+bench:
+	@scripts/ensure-deps.sh build
+	$(SWIFT) build -c release --product tresor
+	$(SWIFT) build -c release --product TresorBench
+	.build/release/TresorBench --tresor .build/release/tresor
+
+clean:
+	rm -rf .build

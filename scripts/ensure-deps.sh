@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing tresor need, only when it is missing; safe to run
+# again. Usage: scripts/ensure-deps.sh build|test
+set -euo pipefail
+need=${1:-build}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=()
+pkg-config --exists yaml-0.1 2>/dev/null || apt_packages+=(libyaml-dev)
+command -v pkg-config >/dev/null || apt_packages+=(pkg-config)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+    echo "installing ${apt_packages[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if [ "$need" = test ]; then
+    python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+fi
