@@ -21,11 +21,17 @@ test:
 	python3 scripts/check-schemas.py examples
 	$(SWIFT) test --skip-build
 
-## Builds tresor and shows what the quickstart declares.
+## Builds tresor, applies examples/quickstart to the embedded local vault and shows
+## the result. Run it again: the second apply finds nothing to change.
 demo:
 	@scripts/ensure-deps.sh build
 	$(SWIFT) build --product tresor
-	.build/debug/tresor validate examples/quickstart --list --state-dir $(DEMO_STATE)
+	.build/debug/tresor validate examples/quickstart --list
+	.build/debug/tresor apply -f examples/quickstart --state-dir $(DEMO_STATE)
+	@echo
+	.build/debug/tresor get secrets --state-dir $(DEMO_STATE)
+	@echo
+	.build/debug/tresor describe secret demo-db --state-dir $(DEMO_STATE)
 
 ## Release-build benchmarks; prints time and peak memory.
 bench:

@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // AES-GCM for the local vault, HMAC fingerprints, key generation, HPKE sealing.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libyaml: walking its events into a marked node tree is ~20x faster
@@ -21,24 +23,44 @@ let package = Package(
         ),
         .target(
             name: "TresorCore",
-            dependencies: ["CYAML"]
+            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TresorVaults",
+            dependencies: ["TresorCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TresorEngine",
+            dependencies: [
+                "TresorCore", "TresorVaults",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "tresor",
             dependencies: [
-                "TresorCore",
+                "TresorCore", "TresorVaults", "TresorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "TresorBench",
-            dependencies: ["TresorCore"],
+            dependencies: ["TresorCore", "TresorVaults", "TresorEngine"],
             path: "Benchmarks/TresorBench"
         ),
         .testTarget(
             name: "TresorCoreTests",
             dependencies: ["TresorCore"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "TresorVaultsTests",
+            dependencies: ["TresorVaults"]
+        ),
+        .testTarget(
+            name: "TresorEngineTests",
+            dependencies: ["TresorEngine", "TresorVaults"]
         ),
         .testTarget(
             name: "TresorCLITests",

@@ -30,7 +30,6 @@ except ImportError as error:  # pragma: no cover
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "manifests"
-API_VERSION = "tresor.dev/v1alpha1"
 
 
 # ---------------------------------------------------------------- YAML, as tresor reads it
@@ -80,11 +79,10 @@ def _construct_float(loader: CoreLoader, node: yaml.Node) -> float:
 def _construct_mapping(loader: CoreLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     mapping = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"field names must be strings, got {type(key).__name__}", key_node.start_mark
-            )
+        # tresor reads a key as the text of its scalar, whatever it resolves to.
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(None, None, "field names must be strings", key_node.start_mark)
+        key = key_node.value
         if key in mapping:
             # As tresor does: the first value wins, the duplicate is reported.
             mark = key_node.start_mark
@@ -180,6 +178,16 @@ def describe(error) -> list[tuple[list, str]]:
         ]
         if len(fitting) == 1:
             chosen = fitting[0]
+        elif not fitting:
+            # The value fits none of the alternatives' types.
+            if error.instance is None:
+                return [([], "has no value")]
+            types = []
+            for nested in error.context:
+                if nested.validator == "type" and not nested.path:
+                    value = nested.validator_value
+                    types += [t for t in (value if isinstance(value, list) else [value]) if t not in types]
+            return [([], f"expected {' or '.join(types)}, got {json_type(error.instance)}")]
         else:
             # Otherwise the deepest failure says most; prefer anything over "wrong type".
             chosen = [min(error.context, key=lambda e: (-len(e.path), e.validator in ("type", "required")))]
@@ -194,8 +202,14 @@ def describe_one(error, schema, validator, expected) -> tuple[list, str]:
     if validator == "enum":
         return [], f"expected one of {', '.join(map(str, expected))}"
     if validator == "required":
-        missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
-        return [], f"missing required field {', '.join(map(repr, missing))}"
+        missing = [repr(name) for name in expected if isinstance(error.instance, dict) and name not in error.instance]
+        if len(missing) == 1:
+            return [], f"missing required field {missing[0]}"
+        return [], f"missing required fields {', '.join(missing[:-1])} and {missing[-1]}"
+    if validator == "minLength":
+        return [], "must not be empty" if expected == 1 else f"must be at least {expected} characters long"
+    if validator == "maxLength":
+        return [], f"must be at most {expected} characters long"
     if validator == "minItems":
         return [], f"list at least {expected} item{'s' if expected != 1 else ''}"
     if validator == "minProperties":
@@ -226,7 +240,10 @@ def describe_one(error, schema, validator, expected) -> tuple[list, str]:
     if validator == "const":
         return [], f"expected {json.dumps(expected)}"
     if validator == "pattern":
-        return [], "not valid; " + (schema.get("description") or f"expected a match of {expected}")
+        hint = schema.get("patternErrorMessage") or f"expected a match of {expected}"
+        if "propertyNames" in error.schema_path:
+            return [], f"key '{error.instance}' is not valid; {hint}"
+        return [], f"not valid; {hint}"
     if validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(schema.get("properties", {}))
         if not known:
@@ -292,7 +309,8 @@ def main(arguments: list[str]) -> int:
             kind = document.get("kind")
             metadata = document.get("metadata")
             name = metadata.get("name") if isinstance(metadata, dict) else None
-            label = f"{kind if isinstance(kind, str) else '?'}/{name if isinstance(name, str) else f'document {index}'}"
+            shown = name if isinstance(name, (str, int)) and not isinstance(name, bool) else f"document {index}"
+            label = f"{kind if isinstance(kind, str) else '?'}/{shown}"
             validator = validators.get(kind) if isinstance(kind, str) else None
             if validator is None:
                 kinds = ", ".join(validators)

@@ -49,7 +49,7 @@ func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
 }
 
 /// Writes `count` Secret manifests (one per file, in 100 directories) and their profile.
-func generateManifests(count: Int, in directory: URL) throws {
+func generateManifests(count: Int, in directory: URL, secretFile: String = "/run/secrets/url") throws {
     let manager = FileManager.default
     try manager.createDirectory(at: directory, withIntermediateDirectories: true)
     try """
@@ -64,7 +64,7 @@ func generateManifests(count: Int, in directory: URL) throws {
         ("basicAuth", "    username: app\n    password: {generate: {length: 32}}"),
         ("apiKey", "    content: {fromEnv: API_KEY}"),
         ("secretKey", "    content: {generate: {bits: 256}}"),
-        ("keyValue", "    data:\n      url: {fromFile: /run/secrets/url}\n      token: {generate: {length: 40}}"),
+        ("keyValue", "    data:\n      url: {fromFile: \(secretFile)}\n      token: {generate: {length: 40}}"),
     ]
     for bucket in 0..<100 {
         try manager.createDirectory(at: directory.appendingPathComponent("team-\(bucket)"), withIntermediateDirectories: true)
@@ -118,4 +118,28 @@ do {
         exit(1)
     }
     report("tresor validate 10,000 Secrets (whole command)", seconds: cli.seconds, peakMiB: cli.peakMiB, target: "< 1 s, < 200 MiB")
+}
+
+// Apply 10,000 secrets to the local vault, then re-plan with nothing changed.
+do {
+    let manifests = root.appendingPathComponent("apply")
+    let secretFile = root.appendingPathComponent("url-secret").path
+    try "https://db.internal/bench".write(toFile: secretFile, atomically: true, encoding: .utf8)
+    try generateManifests(count: 10_000, in: manifests, secretFile: secretFile)
+    setenv("API_KEY", "bench-api-key-value", 1)
+    let state = root.appendingPathComponent("state").path
+    let apply = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
+    guard apply.status == 0 else {
+        print("tresor apply exited \(apply.status)")
+        exit(1)
+    }
+    report("tresor apply 10,000 Secrets (local vault)", seconds: apply.seconds, peakMiB: apply.peakMiB, target: "(reported)")
+    let plan = runMeasured(tresorBinary, ["plan", "-f", manifests.path, "--state-dir", state])
+    guard plan.status == 0 else {
+        print("tresor plan after apply exited \(plan.status); expected 0 (nothing to do)")
+        exit(1)
+    }
+    report("tresor plan, no change, 10,000 Secrets", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
+    let again = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
+    report("tresor apply, no change, 10,000 Secrets", seconds: again.seconds, peakMiB: again.peakMiB, target: "(reported)")
 }

@@ -20,6 +20,9 @@ enum Text {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {
+            // Lengths that differ by more than the allowed distance cannot match; skipping them
+            // also keeps a megabyte-long typo from costing a megabyte-wide edit distance.
+            guard abs(word.utf8.count - candidate.utf8.count) <= max(1, candidate.count / 3) else { continue }
             let distance = editDistance(lowered, candidate.lowercased())
             if distance <= max(1, candidate.count / 3), distance < (best?.1 ?? .max) { best = (candidate, distance) }
         }

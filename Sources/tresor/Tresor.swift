@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Tresor: ParsableCommand {
+struct Tresor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tresor",
         abstract: "Declarative secrets reconciler: YAML manifests in, vaults converged.",

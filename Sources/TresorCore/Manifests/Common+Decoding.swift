@@ -1,24 +1,29 @@
 extension ObjectMeta {
     static func decode(_ node: YAMLNode, context: DecodeContext) -> ObjectMeta? {
         guard let reader = ObjectReader<ObjectMeta>(node, path: "metadata", context: context) else { return nil }
-        let before = context.errorCount
         let name = reader.objectName(.name)
         let labels = reader.stringMap(.labels) ?? [:]
-        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-            if !Names.isLabelKey(key) {
-                context.error(
-                    "metadata.labels: '\(Text.short(key))' is not a valid label key; expected an optional DNS prefix and '/', "
-                        + "then up to 63 letters, digits, '-', '_' or '.'",
-                    at: reader.valueMark(.labels))
-            } else if !Names.isLabelValue(value) {
-                context.error(
-                    "metadata.labels.\(key): '\(Text.short(value))' is not a valid label value; expected up to 63 letters, digits, "
-                        + "'-', '_' or '.', starting and ending with a letter or digit",
-                    at: reader.valueMark(.labels))
+        // In source order, each at the key or value at fault.
+        if case .mapping(let pairs, _)? = reader[.labels] {
+            for pair in pairs {
+                guard case .scalar(let key, let keyMark) = pair.key, let value = labels[key.text] else { continue }
+                if !Names.isLabelKey(key.text) {
+                    context.error(
+                        "metadata.labels: '\(Text.short(key.text))' is not a valid label key; expected an optional DNS prefix and '/', "
+                            + "then up to 63 letters, digits, '-', '_' or '.'",
+                        at: keyMark)
+                } else if !Names.isLabelValue(value) {
+                    context.error(
+                        "metadata.labels.\(key.text): '\(Text.short(value))' is not a valid label value; expected up to 63 letters, "
+                            + "digits, '-', '_' or '.', starting and ending with a letter or digit",
+                        at: pair.value.mark)
+                }
             }
         }
         let annotations = reader.stringMap(.annotations) ?? [:]
-        guard let name, context.errorCount == before else { return nil }
+        // Bad labels are reported above, but a valid name still declares the object, so that
+        // references to it do not fail as well.
+        guard let name else { return nil }
         return ObjectMeta(name: name, labels: labels, annotations: annotations)
     }
 }
@@ -31,6 +36,19 @@ extension ObjectReader {
             context.error(
                 "\(path(field)): '\(Text.short(name))' is not a valid name; expected lowercase letters, digits, '-' and '.', "
                     + "starting and ending with a letter or digit, at most 253 characters",
+                at: valueMark(field))
+            return nil
+        }
+        return name
+    }
+
+    /// A Kubernetes namespace: a DNS-1123 label (no dots, at most 63 characters).
+    func namespaceName(_ field: Field) -> String? {
+        guard let name = string(field) else { return nil }
+        guard Names.isObjectName(name), name.utf8.count <= 63, !name.contains(".") else {
+            context.error(
+                "\(path(field)): '\(Text.short(name))' is not a valid namespace; expected lowercase letters, digits and '-', "
+                    + "starting and ending with a letter or digit, at most 63 characters",
                 at: valueMark(field))
             return nil
         }

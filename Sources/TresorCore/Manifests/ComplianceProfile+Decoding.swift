@@ -8,14 +8,20 @@ extension ComplianceProfileSpec {
             var names: [String: Mark] = [:]
             let decoded = Values.list(node, path: "spec.rules", context: context) { item, itemPath in
                 guard let rule = ComplianceRule.decode(item, path: itemPath, context: context) else { return nil as ComplianceRule? }
+                var nameMark = item.mark
+                if case .mapping(let pairs, _) = item,
+                    let pair = pairs.first(where: { if case .scalar(let key, _) = $0.key { key.text == "name" } else { false } })
+                {
+                    nameMark = pair.value.mark
+                }
                 if let first = names[rule.name] {
                     context.error(
-                        "\(itemPath).name: rule '\(Text.short(rule.name))' is declared twice (first at line \(first.line)); "
-                            + "rule names must be unique in a profile",
-                        at: item.mark)
+                        "\(itemPath).name: rule '\(Text.short(rule.name))' is declared twice (first at line \(first.line), "
+                            + "column \(first.column)); rule names must be unique in a profile",
+                        at: nameMark)
                     return nil
                 }
-                names[rule.name] = item.mark
+                names[rule.name] = nameMark
                 return rule
             }
             if case .sequence(let items, _) = node, items.isEmpty {
@@ -33,7 +39,7 @@ extension ComplianceRule {
         guard let reader = ObjectReader<ComplianceRule>(node, path: path, context: context) else { return nil }
         let before = context.errorCount
         let name = reader.nonEmptyString(.name)
-        let appliesTo: [SecretType]? = reader.choices(.appliesTo)
+        let appliesTo: [SecretType]? = reader[.appliesTo] == nil ? nil : reader.nonEmptyChoices(.appliesTo)
         guard let kind = reader.exactlyOne(of: ComplianceRule.kindFields, what: "a rule"), let params = reader[kind] else {
             return nil
         }
@@ -87,7 +93,9 @@ extension ComplianceRule {
                 return nil
             }
             for (index, label) in labels.enumerated() where !Names.isLabelKey(label) {
-                context.error("\(path).labels[\(index)]: '\(Text.short(label))' is not a valid label key", at: reader.valueMark(.labels))
+                var mark = reader.valueMark(.labels)
+                if case .sequence(let items, _)? = reader[.labels] { mark = items[index].mark }
+                context.error("\(path).labels[\(index)]: '\(Text.short(label))' is not a valid label key", at: mark)
                 return nil
             }
             return .requiredLabels(labels: labels)

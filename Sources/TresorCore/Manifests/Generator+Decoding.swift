@@ -52,7 +52,8 @@ extension PrivateKeyGenerator {
                 context.error("\(path).curve: only ec keys take a curve; an rsa key takes bits", at: reader.keyMark(.curve))
                 return nil
             }
-            guard let bits = reader[.bits] == nil ? 3072 : reader.int(.bits, in: 2048...4096) else { return nil }
+            // Any integer is read, so that 1000 and 3000 both get the message that lists the sizes.
+            guard let bits = reader[.bits] == nil ? 3072 : reader.int(.bits, in: 1...Int.max) else { return nil }
             guard PrivateKeyGenerator.rsaSizes.contains(bits) else {
                 context.error(
                     "\(path).bits: \(bits) is not a supported RSA size; expected 2048, 3072 or 4096", at: reader.valueMark(.bits))

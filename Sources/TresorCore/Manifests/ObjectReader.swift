@@ -5,10 +5,14 @@ public protocol ManifestObject {
     /// The object's name under `$defs` in the JSON Schemas.
     static var schemaName: String { get }
     static var requiredFields: [Field] { get }
+    /// True where a mistyped key may be a secret value (`password: {hunter2}` parses as
+    /// a mapping whose key is the value), so messages must not repeat unknown keys.
+    static var keysMayHoldValues: Bool { get }
 }
 
 extension ManifestObject {
     public static var requiredFields: [Field] { [] }
+    public static var keysMayHoldValues: Bool { false }
     public static var fieldNames: [String] { Field.allCases.map(\.rawValue) }
     public static var requiredFieldNames: [String] { requiredFields.map(\.rawValue) }
 }
@@ -22,6 +26,10 @@ struct ObjectReader<Object: ManifestObject> {
     let mark: Mark
     let context: DecodeContext
     private var entries: [Field: YAMLPair] = [:]
+    /// Fields an unknown key was reported as a likely misspelling of.
+    private var misspelt = Set<Field>()
+    /// Whether any key was unknown: then "found none" would only repeat that report.
+    private var hadUnknownKeys = false
 
     /// Nil, with an error reported, when `node` is not a mapping.
     init?(_ node: YAMLNode, path: String, context: DecodeContext, as _: Object.Type = Object.self) {
@@ -41,9 +49,14 @@ struct ObjectReader<Object: ManifestObject> {
                 entries[field] = pair
             } else {
                 context.error(Self.unknownFieldMessage(key.text, path: path), at: pair.key.mark)
+                hadUnknownKeys = true
+                if let guess = Text.suggestion(for: key.text, among: Object.fieldNames), let field = Field(rawValue: guess) {
+                    misspelt.insert(field)
+                }
             }
         }
-        for field in Object.requiredFields where entries[field] == nil {
+        // A misspelt field was reported with its right name; "missing" would say it twice.
+        for field in Object.requiredFields where entries[field] == nil && !misspelt.contains(field) {
             context.error("\(path.isEmpty ? "manifest" : path): missing required field '\(field.rawValue)'", at: mark)
         }
     }
@@ -53,6 +66,10 @@ struct ObjectReader<Object: ManifestObject> {
         let known = Object.fieldNames
         if let guess = Text.suggestion(for: key, among: known) {
             return "unknown field '\(Text.short(key))' in \(path); did you mean '\(guess)'?"
+        }
+        if Object.keysMayHoldValues {
+            return "unknown key in \(path) (not repeated here, as it may be a secret value); expected one of: "
+                + known.joined(separator: ", ")
         }
         return "unknown field '\(Text.short(key))' in \(path); expected one of: \(known.joined(separator: ", "))"
     }
@@ -134,11 +151,14 @@ struct ObjectReader<Object: ManifestObject> {
 
     /// Reports an error unless exactly one of `fields` is present; returns that one.
     func exactlyOne(of fields: [Field], what: String) -> Field? {
-        let present = fields.filter { entries[$0] != nil }
+        // In source order, so the error points at the one that came second.
+        let present = fields.filter { entries[$0] != nil }.sorted { keyMark($0) < keyMark($1) }
         let names = fields.map(\.rawValue)
         switch present.count {
         case 1:
             return present[0]
+        case 0 where hadUnknownKeys:
+            break  // the unknown (likely misspelt) key is already reported
         case 0:
             context.error("\(path): \(what) needs exactly one of \(Text.list(names)), found none", at: mark)
         default:

@@ -118,7 +118,7 @@ extension AWSProvider {
 extension AzureProvider {
     static func decode(_ node: YAMLNode, path: String, context: DecodeContext) -> AzureProvider? {
         guard let reader = ObjectReader<AzureProvider>(node, path: path, context: context) else { return nil }
-        let vaultUrl = reader.url(.vaultUrl, httpsOnly: false)
+        let vaultUrl = reader.url(.vaultUrl, httpsOnly: true)
         let tenantId = reader.nonEmptyString(.tenantId)
         let clientId = reader.credential(.clientId)
         let clientSecret = reader.credential(.clientSecret)
@@ -146,7 +146,7 @@ extension KubernetesProvider {
         guard let reader = ObjectReader<KubernetesProvider>(node, path: path, context: context) else { return nil }
         return KubernetesProvider(
             server: reader[.server] == nil ? nil : reader.url(.server),
-            namespace: reader[.namespace] == nil ? nil : reader.objectName(.namespace),
+            namespace: reader[.namespace] == nil ? nil : reader.namespaceName(.namespace),
             token: reader.credential(.token),
             caFile: reader.nonEmptyString(.caFile))
     }

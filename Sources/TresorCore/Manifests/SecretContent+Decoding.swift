@@ -13,15 +13,24 @@ extension SecretContent {
         let names = declared.map(\.name)
         var values: [String: ValueSource] = [:]
         var present = Set<String>()
+        var misspelt = Set<String>()
+        // `encoding: base64` decides what an inline `content` must look like, wherever it is written.
+        let base64 = type == .generic && pairs.contains { pair in
+            guard case .scalar(let key, _) = pair.key, key.text == "encoding", case .scalar(let value, _) = pair.value else { return false }
+            return value.text == ContentEncoding.base64.rawValue
+        }
         for pair in pairs {
             guard case .scalar(let key, let keyMark) = pair.key else {
                 context.error("spec.content: field names must be strings, got \(pair.key.kindName)", at: pair.key.mark)
                 continue
             }
             guard let field = declared.first(where: { $0.name == key.text }) else {
-                var message = "unknown field '\(Text.short(key.text))' in spec.content: a \(type.rawValue) has "
+                var message = "unknown field '\(Text.short(key.text))' in spec.content: \(type.withArticle) has "
                     + Text.list(names.map { "'\($0)'" }, conjunction: "and")
-                if let guess = Text.suggestion(for: key.text, among: names) { message += "; did you mean '\(guess)'?" }
+                if let guess = Text.suggestion(for: key.text, among: names) {
+                    message += "; did you mean '\(guess)'?"
+                    misspelt.insert(guess)
+                }
                 context.error(message, at: keyMark)
                 continue
             }
@@ -30,22 +39,15 @@ extension SecretContent {
             if type == .keyValue {
                 decodeData(pair.value, field: field, allowInline: allowInline, context: context, into: &values, fields: &fields)
             } else if let value = ValueSource.decode(
-                pair.value, field: field, type: type, path: path, allowInline: allowInline, context: context)
+                pair.value, field: field, type: type, path: path, allowInline: allowInline, base64: base64, context: context)
             {
                 values[field.name] = value
                 fields[path] = context.location(pair.value.mark)
             }
         }
-        for field in declared where field.isRequired && !present.contains(field.name) {
-            context.error("spec.content: missing required field '\(field.name)' for a \(type.rawValue)", at: mark)
-        }
-        if type == .generic, case .literal(let value) = values["content"],
-            case .literal(let encoding) = values["encoding"], encoding.reveal() == ContentEncoding.base64.rawValue,
-            !LiteralFormat.isBase64(value.reveal())
-        {
-            context.error(
-                "spec.content.content: encoding is base64 but the inline value is not valid base64",
-                at: fields["spec.content.content"].map { Mark(line: $0.line, column: $0.column) } ?? mark)
+        // A misspelt field was reported with its right name; "missing" would say it twice.
+        for field in declared where field.isRequired && !present.contains(field.name) && !misspelt.contains(field.name) {
+            context.error("spec.content: missing required field '\(field.name)' for \(type.withArticle)", at: mark)
         }
         guard context.errorCount == before else { return nil }
         return SecretContent(fields: values)
@@ -86,13 +88,17 @@ extension SecretContent {
 }
 
 extension ValueSource {
+    /// - Parameter base64: the secret declares `encoding: base64`, so an inline `content` must be base64.
     static func decode(
-        _ node: YAMLNode, field: ContentField, type: SecretType, path: String, allowInline: Bool, context: DecodeContext
+        _ node: YAMLNode, field: ContentField, type: SecretType, path: String, allowInline: Bool, base64: Bool = false,
+        context: DecodeContext
     ) -> ValueSource? {
         if let choices = field.choices {
             guard let text = Values.string(node, path: path, context: context) else { return nil }
             guard choices.contains(text) else {
-                context.error("\(path): '\(Text.short(text))' is not valid; expected \(Text.list(choices))", at: node.mark)
+                var message = "\(path): '\(Text.short(text))' is not valid; expected \(Text.list(choices))"
+                if let guess = Text.suggestion(for: text, among: choices) { message += " (did you mean '\(guess)'?)" }
+                context.error(message, at: node.mark)
                 return nil
             }
             return .literal(SecretValue(text))
@@ -117,7 +123,7 @@ extension ValueSource {
                         at: mark)
                     return nil
                 }
-                if let problem = LiteralFormat.problem(scalar.text, type: type, field: field.name) {
+                if let problem = LiteralFormat.problem(scalar.text, type: type, field: field.name, base64: base64) {
                     context.error("\(path): \(problem)", at: mark)
                     return nil
                 }
@@ -135,7 +141,7 @@ extension ValueSource {
             case .generate:
                 guard let kind = field.generator else {
                     context.error(
-                        "\(path).generate: the \(field.name) of a \(type.rawValue) cannot be generated; "
+                        "\(path).generate: the \(field.name) of \(type.withArticle) cannot be generated; "
                             + "use fromEnv, fromFile or sealed",
                         at: reader.keyMark(.generate))
                     return nil
@@ -151,8 +157,10 @@ extension ValueSource {
 /// Offline checks that an inline value has the shape its type requires. Messages
 /// describe the shape, never the value.
 enum LiteralFormat {
-    static func problem(_ value: String, type: SecretType, field: String) -> String? {
+    static func problem(_ value: String, type: SecretType, field: String, base64: Bool = false) -> String? {
         switch (type, field) {
+        case (.generic, "content") where base64 && !value.isEmpty:
+            return isBase64(value) ? nil : "encoding is base64 but the inline value is not valid base64"
         case (.secretKey, "content"):
             return isBase64(value) ? nil : "a secretKey holds the base64 of the raw key bytes; the inline value is not valid base64"
         case (.keyStore, "content"):
@@ -188,5 +196,12 @@ enum LiteralFormat {
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             }
         }
+    }
+}
+
+extension SecretType {
+    /// "a basicAuth", "an apiKey": the type as messages name it.
+    var withArticle: String {
+        ("aeiou".contains(rawValue.first ?? "x") ? "an " : "a ") + rawValue
     }
 }

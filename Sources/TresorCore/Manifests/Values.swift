@@ -42,6 +42,10 @@ enum Values {
             switch scalar.resolved {
             case .int(let int): value = Double(int)
             case .float(let double) where double.isFinite: value = double
+            case .float:
+                // `.inf` and `.nan` are numbers to YAML; "expected a number, got a number" would puzzle.
+                context.error("\(path): '\(scalar.text)' is not a finite number", at: node.mark)
+                return nil
             default:
                 context.error("\(path): expected a number, got \(node.kindName)", at: node.mark)
                 return nil

@@ -9,4 +9,5 @@ public enum CredentialSource: Sendable, Hashable {
 public enum CredentialSourceSpec: ManifestObject {
     public enum Field: String, CaseIterable, Sendable { case fromEnv, fromFile, sealed }
     public static let schemaName = "CredentialSource"
+    public static var keysMayHoldValues: Bool { true }
 }

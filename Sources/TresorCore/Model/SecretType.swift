@@ -1,5 +1,5 @@
 /// The eight typed contents a Secret can hold.
-public enum SecretType: String, Sendable, Hashable, CaseIterable {
+public enum SecretType: String, Sendable, Hashable, CaseIterable, Codable {
     case basicAuth, apiKey, jwtToken, privateKey, secretKey, keyStore, keyValue, generic
 }
 

@@ -34,4 +34,5 @@ public enum ValueSource: Sendable, Hashable {
 public enum ValueSourceSpec: ManifestObject {
     public enum Field: String, CaseIterable, Sendable { case fromEnv, fromFile, generate, sealed }
     public static let schemaName = "ValueSource"
+    public static var keysMayHoldValues: Bool { true }
 }

@@ -20,7 +20,7 @@ public enum DeclarationList {
         }
         for profile in state.complianceProfiles.values.sorted(by: { $0.name < $1.name }) {
             lines.append(
-                "ComplianceProfile  \(profile.name)  \(profile.spec.rules.count) rules, enforcement=\(profile.spec.enforcement.rawValue)")
+                "ComplianceProfile  \(profile.name)  \(profile.spec.rules.count) rule\(profile.spec.rules.count == 1 ? "" : "s"), enforcement=\(profile.spec.enforcement.rawValue)")
         }
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
     }

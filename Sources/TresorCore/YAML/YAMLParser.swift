@@ -35,7 +35,7 @@ public enum YAMLParser {
             // libyaml reads from the pointer lazily, so the buffer must outlive the walk.
             yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
             var builder = TreeBuilder()
-            return builder.run(&parser)
+            return builder.run(&parser, input: buffer)
         }
     }
 }
@@ -61,11 +61,11 @@ private struct TreeBuilder {
     var documentRoot: YAMLNode?
     var expanded = 0
 
-    mutating func run(_ parser: inout yaml_parser_t) -> YAMLParseResult {
+    mutating func run(_ parser: inout yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> YAMLParseResult {
         while true {
             var event = yaml_event_t()
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                return failed(Self.error(from: parser))
+                return failed(Self.error(from: parser, input: input))
             }
             defer { yaml_event_delete(&event) }
             let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
@@ -179,13 +179,81 @@ private struct TreeBuilder {
         return String(cString: pointer)
     }
 
-    static func error(from parser: yaml_parser_t) -> YAMLParseError {
+    static func error(from parser: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> YAMLParseError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error == YAML_READER_ERROR {
+            // Bytes libyaml cannot decode come with a byte offset instead of a mark. The byte
+            // itself stays out of the message: it may be part of a secret.
+            var offset = Int(parser.problem_offset)
+            if problem == "invalid trailing UTF-8 octet" {
+                // Point at the character that went wrong, not at the byte after its start.
+                var lead = min(offset, input.count) - 1
+                while lead > 0, lead > offset - 4, input[lead] & 0xC0 == 0x80 { lead -= 1 }
+                if lead >= 0, input[lead] >= 0xC0 { offset = lead }
+            }
+            let hint = problem.hasPrefix("control characters") ? " (is this a binary file?)" : "; manifests must be saved as UTF-8"
+            return YAMLParseError(message: "malformed YAML: \(problem)\(hint)", mark: mark(atByte: offset, in: input))
+        }
+        let problemMark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let offset = byteOffset(of: problemMark, in: input)
+        if let offset, offset < input.count, input[offset] == UInt8(ascii: "\t") {
+            // libyaml says "found character that cannot start any token", which does not name the culprit.
+            return YAMLParseError(message: "malformed YAML: a tab character; YAML indents with spaces, never tabs", mark: problemMark)
+        }
         var message = "malformed YAML: \(problem)"
         if let context = parser.context.map({ String(cString: $0) }) {
-            message += " (\(context))"
+            let start = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+            if let offset, offset >= input.count {
+                // The end of the file is no place to look: point at what was left open.
+                return YAMLParseError(message: message + " (\(context) that starts here and is never closed)", mark: start)
+            }
+            message += " (\(context) that starts at line \(start.line), column \(start.column))"
         }
-        let mark = parser.problem_mark
-        return YAMLParseError(message: message, mark: Mark(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
+        if let hint = hints[problem] { message += "; \(hint)" }
+        return YAMLParseError(message: message, mark: problemMark)
+    }
+
+    /// What usually causes libyaml's least telling problems.
+    private static let hints = [
+        "did not find expected key": "check the indentation of this line",
+        "mapping values are not allowed in this context": "check the indentation of this line, or quote a value that contains ': '",
+    ]
+
+    /// The line and column of a byte offset in UTF-8 input (1:1 for UTF-16 input).
+    private static func mark(atByte offset: Int, in input: UnsafeBufferPointer<UInt8>) -> Mark {
+        guard !isUTF16(input) else { return Mark(line: 1, column: 1) }
+        var line = 1
+        var column = 1
+        for byte in input.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return Mark(line: line, column: column)
+    }
+
+    /// The byte offset of a mark (whose column counts characters) in UTF-8 input; nil for UTF-16 input.
+    private static func byteOffset(of mark: Mark, in input: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !isUTF16(input) else { return nil }
+        var line = 1
+        var offset = 0
+        while line < mark.line, offset < input.count {
+            if input[offset] == UInt8(ascii: "\n") { line += 1 }
+            offset += 1
+        }
+        var column = 1
+        while column < mark.column, offset < input.count {
+            offset += 1
+            while offset < input.count, input[offset] & 0xC0 == 0x80 { offset += 1 }
+            column += 1
+        }
+        return offset
+    }
+
+    private static func isUTF16(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        input.count >= 2 && ((input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF))
     }
 }

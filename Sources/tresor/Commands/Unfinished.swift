@@ -21,22 +21,7 @@ struct StandardError: TextOutputStream {
 
 
 extension Tresor {
-    struct Plan: UnfinishedCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show what apply would change. Exit 0 nothing to do, 2 changes pending, 1 error.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var manifests: ManifestOptions
-        @Option(name: .shortAndLong, help: "Output: text or json.") var output: String = "text"
-    }
 
-    struct Apply: UnfinishedCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Converge the vaults on the manifests. Exit 0 converged, 1 error, 3 blocked.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var manifests: ManifestOptions
-        @Flag(help: "Allow a run that deletes more than the mass-delete threshold.") var allowMassDelete = false
-        @Option(name: .customLong("as"), help: "Identity recorded as the requester.") var identity: String?
-    }
 
     struct Run: UnfinishedCommand {
         static let configuration = CommandConfiguration(abstract: "Run the reconciler daemon: watch manifests, converge, serve metrics.")
@@ -46,37 +31,9 @@ extension Tresor {
         @Option(help: "Concurrent reconciles.") var workers = 8
     }
 
-    struct Get: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "List secrets, vaultprofiles or approvals from the state directory.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "secrets, vaultprofiles or approvals.") var resource: String
-        @Option(name: .shortAndLong, help: "Output: table, json or yaml.") var output: String = "table"
-    }
 
-    struct Describe: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a secret's state, conditions, versions and targets.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "secret") var resource: String
-        @Argument(help: "The secret's name.") var name: String
-    }
 
-    struct Versions: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "List a secret's versions.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The secret's name.") var name: String
-        @Option(name: .shortAndLong, help: "Output: table or json.") var output: String = "table"
-    }
 
-    struct Read: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a secret's content from its source vault (audited).")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var manifests: ManifestOptions
-        @Argument(help: "The secret's name.") var name: String
-        @Option(help: "Print one field only.") var field: String?
-        @Option(help: "Read this version.") var version: Int?
-        @Flag(help: "Allow printing to a terminal.") var reveal = false
-        @Option(name: .shortAndLong, help: "Output: text or json.") var output: String = "text"
-    }
 
     struct Approve: UnfinishedCommand {
         static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request.")

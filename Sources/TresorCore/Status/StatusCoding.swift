@@ -1,0 +1,178 @@
+import Foundation
+
+/// Reads and writes status documents as YAML through Codable: values are encoded to
+/// JSON, then written as block YAML with keys in a readable order; reading parses the
+/// YAML with the manifest parser and decodes through JSON.
+public enum StatusCoding {
+    public struct DecodeError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatDate(date))
+        }
+        let data = try encoder.encode(value)
+        var parser = JSONTreeParser(bytes: Array(data))
+        let tree = try parser.parse()
+        var output = ""
+        write(tree, indent: 0, into: &output, inline: false)
+        return output
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        let parsed = YAMLParser.parse(bytes)
+        if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }
+        guard let root = parsed.documents.first?.root else { throw DecodeError(description: "empty document") }
+        var json = ""
+        writeJSON(root, into: &json)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp(rfc3339: text)?.date else {
+                throw DecodeError(description: "'\(text)' is not an RFC 3339 time")
+            }
+            return date
+        }
+        return try decoder.decode(T.self, from: Data(json.utf8))
+    }
+
+    /// RFC 3339 in UTC with milliseconds.
+    public static func formatDate(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = millis / 1000
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+    }
+
+    private static func write(_ value: JSONTree, indent: Int, into output: inout String, inline: Bool) {
+        let pad = String(repeating: "  ", count: indent)
+        switch value {
+        case .object(let members):
+            if members.isEmpty {
+                output += inline ? " {}\n" : "{}\n"
+                return
+            }
+            if inline { output += "\n" }
+            for (key, member) in ordered(members) {
+                output += pad + quoteIfNeeded(key) + ":"
+                writeChild(member, indent: indent, into: &output)
+            }
+        case .array(let items):
+            if items.isEmpty {
+                output += inline ? " []\n" : "[]\n"
+                return
+            }
+            if inline { output += "\n" }
+            for item in items {
+                output += pad + "-"
+                if case .object(let members) = item, !members.isEmpty {
+                    // The first key goes on the dash line, the rest align under it.
+                    var nested = ""
+                    write(item, indent: indent + 1, into: &nested, inline: false)
+                    output += " " + nested.dropFirst(pad.count + 2)
+                } else {
+                    writeChild(item, indent: indent, into: &output)
+                }
+            }
+        case .string(let text): output += (inline ? " " : "") + quoteIfNeeded(text) + "\n"
+        case .number(let text): output += (inline ? " " : "") + text + "\n"
+        case .bool(let flag): output += (inline ? " " : "") + (flag ? "true" : "false") + "\n"
+        case .null: output += (inline ? " " : "") + "null\n"
+        }
+    }
+
+    /// Keys written first, in this order; the others follow alphabetically.
+    static let keyOrder = [
+        "apiVersion", "kind", "name", "number", "type", "role", "path", "state", "observedGeneration", "sourceProfile",
+        "status", "reason", "message", "fingerprint", "vaultProfile", "vaultVersion", "createdAt", "lastTransitionTime",
+        "lastSyncedAt", "lastError", "appliedInputs", "lastReconciledAt", "conditions", "targets", "versions",
+    ]
+    static let keyRank: [String: Int] = Dictionary(uniqueKeysWithValues: keyOrder.enumerated().map { ($1, $0) })
+
+    private static func ordered(_ members: [(String, JSONTree)]) -> [(String, JSONTree)] {
+        members.enumerated().sorted { lhs, rhs in
+            let left = keyRank[lhs.element.0] ?? Int.max
+            let right = keyRank[rhs.element.0] ?? Int.max
+            return left == right ? lhs.offset < rhs.offset : left < right
+        }.map(\.element)
+    }
+
+    private static func writeChild(_ value: JSONTree, indent: Int, into output: inout String) {
+        switch value {
+        case .object, .array: write(value, indent: indent + 1, into: &output, inline: true)
+        default: write(value, indent: indent, into: &output, inline: true)
+        }
+    }
+
+    /// Plain when it reads back as the same string, double-quoted (JSON escapes are
+    /// valid YAML) otherwise.
+    public static func quoteIfNeeded(_ text: String) -> String {
+        let safe = !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            }
+            && YAMLScalar(text: text, isPlain: true).resolved == .string(text)
+            && !text.hasPrefix("-")
+        if safe { return text }
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    private static func writeJSON(_ node: YAMLNode, into output: inout String) {
+        switch node {
+        case .mapping(let pairs, _):
+            output += "{"
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { output += "," }
+                if case .scalar(let key, _) = pair.key { output += jsonString(key.text) } else { output += "\"\"" }
+                output += ":"
+                writeJSON(pair.value, into: &output)
+            }
+            output += "}"
+        case .sequence(let items, _):
+            output += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += "," }
+                writeJSON(item, into: &output)
+            }
+            output += "]"
+        case .scalar(let scalar, _):
+            switch scalar.resolved {
+            case .null: output += "null"
+            case .bool(let value): output += value ? "true" : "false"
+            case .int(let value): output += String(value)
+            case .float(let value): output += value.isFinite ? String(value) : "null"
+            case .string(let text): output += jsonString(text)
+            }
+        }
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}

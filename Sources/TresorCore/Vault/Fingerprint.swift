@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+
+/// Keyed content fingerprints: `hmac-sha256:<hex>` over a canonical encoding of the
+/// type and every field. Keyed, because a plain hash of a low-entropy password that
+/// ends up in a GitOps repository can be brute-forced.
+public struct Fingerprinter: Sendable {
+    private let key: [UInt8]
+
+    /// - Parameter key: the installation's fingerprint key (32 random bytes).
+    public init(key: [UInt8]) {
+        self.key = key
+    }
+
+    public func fingerprint(type: SecretType, content: [String: SecretValue]) -> String {
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        mac.update(data: Self.canonicalEncoding(type: type, content: content))
+        return "hmac-sha256:" + mac.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A domain tag, the type, then each field sorted by name, every part prefixed with
+    /// its length, so that no two different contents encode alike (`a|b` + `c` and `a`
+    /// + `b|c` cannot collide).
+    static func canonicalEncoding(type: SecretType, content: [String: SecretValue]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func append(_ text: String) {
+            let utf8 = Array(text.utf8)
+            var length = UInt64(utf8.count).bigEndian
+            withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: utf8)
+        }
+        append("tresor-content-v1")
+        append(type.rawValue)
+        append(String(content.count))
+        for (field, value) in content.sorted(by: { $0.key < $1.key }) {
+            append(field)
+            append(value.reveal())
+        }
+        return bytes
+    }
+}

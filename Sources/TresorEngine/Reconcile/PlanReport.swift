@@ -1,0 +1,147 @@
+import Foundation
+import TresorCore
+
+/// Renders a run's plans: a human text form and JSON. Field names and fingerprints
+/// only, never values.
+public struct PlanReport: Sendable {
+    public var report: Engine.Report
+    /// Show targets with nothing to do as well.
+    public var verbose: Bool
+
+    public init(_ report: Engine.Report, verbose: Bool = false) {
+        self.report = report
+        self.verbose = verbose
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var create = 0, update = 0, adopt = 0, delete = 0, release = 0, blocked = 0, unchanged = 0, failed = 0
+    }
+
+    public var counts: Counts {
+        var counts = Counts()
+        for plan in report.plans {
+            if plan.error != nil { counts.failed += 1 }
+            for target in plan.targets {
+                switch target.action {
+                case .create: counts.create += 1
+                case .update: counts.update += 1
+                case .adopt: counts.adopt += 1
+                case .delete: counts.delete += 1
+                case .release: counts.release += 1
+                case .blocked: counts.blocked += 1
+                case .noop: counts.unchanged += 1
+                }
+            }
+        }
+        return counts
+    }
+
+    static func symbol(_ action: TargetAction) -> String {
+        switch action {
+        case .create: "+"
+        case .update: "~"
+        case .adopt: "^"
+        case .delete: "-"
+        case .release: "<"
+        case .noop: "="
+        case .blocked: "!"
+        }
+    }
+
+    static func short(_ fingerprint: String?) -> String {
+        guard let fingerprint else { return "(new value)" }
+        guard let colon = fingerprint.firstIndex(of: ":") else { return fingerprint }
+        return String(fingerprint[fingerprint.index(after: colon)...].prefix(12))
+    }
+
+    public func text(applied: Bool = false) -> String {
+        var lines: [String] = []
+        if let refusal = report.refusal { return "refused: \(refusal)\n" }
+        for plan in report.plans {
+            let interesting = plan.targets.filter { verbose || $0.action != .noop }
+            guard !interesting.isEmpty || plan.error != nil else { continue }
+            var header = "Secret \(plan.secret)"
+            if plan.pruned { header += " (removed from the manifests)" } else if plan.state != .active { header += " [\(plan.state.rawValue)]" }
+            lines.append(header)
+            for target in interesting {
+                var line = "  \(Self.symbol(target.action)) \(target.action.description.padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                    + "\(target.profile):\(target.path) (\(target.role.rawValue))"
+                switch target.action {
+                case .create, .update, .adopt:
+                    line += "  \(target.fromFingerprint.map { Self.short($0) + " → " } ?? "")\(Self.short(target.toFingerprint))"
+                    if !target.changedFields.isEmpty { line += "  fields: \(target.changedFields.joined(separator: ", "))" }
+                case .blocked(let reason):
+                    line += "  \(reason)"
+                default:
+                    break
+                }
+                if let note = target.note, !(target.action.isBlocked) { line += "  (\(note))" }
+                lines.append(line)
+            }
+            if let error = plan.error, !plan.isBlocked { lines.append("  ! error    \(error)") }
+        }
+        let counts = self.counts
+        let verb = applied ? "Applied" : "Plan"
+        var summary = "\(verb): \(counts.create) to create, \(counts.update) to update, \(counts.adopt) to adopt, "
+            + "\(counts.delete) to delete, \(counts.release) to release, \(counts.unchanged) unchanged"
+        if applied {
+            summary = "\(verb): \(counts.create) created, \(counts.update) updated, \(counts.adopt) adopted, "
+                + "\(counts.delete) deleted, \(counts.release) released, \(counts.unchanged) unchanged; \(report.writes) vault writes"
+        }
+        if counts.blocked > 0 { summary += ", \(counts.blocked) blocked" }
+        if counts.failed > 0 { summary += ", \(counts.failed) failed" }
+        if lines.isEmpty { lines.append("No changes: every vault matches the manifests.") }
+        return (lines + ["", summary + "."]).joined(separator: "\n") + "\n"
+    }
+
+    struct JSONTarget: Encodable {
+        var profile, role, path, action: String
+        var reason: String?
+        var fromFingerprint, toFingerprint: String?
+        var changedFields: [String]
+        var note: String?
+    }
+
+    struct JSONSecret: Encodable {
+        var name, state: String
+        var pruned: Bool
+        var error: String?
+        var generatedFields: [String]
+        var targets: [JSONTarget]
+    }
+
+    struct JSONDocument: Encodable {
+        var changesPending: Bool
+        var refusal: String?
+        var writes: Int
+        var secrets: [JSONSecret]
+    }
+
+    public func json() -> String {
+        let document = JSONDocument(
+            changesPending: report.hasChanges, refusal: report.refusal, writes: report.writes,
+            secrets: report.plans.map { plan in
+                JSONSecret(
+                    name: plan.secret, state: plan.state.rawValue, pruned: plan.pruned, error: plan.error,
+                    generatedFields: plan.generatedFields,
+                    targets: plan.targets.map { target in
+                        var reason: String?
+                        if case .blocked(let text) = target.action { reason = text }
+                        return JSONTarget(
+                            profile: target.profile, role: target.role.rawValue, path: target.path, action: target.action.description,
+                            reason: reason, fromFingerprint: target.fromFingerprint, toFingerprint: target.toFingerprint,
+                            changedFields: target.changedFields, note: target.note)
+                    })
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
+
+extension TargetAction {
+    var isBlocked: Bool {
+        if case .blocked = self { return true }
+        return false
+    }
+}

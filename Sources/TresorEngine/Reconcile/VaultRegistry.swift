@@ -1,0 +1,47 @@
+import TresorCore
+import TresorVaults
+
+/// The adapter of each vault profile, built once per run from the manifests.
+public struct VaultRegistry: Sendable {
+    public struct UnavailableError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private var adapters: [String: any VaultAdapter]
+    private var problems: [String: String]
+
+    public init(adapters: [String: any VaultAdapter]) {
+        self.adapters = adapters
+        self.problems = [:]
+    }
+
+    /// Builds an adapter per enabled profile. A profile whose adapter cannot be built is
+    /// remembered with the reason, so only the secrets that use it fail.
+    public init(profiles: [String: VaultProfile], store: StateStore) {
+        adapters = [:]
+        problems = [:]
+        for (name, profile) in profiles {
+            do {
+                adapters[name] = try Self.makeAdapter(name: name, profile: profile, store: store)
+            } catch {
+                problems[name] = "\(error)"
+            }
+        }
+    }
+
+    static func makeAdapter(name: String, profile: VaultProfile, store: StateStore) throws -> any VaultAdapter {
+        switch profile.spec.provider {
+        case .local(let local):
+            return try LocalAdapter(
+                directory: local.path ?? store.localVaultDirectory(profile: name), keyFile: local.keyFile ?? store.localKeyPath)
+        case .hashicorp, .aws, .azure, .gcp, .kubernetes:
+            throw UnavailableError(
+                description: "vault profile '\(name)': the \(profile.spec.provider.technology.rawValue) provider is not available in this build")
+        }
+    }
+
+    public func adapter(for profile: String) throws -> any VaultAdapter {
+        if let adapter = adapters[profile] { return adapter }
+        throw UnavailableError(description: problems[profile] ?? "vault profile '\(profile)' is not declared")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import TresorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The state directory: status files, inventory, audit log and keys, all 0600 in 0700
+/// directories, all written atomically.
+public struct StateStore: Sendable {
+    public let root: String
+
+    public init(root: String) throws {
+        self.root = root
+        try AtomicFile.makeDirectory(root)
+        chmod(root, 0o700)
+    }
+
+    public var statusDirectory: String { root + "/status/Secret" }
+    public var inventoryPath: String { root + "/inventory.yaml" }
+    public var auditPath: String { root + "/audit.log" }
+    public var fingerprintKeyPath: String { root + "/fingerprint.key" }
+    public var localKeyPath: String { root + "/local.key" }
+    public func localVaultDirectory(profile: String) -> String { root + "/vaults/" + profile }
+
+    public func statusPath(_ name: String) -> String { statusDirectory + "/" + name + ".yaml" }
+
+    public func fingerprinter() throws -> Fingerprinter {
+        Fingerprinter(key: try KeyFile.loadOrCreate(fingerprintKeyPath))
+    }
+
+    public func readStatus(_ name: String) throws -> SecretStatus? {
+        guard let bytes = try AtomicFile.read(statusPath(name)) else { return nil }
+        do {
+            return try StatusCoding.decode(SecretStatus.self, from: bytes)
+        } catch {
+            throw AtomicFile.WriteError(
+                description: "status file \(statusPath(name)) cannot be read (\(error)); move it aside and run again to rebuild it")
+        }
+    }
+
+    public func writeStatus(_ status: SecretStatus) throws {
+        try AtomicFile.makeDirectory(statusDirectory)
+        try AtomicFile.write(Array(try StatusCoding.encode(status).utf8), to: statusPath(status.name))
+    }
+
+    public func removeStatus(_ name: String) {
+        unlink(statusPath(name))
+    }
+
+    /// Every status file, by secret name.
+    public func allStatuses() throws -> [SecretStatus] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: statusDirectory)) ?? []
+        return try names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap { try readStatus(String($0.dropLast(5))) }
+    }
+
+    public func readInventory() throws -> Inventory {
+        guard let bytes = try AtomicFile.read(inventoryPath) else { return Inventory() }
+        do {
+            return try StatusCoding.decode(Inventory.self, from: bytes)
+        } catch {
+            throw AtomicFile.WriteError(description: "inventory \(inventoryPath) cannot be read (\(error)); restore it from backup")
+        }
+    }
+
+    public func writeInventory(_ inventory: Inventory) throws {
+        try AtomicFile.write(Array(try StatusCoding.encode(inventory).utf8), to: inventoryPath)
+    }
+
+    public func auditLog() throws -> AuditLog { try AuditLog(path: auditPath) }
+
+    /// Holds an exclusive lock on the state directory, so two applies never interleave.
+    public func lock() throws -> StateLock {
+        let descriptor = open(root + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw AtomicFile.WriteError(description: "cannot lock \(root): \(String(cString: strerror(errno)))")
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            close(descriptor)
+            throw AtomicFile.WriteError(
+                description: "another tresor process is using \(root); wait for it to finish or use another --state-dir")
+        }
+        return StateLock(descriptor: descriptor)
+    }
+}
+
+/// Released when dropped (or when the process ends, however it ends).
+public final class StateLock: Sendable {
+    private let descriptor: Int32
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import TresorCore
+
+/// Why a content field's value could not be obtained. The message names the secret, the
+/// field and what to do; it never contains a value.
+public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashable {
+    public enum Reason: Sendable, Hashable {
+        /// `fromEnv` names a variable that is not set.
+        case environmentVariableNotSet(name: String)
+        /// `fromFile` names a file that cannot be read; `reason` is the OS's explanation.
+        case fileUnreadable(path: String, reason: String)
+        /// `fromFile` names a file whose bytes are not UTF-8 text.
+        case fileNotUTF8(path: String)
+        /// `sealed` values need the daemon's key, which this build cannot use yet.
+        case sealedUnsupported
+        /// `generate` values are made by the engine (ValueGenerator), not resolved.
+        case generatedValue
+    }
+
+    public var secret: String
+    public var field: String
+    public var reason: Reason
+
+    public init(secret: String, field: String, reason: Reason) {
+        self.secret = secret
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "Secret '\(secret)' field '\(field)': \(problem)" }
+
+    /// The message without the secret and field prefix.
+    public var problem: String {
+        switch reason {
+        case .environmentVariableNotSet(let name):
+            "environment variable \(name) is not set; export it or change the value source"
+        case .fileUnreadable(let path, let reason):
+            "cannot read file \(path): \(reason); fix the path or its permissions, or change the value source"
+        case .fileNotUTF8(let path):
+            "file \(path) is not UTF-8 text; for binary content store its base64 in the file and use a base64 field "
+                + "(a generic secret with encoding: base64, a secretKey or a keyStore)"
+        case .sealedUnsupported:
+            "sealed values cannot be opened by this build of tresor yet; use fromEnv or fromFile for now"
+        case .generatedValue:
+            "generated values are made by the engine, not resolved from a source (this is a bug in tresor)"
+        }
+    }
+}
+
+/// Turns the value sources that point outside the manifest (literals, environment
+/// variables, files) into values. Generated values are made by `ValueGenerator`.
+public struct ValueResolver: Sendable {
+    /// An error from reading a file; its description is the OS's reason.
+    public struct FileReadError: Error, CustomStringConvertible, Sendable {
+        public var reason: String
+
+        public init(reason: String) {
+            self.reason = reason
+        }
+
+        public var description: String { reason }
+    }
+
+    private let environment: [String: String]
+    private let readFile: @Sendable (String) throws -> [UInt8]
+
+    /// - Parameters:
+    ///   - environment: the variables `fromEnv` reads, usually `ProcessInfo.processInfo.environment`.
+    ///   - readFile: reads a whole file given an absolute or working-directory-relative
+    ///     path; the default reads it from disk and throws `FileReadError` with the OS's reason.
+    public init(
+        environment: [String: String],
+        readFile: @escaping @Sendable (String) throws -> [UInt8] = ValueResolver.readFileFromDisk
+    ) {
+        self.environment = environment
+        self.readFile = readFile
+    }
+
+    /// - Parameters:
+    ///   - secret: the Secret's name, for error messages.
+    ///   - field: the content field (or `keyValue` key), for error messages.
+    ///   - baseDirectory: the directory of the manifest file; relative `fromFile` paths
+    ///     start there. Empty means the working directory.
+    public func resolve(
+        _ source: ValueSource, secret: String, field: String, baseDirectory: String
+    ) throws(ResolutionError) -> SecretValue {
+        func failure(_ reason: ResolutionError.Reason) -> ResolutionError {
+            ResolutionError(secret: secret, field: field, reason: reason)
+        }
+        switch source {
+        case .literal(let value):
+            return value
+        case .fromEnv(let name):
+            guard let value = environment[name] else { throw failure(.environmentVariableNotSet(name: name)) }
+            return SecretValue(value)
+        case .fromFile(let path):
+            let fullPath = Self.path(path, relativeTo: baseDirectory)
+            let bytes: [UInt8]
+            do {
+                bytes = try readFile(fullPath)
+            } catch {
+                throw failure(.fileUnreadable(path: fullPath, reason: String(describing: error)))
+            }
+            // Exactly the file's bytes, trailing newline included: trimming would change
+            // keys and certificates that end in a newline.
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw failure(.fileNotUTF8(path: fullPath)) }
+            return SecretValue(text)
+        case .sealed:
+            throw failure(.sealedUnsupported)
+        case .generate:
+            throw failure(.generatedValue)
+        }
+    }
+
+    /// `path` itself when absolute (or when there is no base), else `base/path`.
+    static func path(_ path: String, relativeTo base: String) -> String {
+        if path.hasPrefix("/") || base.isEmpty { return path }
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+
+    /// Reads a whole file with open(2)/read(2), so that a failure carries the OS's reason
+    /// ("No such file or directory", "Permission denied", "Is a directory").
+    @Sendable public static func readFileFromDisk(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileReadError(reason: lastErrorText()) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return bytes
+            } else if errno != EINTR {
+                throw FileReadError(reason: lastErrorText())
+            }
+        }
+    }
+
+    private static func lastErrorText() -> String {
+        String(cString: strerror(errno))
+    }
+}

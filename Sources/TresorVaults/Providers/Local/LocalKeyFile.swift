@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+import TresorCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The local vault's key: 32 random bytes (an AES-256 key) in a file of mode 0600,
+/// made on first use.
+enum LocalKeyFile {
+    static let keySize = 32
+
+    /// Reads the key at `file`, or makes one there when nothing is. Several processes
+    /// doing this at once all end with the same key: the new key is written to a temp
+    /// file and published with `link`, which fails when the name already exists, so no
+    /// process ever sees a partly written key file.
+    static func loadOrCreate(at file: String) throws -> [UInt8] {
+        if let key = try load(file) { return key }
+        let directory = LocalFileSystem.parent(of: file)
+        try LocalFileSystem.makeDirectories(directory)
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) }
+        let bytes = Data(key)
+        // Not named like the vault's temp files: a key file may sit in the vault directory,
+        // where writers remove leftover temp files.
+        let temporary = file + "." + LocalFileSystem.randomHex() + ".new"
+        guard try writeNewFile(temporary, bytes) else {
+            throw LocalFileSystem.failure("create a temp file in", directory, EEXIST)
+        }
+        defer { unlink(temporary) }
+        if link(temporary, file) == 0 {
+            try LocalFileSystem.syncDirectory(directory)
+            return key
+        }
+        let code = errno
+        if code == EEXIST {
+            // Someone else made the key first: use theirs.
+            return try loaded(file)
+        }
+        guard code == EPERM || code == EOPNOTSUPP || code == EXDEV || code == EMLINK else {
+            throw LocalFileSystem.failure("create the key file", file, code)
+        }
+        // A file system without hard links: create the file in place, exclusively.
+        guard try writeNewFile(file, bytes) else { return try loaded(file) }
+        try LocalFileSystem.syncDirectory(directory)
+        return key
+    }
+
+    /// The key at `file`, or nil when there is no file.
+    static func load(_ file: String) throws -> [UInt8]? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw LocalFileSystem.failure("read the key file", file, code)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LocalFileSystem.failure("read the key file", file, errno) }
+        guard LocalFileSystem.isRegularFile(info.st_mode) else {
+            throw VaultError(.invalidRequest, "local vault: the key file \(file) is not a regular file; point keyFile at the key itself")
+        }
+        let openBits = info.st_mode & 0o077
+        guard openBits == 0 else {
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            throw VaultError(
+                .invalidRequest,
+                "local vault: the key file \(file) is open to other users (mode 0\(mode)); restrict it with `chmod 600 \(file)`")
+        }
+        guard info.st_size == keySize else {
+            throw VaultError(
+                .invalidRequest,
+                "local vault: the key file \(file) holds \(info.st_size) bytes, but a key file holds exactly \(keySize) random bytes "
+                    + "(an AES-256 key); restore the right key file, or move this one away to have a new key made "
+                    + "(secrets written with the old key can then no longer be read)")
+        }
+        var bytes = [UInt8](repeating: 0, count: keySize)
+        var filled = 0
+        while filled < keySize {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + filled, keySize - filled)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw LocalFileSystem.failure("read the key file", file, count < 0 ? errno : EIO) }
+            filled += count
+        }
+        return bytes
+    }
+
+    private static func loaded(_ file: String) throws -> [UInt8] {
+        guard let key = try load(file) else { throw LocalFileSystem.failure("read the key file", file, ENOENT) }
+        return key
+    }
+
+    /// Creates `file` with mode 0600 and `bytes`, durably; false when it already exists.
+    private static func writeNewFile(_ file: String, _ bytes: Data) throws -> Bool {
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == EEXIST { return false }
+            throw LocalFileSystem.failure("create the key file", file, code)
+        }
+        do {
+            defer { close(fd) }
+            guard fchmod(fd, 0o600) == 0 else { throw LocalFileSystem.failure("set the mode of", file, errno) }
+            try LocalFileSystem.writeAll(fd, bytes, file: file)
+            guard fsync(fd) == 0 else { throw LocalFileSystem.failure("sync", file, errno) }
+        } catch {
+            unlink(file)
+            throw error
+        }
+        return true
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TresorEngine
+
+extension Tresor {
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Converge the vaults on the manifests. Exit 0 converged, 1 error, 3 blocked.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var manifests: ManifestOptions
+        @Flag(help: "Allow a run that removes more than the mass-delete threshold.") var allowMassDelete = false
+        @Option(name: .customLong("as"), help: "Identity recorded as the actor in the audit log.") var identity: String?
+        @Option(name: .shortAndLong, help: "Output: text or json.") var output: Plan.Format = .text
+        @Flag(name: .shortAndLong, help: "Also list targets with nothing to do.") var verbose = false
+
+        func run() async throws {
+            let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
+            let workspace = try Workspace.open(
+                global: global, manifests: manifests, options: Engine.Options(actor: actor, allowMassDelete: allowMassDelete))
+            let lock: StateLock
+            do {
+                lock = try workspace.store.lock()
+            } catch {
+                fail("\(error)")
+            }
+            let report = try await workspace.engine.run(
+                workspace.desired, mode: .apply, now: Date(), progress: Progress().callback("applying"))
+            withExtendedLifetime(lock) {}
+            let rendered = PlanReport(report, verbose: verbose)
+            print(output == .json ? rendered.json() : rendered.text(applied: true), terminator: "")
+            if report.refusal != nil || report.failures > 0 { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TresorCore
+import TresorEngine
+
+/// What the commands that reach vaults share: the validated manifests, the state
+/// directory and an engine wired to them.
+struct Workspace {
+    let desired: DesiredState
+    let store: StateStore
+    let engine: Engine
+
+    /// Loads and validates the manifests; on any error prints every problem and exits 1.
+    static func open(global: GlobalOptions, manifests: ManifestOptions, options: Engine.Options = Engine.Options()) throws -> Workspace {
+        let stateDirectory = StateDirectory.path(global.stateDir)
+        let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
+        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        guard result.isValid else {
+            var standardError = StandardError()
+            print(ValidationReport(result).text(), terminator: "", to: &standardError)
+            throw ExitCode(1)
+        }
+        do {
+            let store = try StateStore(root: stateDirectory)
+            let engine = Engine(
+                store: store, registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store),
+                fingerprinter: try store.fingerprinter(),
+                resolver: ValueResolver(environment: ProcessInfo.processInfo.environment), options: options)
+            return Workspace(desired: result.state, store: store, engine: engine)
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
+
+/// Prints an error to standard error and exits 1.
+func fail(_ message: String) -> Never {
+    var standardError = StandardError()
+    print("error: \(message)", to: &standardError)
+    Foundation.exit(1)
+}
+
+/// Progress on a terminal: `[ 120/10000] applying` rewritten in place on stderr.
+struct Progress: Sendable {
+    let enabled = isatty(2) == 1
+
+    func callback(_ verb: String) -> (@Sendable (Int, Int) -> Void)? {
+        guard enabled else { return nil }
+        return { done, total in
+            guard total >= 20, done == total || done % max(1, total / 200) == 0 else { return }
+            let line = done == total ? "\r\u{1B}[K" : "\r[\(done)/\(total)] \(verb)…"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}

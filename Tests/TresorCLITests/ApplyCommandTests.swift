@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+let profilesYAML = """
+    apiVersion: tresor.dev/v1alpha1
+    kind: VaultProfile
+    metadata: {name: main}
+    spec: {provider: {local: {}}}
+    ---
+    apiVersion: tresor.dev/v1alpha1
+    kind: VaultProfile
+    metadata: {name: copy}
+    spec: {provider: {local: {}}}
+
+    """
+
+func secretYAML(_ name: String, value: String, generated: Bool = false) -> String {
+    let content = generated ? "    username: app\n    password: {generate: {length: 20}}" : "    username: app\n    password: \(value)"
+    return """
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: \(name)}
+        spec:
+          type: basicAuth
+          vaultProfile: main
+          syncVaultProfiles: [copy]
+          allowInlineValues: true
+          content:
+        \(content)
+
+        """
+}
+
+@Suite struct ApplyCommandTests {
+    @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "cli-secret-value-1"), to: "m/all.yaml")
+        let pending = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(pending.status == 2, "\(pending.stdout)\(pending.stderr)")
+        #expect(pending.stdout.contains("+ create   main:one (source)"))
+        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let clean = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+        #expect(clean.stdout.contains("No changes"))
+        let read = try cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
+        #expect(read.status == 0)
+        #expect(read.stdout == "cli-secret-value-1\n")
+        for output in [pending.stdout, applied.stdout, clean.stdout, pending.stderr, applied.stderr] {
+            #expect(!output.contains("cli-secret-value-1"))
+        }
+        let get = try cli.run(["get", "secrets", "--state-dir", "state"])
+        #expect(get.stdout.contains("one    basicAuth   active"))
+        let versions = try cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
+        #expect(versions.stdout.contains("\"number\" : 1"))
+    }
+
+    @Test func invalidManifestsApplyNothing() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "v") + "---\nkind: Nonsense\n", to: "m/all.yaml")
+        let result = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nothing was applied"))
+        #expect(!FileManager.default.fileExists(atPath: cli.path("state/vaults")))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite struct ValidateCommandTests {
+    @Test func examplesAreValid() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let result = try cli.run(["validate", CLI.repositoryRoot.appendingPathComponent("examples").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("valid:"))
+    }
+
+    @Test func invalidManifestExitsOneWithLocatedErrorsInEveryFormat() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(
+            """
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata: {name: bad}
+            spec:
+              type: apiKey
+              vaultProfile: nowhere
+              colour: blue
+            """, to: "m/bad.yaml")
+        let text = try cli.run(["validate", "m"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("m/bad.yaml:7:3: error: unknown field 'colour' in spec"))
+        #expect(text.stdout.contains("m/bad.yaml:6:17: error: spec.vaultProfile: VaultProfile 'nowhere' is not declared"))
+        #expect(text.stdout.contains("invalid: 2 errors in 1 file"))
+
+        let github = try cli.run(["validate", "m", "-o", "github"])
+        #expect(github.status == 1)
+        #expect(github.stdout.contains("::error file=m/bad.yaml,line=7,col=3::unknown field 'colour' in spec"))
+
+        let json = try cli.run(["validate", "m", "-o", "json"])
+        #expect(json.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["valid"] as? Bool == false)
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 2)
+        #expect(diagnostics.first?["line"] as? Int == 6)
+    }
+
+    @Test func unfinishedCommandsSaySoAndExitOne() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let result = try cli.run(["compliance"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not implemented yet"))
+    }
+}
