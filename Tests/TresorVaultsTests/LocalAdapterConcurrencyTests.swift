@@ -47,13 +47,13 @@ import TresorVaults
         }
     }
 
-    @Test func aLeftoverTempFileIsIgnoredAndCleanedUpByTheNextWrite() async throws {
+    @Test func aLeftoverTempFileIsIgnoredAndReplacedByTheNextWrite() async throws {
         try await LocalVaultFixture.with { fixture in
             let vault = try fixture.adapter()
             _ = try await vault.write(at: "db/main", content: secretContent(["content": "before"]), mark: sampleMark(), expected: .absent)
             // A writer that crashed between creating its temp file and the rename leaves a
             // partial file beside the secret, maybe a complete copy of a secret file.
-            let partial = fixture.directory + "/db/.tresor-00000000deadbeef.tmp"
+            let partial = fixture.directory + "/db/.tresor-main.secret.tmp"
             let complete = fixture.directory + "/.tresor-00000000cafef00d.tmp"
             try Data("{\"format\":1,\"version\":".utf8).write(to: URL(fileURLWithPath: partial))
             try Data(contentsOf: URL(fileURLWithPath: fixture.directory + "/db/main.secret")).write(to: URL(fileURLWithPath: complete))

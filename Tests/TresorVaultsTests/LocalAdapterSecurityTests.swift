@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
-import TresorVaults
+@testable import TresorVaults
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,7 @@ import Darwin
             #expect(try fixture.mode("apps") == 0o700)
             #expect(try fixture.mode("apps/payments") == 0o700)
             #expect(try fixture.mode("apps/payments/db.secret") == 0o600)
-            #expect(try fixture.mode(".lock") == 0o600)
+            #expect(try fixture.mode(".lock-\(LocalVaultLock.stripe(of: "apps/payments/db"))") == 0o600)
 
             try vault.writeOutside(at: "apps/payments/db", content: secretContent(["content": "y"]))
             #expect(try fixture.mode("apps/payments/db.secret") == 0o600)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The bytes of one manifest file and the path messages name it by.
 public struct ManifestFile: Sendable {
     public var path: String
@@ -26,11 +28,30 @@ public struct LoadResult: Sendable {
 public struct ManifestLoader: Sendable {
     public init() {}
 
+    /// Parses every file, on all cores: parsing is independent per file and is most of
+    /// the cost of loading; decoding stays sequential so diagnostics keep file order.
+    static func parseAll(_ files: [ManifestFile]) -> [YAMLParseResult] {
+        let chunk = 64
+        let chunks = (files.count + chunk - 1) / chunk
+        var results = [YAMLParseResult](repeating: YAMLParseResult(documents: [], problems: [], error: nil), count: files.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes a disjoint range of the buffer.
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                for position in index * chunk..<min(files.count, (index + 1) * chunk) {
+                    output[position] = YAMLParser.parse(files[position].bytes)
+                }
+            }
+        }
+        return results
+    }
+
     public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = []) -> LoadResult {
         var collector = Collector()
         collector.diagnostics = preDiagnostics
-        for file in files {
-            collector.load(file)
+        let parsed = Self.parseAll(files)
+        for (file, result) in zip(files, parsed) {
+            collector.load(file, parsed: result)
         }
         collector.checkReferences()
         // Stable sort: problems at the same place keep the order they were found in.
@@ -48,9 +69,8 @@ private struct Collector {
     var references: [Reference] = []
     var placements: [String: (name: String, location: SourceLocation)] = [:]
 
-    mutating func load(_ file: ManifestFile) {
+    mutating func load(_ file: ManifestFile, parsed: YAMLParseResult) {
         let context = DecodeContext(file: file.path)
-        let parsed = YAMLParser.parse(file.bytes)
         var manifests = 0
         for document in parsed.documents {
             guard let root = document.root else { continue }

@@ -108,7 +108,7 @@ public struct TargetStatus: Sendable, Codable, Hashable {
 }
 
 /// `status/Secret/<name>.yaml`: everything tresor knows of one secret. No values.
-public struct SecretStatus: Sendable, Codable {
+public struct SecretStatus: Sendable, Codable, Equatable {
     public var name: String
     /// A digest of the spec this status was computed from.
     public var observedGeneration: String
@@ -136,6 +136,14 @@ public struct SecretStatus: Sendable, Codable {
 
     public var latestVersion: SecretVersion? { versions.last }
 
+    /// True when `previous` is this status apart from `lastReconciledAt`.
+    public func differsOnlyInTime(from previous: SecretStatus?) -> Bool {
+        guard let previous else { return false }
+        var comparable = self
+        comparable.lastReconciledAt = previous.lastReconciledAt
+        return comparable == previous
+    }
+
     public func condition(_ type: ConditionType) -> Condition? { conditions.first { $0.type == type } }
 
     /// Sets a condition, keeping its transition time when its status does not change.
@@ -162,7 +170,7 @@ public struct SecretStatus: Sendable, Codable {
 
 /// `inventory.yaml`: every secret tresor manages and where, so that a Secret removed
 /// from the manifests is pruned exactly.
-public struct Inventory: Sendable, Codable {
+public struct Inventory: Sendable, Codable, Equatable {
     public struct Entry: Sendable, Codable, Hashable {
         public var type: SecretType
         public var deletionPolicy: DeletionPolicy

@@ -27,17 +27,23 @@ public enum StatusCoding {
         let parsed = YAMLParser.parse(bytes)
         if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }
         guard let root = parsed.documents.first?.root else { throw DecodeError(description: "empty document") }
-        var json = ""
-        writeJSON(root, into: &json)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Timestamp(rfc3339: text)?.date else {
-                throw DecodeError(description: "'\(text)' is not an RFC 3339 time")
-            }
-            return date
+        do {
+            return try YAMLNodeDecoder.decode(T.self, from: root)
+        } catch let error as DecodingError {
+            throw DecodeError(description: describe(error))
         }
-        return try decoder.decode(T.self, from: Data(json.utf8))
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// RFC 3339 in UTC with milliseconds.
@@ -125,54 +131,5 @@ public enum StatusCoding {
         if safe { return text }
         let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
-
-    private static func writeJSON(_ node: YAMLNode, into output: inout String) {
-        switch node {
-        case .mapping(let pairs, _):
-            output += "{"
-            for (index, pair) in pairs.enumerated() {
-                if index > 0 { output += "," }
-                if case .scalar(let key, _) = pair.key { output += jsonString(key.text) } else { output += "\"\"" }
-                output += ":"
-                writeJSON(pair.value, into: &output)
-            }
-            output += "}"
-        case .sequence(let items, _):
-            output += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
-                writeJSON(item, into: &output)
-            }
-            output += "]"
-        case .scalar(let scalar, _):
-            switch scalar.resolved {
-            case .null: output += "null"
-            case .bool(let value): output += value ? "true" : "false"
-            case .int(let value): output += String(value)
-            case .float(let value): output += value.isFinite ? String(value) : "null"
-            case .string(let text): output += jsonString(text)
-            }
-        }
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }

@@ -15,7 +15,7 @@ public struct Fingerprinter: Sendable {
     public func fingerprint(type: SecretType, content: [String: SecretValue]) -> String {
         var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
         mac.update(data: Self.canonicalEncoding(type: type, content: content))
-        return "hmac-sha256:" + mac.finalize().map { String(format: "%02x", $0) }.joined()
+        return "hmac-sha256:" + Hex.encode(mac.finalize())
     }
 
     /// A domain tag, the type, then each field sorted by name, every part prefixed with
@@ -37,5 +37,19 @@ public struct Fingerprinter: Sendable {
             append(value.reveal())
         }
         return bytes
+    }
+}
+
+/// Lowercase hex without `String(format:)`, which costs a locale lookup per byte.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var utf8: [UInt8] = []
+        for byte in bytes {
+            utf8.append(digits[Int(byte >> 4)])
+            utf8.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

@@ -146,7 +146,7 @@ private struct TreeBuilder {
             return
         }
         stack[top].pendingKey = node
-        guard case .scalar(let scalar, let keyMark) = node, let first = firstMark(of: scalar.text, in: &stack[top]) else { return }
+        guard case .scalar(let scalar, let keyMark) = node, let first = Self.firstMark(of: scalar.text, in: &stack[top]) else { return }
         // The first value wins; the duplicate is reported and dropped so decoding can go on.
         problems.append(
             YAMLParseError(
@@ -157,7 +157,7 @@ private struct TreeBuilder {
 
     /// Where `key` first appeared in the mapping being built, if it already did. Small
     /// mappings (nearly all of a manifest) are scanned; large ones get an index.
-    private func firstMark(of key: String, in frame: inout Frame) -> Mark? {
+    private static func firstMark(of key: String, in frame: inout Frame) -> Mark? {
         if frame.pairs.count < 16 {
             for pair in frame.pairs {
                 if case .scalar(let existing, let mark) = pair.key, existing.text == key { return mark }

@@ -73,7 +73,7 @@ public struct Engine: Sendable {
                 }
                 registered.secrets[secret.name] = entry
             }
-            try store.writeInventory(registered)
+            if registered != inventory { try store.writeInventory(registered) }
             inventory = registered
         }
         let context = ReconcileContext(
@@ -107,7 +107,7 @@ public struct Engine: Sendable {
             }
         }
         if mode == .apply {
-            try store.writeInventory(final)
+            if final != inventory { try store.writeInventory(final) }
             audit?.sync()
         }
         return Report(plans: plans.sorted { $0.secret < $1.secret }, writes: writes, failures: failures, refusal: nil)
@@ -163,7 +163,9 @@ public struct Engine: Sendable {
         var reconciler = SecretReconciler(secret: secret, previous: previous, previousTargets: previousTargets, context: context)
         var outcome = await reconciler.run()
         audit?.append(outcome.audit)
-        if let status = outcome.status {
+        // A pass that changed nothing but the time leaves the file alone: no-change
+        // passes over thousands of secrets then cost no disk writes at all.
+        if let status = outcome.status, !status.differsOnlyInTime(from: previous) {
             do {
                 try store.writeStatus(status)
             } catch {

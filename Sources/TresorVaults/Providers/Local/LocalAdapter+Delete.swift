@@ -13,14 +13,14 @@ extension LocalAdapter {
     public func delete(at path: String) async throws {
         let location = try LocalSecretPath(path)
         let folder = location.directory(under: directory)
-        try LocalVaultLock.withExclusiveLock(directory: directory) {
+        try LocalVaultLock.withExclusiveLock(directory: directory, path: path) {
             let file = folder + "/" + location.fileName
             if unlink(file) != 0 {
                 let code = errno
                 guard code == ENOENT || code == ENOTDIR else { throw LocalFileSystem.failure("delete", file, code) }
                 return
             }
-            LocalFileSystem.removeLeftoverTemporaryFiles(in: folder)
+            unlink(LocalFileSystem.temporaryFile(directory: folder, name: location.fileName))
             // Remove emptied directories, deepest first; rmdir refuses non-empty ones.
             var directories = location.directories
             var synced = folder

@@ -34,10 +34,8 @@ extension LocalAdapter {
     {
         let location = try LocalSecretPath(path)
         let folder = location.directory(under: directory)
-        return try LocalVaultLock.withExclusiveLock(directory: directory) {
+        return try LocalVaultLock.withExclusiveLock(directory: directory, path: path) {
             try LocalFileSystem.makeDirectories(folder)
-            // Under the lock no write is in flight: a temp file here is a crashed writer's.
-            LocalFileSystem.removeLeftoverTemporaryFiles(in: folder)
             let existing = try readFile(location)
             if let expected { try Self.check(expected, against: existing, path: path) }
 

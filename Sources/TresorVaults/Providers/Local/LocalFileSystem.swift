@@ -86,9 +86,13 @@ enum LocalFileSystem {
 
     /// Replaces `name` in `directory` with `data` so that a reader sees either the old
     /// or the new file, never a partial one, and the change survives a crash.
+    ///
+    /// The temp file's name derives from the target's, and only the holder of the
+    /// target's lock writes it: a crashed writer's leftover is simply truncated by the
+    /// next write, with no directory scan.
     static func replaceAtomically(directory: String, name: String, data: Data) throws {
-        let temporary = directory + "/" + temporaryPrefix + randomHex() + temporarySuffix
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let temporary = temporaryFile(directory: directory, name: name)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw failure("create a temp file in", directory, errno) }
         do {
             defer { close(fd) }
@@ -160,13 +164,9 @@ enum LocalFileSystem {
         }
     }
 
-    /// Removes temp files that a crashed writer left in `directory`. Call only under
-    /// the vault lock: no temp file is in use then.
-    static func removeLeftoverTemporaryFiles(in directory: String) {
-        for entry in (try? entries(of: directory)) ?? [] where entry.kind != .directory {
-            guard entry.name.hasPrefix(temporaryPrefix), entry.name.hasSuffix(temporarySuffix) else { continue }
-            unlink(directory + "/" + entry.name)
-        }
+    /// Where the next version of `name` is written before it replaces it.
+    static func temporaryFile(directory: String, name: String) -> String {
+        directory + "/" + temporaryPrefix + name + temporarySuffix
     }
 
     enum EntryKind { case file, directory, other }

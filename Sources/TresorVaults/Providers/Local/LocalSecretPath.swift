@@ -61,8 +61,8 @@ struct LocalSecretPath: Sendable, Hashable {
         guard !segment.hasSuffix(fileSuffix) else {
             throw invalid(path, "has a directory segment ending in '\(fileSuffix)', which the local vault uses for secret files")
         }
-        guard !isFirst || segment != LocalVaultLock.fileName else {
-            throw invalid(path, "starts with '\(LocalVaultLock.fileName)/', which is the local vault's lock file")
+        guard !isFirst || !segment.hasPrefix(LocalVaultLock.filePrefix) else {
+            throw invalid(path, "starts with '\(LocalVaultLock.filePrefix)', which the local vault's lock files use")
         }
     }
 

@@ -6,17 +6,22 @@ import Glibc
 import Darwin
 #endif
 
-/// The exclusive `flock` on `<vault>/.lock` that every change to the vault holds, so
-/// that two processes or two adapters on one directory never lose a write.
+/// The exclusive `flock` that every change to a secret holds, so that two processes
+/// or two adapters on one directory never lose a write.
+///
+/// Secrets hash onto one of 64 lock files (`<vault>/.lock-NN`): changes to one secret
+/// are serialised while changes to different secrets proceed side by side, so their
+/// fsyncs are committed together instead of one after another.
 ///
 /// The lock is taken on a fresh open file description each time, so it also excludes
 /// other adapters and tasks of the same process. It is held only for one synchronous
 /// read-modify-write, never across a suspension point.
 enum LocalVaultLock {
-    static let fileName = ".lock"
+    static let filePrefix = ".lock"
+    static let stripes: UInt64 = 64
 
-    static func withExclusiveLock<Result>(directory: String, _ body: () throws -> Result) throws -> Result {
-        let file = directory + "/" + fileName
+    static func withExclusiveLock<Result>(directory: String, path: String, _ body: () throws -> Result) throws -> Result {
+        let file = directory + "/" + filePrefix + "-" + String(stripe(of: path))
         let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw LocalFileSystem.failure("open the lock file", file, errno) }
         // Closing the descriptor releases the lock, also when the body throws.
@@ -27,5 +32,14 @@ enum LocalVaultLock {
             throw LocalFileSystem.failure("lock", file, code)
         }
         return try body()
+    }
+
+    /// FNV-1a: stable across processes, unlike Swift's seeded `Hasher`.
+    static func stripe(of path: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return hash % stripes
     }
 }

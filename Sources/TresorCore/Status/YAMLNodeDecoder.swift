@@ -1,0 +1,241 @@
+import Foundation
+
+/// Decodes `Decodable` values straight from a parsed YAML node tree: no JSON text in
+/// between, which matters when ten thousand status files are read per pass.
+struct YAMLNodeDecoder: Decoder {
+    let node: YAMLNode
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(node: YAMLNode, codingPath: [any CodingKey] = []) {
+        self.node = node
+        self.codingPath = codingPath
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from node: YAMLNode, codingPath: [any CodingKey] = []) throws -> T {
+        if type == Date.self {
+            let text = try SingleValue(node: node, codingPath: codingPath).decode(String.self)
+            guard let date = Timestamp(rfc3339: text)?.date else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "'\(text)' is not an RFC 3339 time"))
+            }
+            return date as! T
+        }
+        return try T(from: YAMLNodeDecoder(node: node, codingPath: codingPath))
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .mapping(let pairs, _) = node else { throw mismatch("a mapping") }
+        var index: [String: YAMLNode]?
+        if pairs.count > 16 {
+            var members: [String: YAMLNode] = [:]
+            members.reserveCapacity(pairs.count)
+            for pair in pairs {
+                if case .scalar(let key, _) = pair.key { members[key.text] = pair.value }
+            }
+            index = members
+        }
+        return KeyedDecodingContainer(Keyed<Key>(pairs: pairs, index: index, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .sequence(let items, _) = node else { throw mismatch("a list") }
+        return Unkeyed(items: items, codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleValue(node: node, codingPath: codingPath)
+    }
+
+    private func mismatch(_ expected: String) -> DecodingError {
+        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), got \(node.kindName)"))
+    }
+
+    /// Most status mappings are small, and a scan of their pairs beats hashing every
+    /// key; large ones (the inventory's map of secrets) get an index.
+    struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let pairs: [YAMLPair]
+        let index: [String: YAMLNode]?
+        let codingPath: [any CodingKey]
+
+        var allKeys: [Key] {
+            pairs.compactMap { pair in
+                guard case .scalar(let key, _) = pair.key else { return nil }
+                return Key(stringValue: key.text)
+            }
+        }
+
+        private func member(_ name: String) -> YAMLNode? {
+            if let index { return index[name] }
+            for pair in pairs {
+                if case .scalar(let key, _) = pair.key, key.text == name { return pair.value }
+            }
+            return nil
+        }
+
+        func contains(_ key: Key) -> Bool { member(key.stringValue) != nil }
+
+        private func node(_ key: Key) throws -> YAMLNode {
+            guard let node = member(key.stringValue) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing '\(key.stringValue)'"))
+            }
+            return node
+        }
+
+        func decodeNil(forKey key: Key) throws -> Bool {
+            guard let node = member(key.stringValue) else { return true }
+            if case .scalar(let scalar, _) = node, scalar.resolved == .null { return true }
+            return false
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try YAMLNodeDecoder.decode(type, from: try node(key), codingPath: codingPath + [key])
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard try !decodeNil(forKey: key) else { return nil }
+            return try decode(type, forKey: key)
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
+            try YAMLNodeDecoder(node: try node(key), codingPath: codingPath + [key]).container(keyedBy: type)
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            try YAMLNodeDecoder(node: try node(key), codingPath: codingPath + [key]).unkeyedContainer()
+        }
+
+        func superDecoder() throws -> any Decoder {
+            YAMLNodeDecoder(node: .mapping([], Mark(line: 0, column: 0)), codingPath: codingPath)
+        }
+
+        func superDecoder(forKey key: Key) throws -> any Decoder {
+            YAMLNodeDecoder(node: try node(key), codingPath: codingPath + [key])
+        }
+    }
+
+    struct Unkeyed: UnkeyedDecodingContainer {
+        let items: [YAMLNode]
+        let codingPath: [any CodingKey]
+        var currentIndex = 0
+
+        var count: Int? { items.count }
+        var isAtEnd: Bool { currentIndex >= items.count }
+
+        struct Index: CodingKey {
+            var stringValue: String { String(intValue ?? 0) }
+            var intValue: Int?
+            init(_ index: Int) { intValue = index }
+            init?(stringValue: String) { nil }
+            init?(intValue: Int) { self.intValue = intValue }
+        }
+
+        private mutating func next() throws -> YAMLNode {
+            guard !isAtEnd else {
+                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "list ended"))
+            }
+            defer { currentIndex += 1 }
+            return items[currentIndex]
+        }
+
+        mutating func decodeNil() throws -> Bool {
+            guard !isAtEnd else { return true }
+            if case .scalar(let scalar, _) = items[currentIndex], scalar.resolved == .null {
+                currentIndex += 1
+                return true
+            }
+            return false
+        }
+
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let path = codingPath + [Index(currentIndex)]
+            return try YAMLNodeDecoder.decode(type, from: try next(), codingPath: path)
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            let path = codingPath + [Index(currentIndex)]
+            return try YAMLNodeDecoder(node: try next(), codingPath: path).container(keyedBy: type)
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            let path = codingPath + [Index(currentIndex)]
+            return try YAMLNodeDecoder(node: try next(), codingPath: path).unkeyedContainer()
+        }
+
+        mutating func superDecoder() throws -> any Decoder {
+            let path = codingPath + [Index(currentIndex)]
+            return YAMLNodeDecoder(node: try next(), codingPath: path)
+        }
+    }
+
+    struct SingleValue: SingleValueDecodingContainer {
+        let node: YAMLNode
+        let codingPath: [any CodingKey]
+
+        private func scalar() throws -> YAMLScalar {
+            guard case .scalar(let scalar, _) = node else {
+                throw DecodingError.typeMismatch(
+                    Any.self, .init(codingPath: codingPath, debugDescription: "expected a scalar, got \(node.kindName)"))
+            }
+            return scalar
+        }
+
+        private func failure(_ expected: String) -> DecodingError {
+            .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), got \(node.kindName)"))
+        }
+
+        func decodeNil() -> Bool {
+            if case .scalar(let scalar, _) = node, scalar.resolved == .null { return true }
+            return false
+        }
+
+        func decode(_ type: Bool.Type) throws -> Bool {
+            guard case .bool(let value) = try scalar().resolved else { throw failure("a boolean") }
+            return value
+        }
+
+        func decode(_ type: String.Type) throws -> String {
+            let scalar = try scalar()
+            switch scalar.resolved {
+            case .string(let text): return text
+            case .null: throw failure("a string")
+            default: return scalar.text
+            }
+        }
+
+        func decode(_ type: Double.Type) throws -> Double {
+            switch try scalar().resolved {
+            case .int(let value): return Double(value)
+            case .float(let value): return value
+            default: throw failure("a number")
+            }
+        }
+
+        func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+
+        func decode(_ type: Int.Type) throws -> Int {
+            guard case .int(let value) = try scalar().resolved else { throw failure("an integer") }
+            return value
+        }
+
+        func decode<T: BinaryInteger & Decodable>(integer type: T.Type) throws -> T {
+            guard let value = T(exactly: try decode(Int.self)) else { throw failure("an integer in range") }
+            return value
+        }
+
+        func decode(_ type: Int8.Type) throws -> Int8 { try decode(integer: type) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try decode(integer: type) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try decode(integer: type) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try decode(integer: type) }
+        func decode(_ type: UInt.Type) throws -> UInt { try decode(integer: type) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(integer: type) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(integer: type) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(integer: type) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(integer: type) }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try YAMLNodeDecoder.decode(type, from: node, codingPath: codingPath)
+        }
+    }
+}
