@@ -231,4 +231,30 @@ private func secret(
         try await harness.apply(edited)
         #expect(harness.totalWrites == 0)
     }
+
+    @Test func disabledVaultProfilesAreLeftUntouched() async throws {
+        let harness = try EngineHarness(profiles: ["main", "copy"])
+        defer { harness.cleanUp() }
+        let enabled = try EngineHarness.desired(localProfiles(["main", "copy"]) + secret("api", sync: ["copy"], content: "    content: first-value"))
+        try await harness.apply(enabled)
+        harness.resetCounts()
+        let changed = try EngineHarness.desired(localProfiles(["main", "copy"]) + secret("api", sync: ["copy"], content: "    content: second-value"))
+        let engine = Engine(
+            store: harness.store, registry: VaultRegistry(adapters: harness.adapters, disabled: ["copy"]),
+            fingerprinter: try harness.store.fingerprinter(), resolver: ValueResolver(environment: [:]), options: Engine.Options())
+        let report = try await engine.run(changed, mode: .apply, now: Date())
+        #expect(report.failures == 0)
+        #expect(try await harness.content("main", "api")?["content"] == "second-value")
+        #expect(try await harness.content("copy", "api")?["content"] == "first-value")
+        #expect(harness.adapters["copy"]!.writes == 0)
+        #expect(try harness.store.readInventory().secrets["api"]?.targets["copy"] == "api")
+
+        let sourceOff = Engine(
+            store: harness.store, registry: VaultRegistry(adapters: harness.adapters, disabled: ["main"]),
+            fingerprinter: try harness.store.fingerprinter(), resolver: ValueResolver(environment: [:]), options: Engine.Options())
+        harness.resetCounts()
+        _ = try await sourceOff.run(enabled, mode: .apply, now: Date())
+        #expect(harness.totalWrites == 0)
+        #expect(try harness.status("api")?.state == .disabled)
+    }
 }

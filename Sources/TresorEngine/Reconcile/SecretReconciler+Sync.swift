@@ -16,6 +16,11 @@ extension SecretReconciler {
             if let action { plan.targets.append(PlannedTarget(profile: profile, role: .sync, path: path, action: action, note: problem)) }
             return "\(profile): \(problem)"
         }
+        if context.registry.isDisabled(profile) {
+            plan.targets.append(
+                PlannedTarget(profile: profile, role: .sync, path: path, action: .noop, note: "vault profile disabled; skipped"))
+            return nil
+        }
         let adapter: any VaultAdapter
         let metadata: VaultEntryMetadata?
         do {
@@ -101,7 +106,7 @@ extension SecretReconciler {
     mutating func releaseDroppedTargets() async {
         let wanted = Set([spec.vaultProfile] + spec.syncVaultProfiles)
         for (profile, oldPath) in previousTargets.sorted(by: { $0.key < $1.key })
-        where !wanted.contains(profile) || oldPath != path {
+        where (!wanted.contains(profile) || oldPath != path) && !context.registry.isDisabled(profile) {
             let wasSource = previous?.sourceProfile == profile
             let delete = spec.deletionPolicy == .delete && !wasSource
             let role: TargetRole = wasSource ? .source : .sync

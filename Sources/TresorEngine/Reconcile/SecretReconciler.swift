@@ -45,6 +45,8 @@ struct SecretReconciler {
         status.lastReconciledAt = now
         if !spec.enabled {
             finish(.disabled, ready: (.false, .disabled, "enabled is false: tresor leaves this secret untouched"))
+        } else if context.registry.isDisabled(spec.vaultProfile) {
+            finish(.disabled, ready: (.false, .disabled, "vault profile '\(spec.vaultProfile)' is disabled (spec.enabled: false)"))
         } else if let expiresAt = spec.expiresAt, expiresAt.date <= now {
             finish(.expired, ready: (.false, .expired, "expired at \(expiresAt.text); set a later expiresAt to manage it again"))
         } else {

@@ -9,10 +9,13 @@ public struct VaultRegistry: Sendable {
 
     private var adapters: [String: any VaultAdapter]
     private var problems: [String: String]
+    /// Profiles with `enabled: false`: their secrets and copies are left untouched.
+    public private(set) var disabled: Set<String>
 
-    public init(adapters: [String: any VaultAdapter]) {
+    public init(adapters: [String: any VaultAdapter], disabled: Set<String> = []) {
         self.adapters = adapters
         self.problems = [:]
+        self.disabled = disabled
     }
 
     /// Builds an adapter per enabled profile. A profile whose adapter cannot be built is
@@ -20,7 +23,8 @@ public struct VaultRegistry: Sendable {
     public init(profiles: [String: VaultProfile], store: StateStore) {
         adapters = [:]
         problems = [:]
-        for (name, profile) in profiles {
+        disabled = Set(profiles.filter { !$0.value.spec.enabled }.keys)
+        for (name, profile) in profiles where profile.spec.enabled {
             do {
                 adapters[name] = try Self.makeAdapter(name: name, profile: profile, store: store)
             } catch {
@@ -40,8 +44,13 @@ public struct VaultRegistry: Sendable {
         }
     }
 
+    public func isDisabled(_ profile: String) -> Bool { disabled.contains(profile) }
+
     public func adapter(for profile: String) throws -> any VaultAdapter {
         if let adapter = adapters[profile] { return adapter }
+        if disabled.contains(profile) {
+            throw UnavailableError(description: "vault profile '\(profile)' is disabled (spec.enabled: false)")
+        }
         throw UnavailableError(description: problems[profile] ?? "vault profile '\(profile)' is not declared")
     }
 }
