@@ -25,9 +25,15 @@ let package = Package(
             name: "TresorCore",
             dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // System libcurl (Debian's libcurl4-openssl-dev) with a small C shim: Swift cannot
+        // call the variadic curl_easy_setopt/curl_easy_getinfo.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
         .target(
             name: "TresorVaults",
-            dependencies: ["TresorCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TresorCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "TresorEngine",

@@ -1,0 +1,82 @@
+import CCurl
+import Foundation
+
+/// What the client's logging hook sees of one attempt: never a body, never a header.
+public struct HTTPRequestLogEntry: Sendable, CustomStringConvertible {
+    public var method: String
+    /// The URL without user info or fragment, query values replaced by `REDACTED`.
+    public var url: String
+    /// nil when no answer came.
+    public var status: Int?
+    public var duration: Duration
+    /// 1 for the first attempt, 2 for the first retry.
+    public var attempt: Int
+    public var errorKind: HTTPClientError.Kind?
+
+    public init(method: String, url: String, status: Int?, duration: Duration, attempt: Int, errorKind: HTTPClientError.Kind? = nil) {
+        self.method = method
+        self.url = url
+        self.status = status
+        self.duration = duration
+        self.attempt = attempt
+        self.errorKind = errorKind
+    }
+
+    public var description: String {
+        let outcome = status.map(String.init) ?? "error(\(errorKind?.rawValue ?? "unknown"))"
+        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return "\(method) \(url) -> \(outcome) in \(String(format: "%.1f", ms)) ms" + (attempt > 1 ? " (attempt \(attempt))" : "")
+    }
+}
+
+/// The parts of a URL the client names in messages and logs.
+struct HTTPURLParts: Sendable {
+    var scheme: String
+    /// host[:port], without user info.
+    var hostPort: String
+    /// scheme://host[:port]/path?name=REDACTED
+    var redacted: String
+
+    init(_ url: String) {
+        var rest = Substring(url)
+        if let range = rest.range(of: "://") {
+            scheme = rest[..<range.lowerBound].lowercased()
+            rest = rest[range.upperBound...]
+        } else {
+            scheme = ""
+        }
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        hostPort = authority.isEmpty ? "(no host)" : String(authority)
+        let pathAndQuery = rest[authorityEnd...]
+        var path = pathAndQuery
+        var query: Substring?
+        if let question = pathAndQuery.firstIndex(of: "?") {
+            path = pathAndQuery[..<question]
+            query = pathAndQuery[pathAndQuery.index(after: question)...]
+        }
+        var result = (scheme.isEmpty ? "" : scheme + "://") + authority + path
+        if let query {
+            let names = query.split(separator: "&", omittingEmptySubsequences: true).map { pair -> String in
+                guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
+                return pair[..<equals] + "=REDACTED"
+            }
+            result += "?" + names.joined(separator: "&")
+        }
+        redacted = result
+    }
+}
+
+enum RetryAfter {
+    /// Seconds (`Retry-After: 2`) or an HTTP date; nil when neither.
+    static func parse(_ value: String, now: time_t = time(nil)) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed) { return .seconds(max(0, seconds)) }
+        if let seconds = Double(trimmed), seconds.isFinite { return .milliseconds(Int(max(0, seconds) * 1000)) }
+        let date = trimmed.withCString { curl_getdate($0, nil) }
+        guard date != -1 else { return nil }
+        return .seconds(max(0, Int(date - now)))
+    }
+}
