@@ -62,7 +62,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TresorVaultsTests",
-            dependencies: ["TresorVaults"]
+            // The engine too: the OpenBao suites also run whole reconcile passes.
+            dependencies: ["TresorVaults", "TresorEngine"]
         ),
         .testTarget(
             name: "TresorEngineTests",
