@@ -39,6 +39,7 @@ bench:
 	$(SWIFT) build -c release --product tresor
 	$(SWIFT) build -c release --product TresorBench
 	.build/release/TresorBench --tresor .build/release/tresor
+	Benchmarks/openbao-bench.sh .build/release/tresor
 
 clean:
 	rm -rf .build

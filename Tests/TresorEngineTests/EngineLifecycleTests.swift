@@ -126,7 +126,7 @@ private func secret(
             apiVersion: tresor.dev/v1alpha1
             kind: Secret
             metadata: {name: legacy}
-            spec: {type: keyValue, vaultProfile: main, syncVaultProfiles: [copy], adopt: true}
+            spec: {type: keyValue, vaultProfile: main, syncVaultProfiles: [copy]}
             """
         let missing = try await harness.apply(try EngineHarness.desired(manifest))
         #expect(missing.failures == 1)
@@ -143,6 +143,13 @@ private func secret(
         #expect(try await harness.content("copy", "legacy") == ["a": "two"])
         #expect(try harness.status("legacy")?.versions.count == afterAdopt + 1)
         #expect(try await harness.content("main", "legacy") == ["a": "two"])
+        // Read only: the source keeps no mark and gets no write from tresor.
+        #expect(try await harness.locals["main"]!.readMetadata(at: "legacy")?.mark == nil)
+        #expect(harness.adapters["main"]!.writes == 0)
+        harness.resetCounts()
+        try await harness.apply(try EngineHarness.desired(manifest))
+        #expect(harness.totalWrites == 0)
+        #expect(harness.adapters["main"]!.contentReads == 0)
     }
 
     @Test func driftInASyncTargetIsCorrectedAndAudited() async throws {

@@ -26,12 +26,14 @@ extension SecretReconciler {
         } catch {
             throw ReconcileFailure(reason: .sourceFailed, message: "cannot read '\(path)' in \(profile): \(error)")
         }
-        if let metadata, let problem = ownershipProblem(metadata, profile: profile) {
+        // An external secret's source is the vault's own: tresor only reads it, so it
+        // needs no mark there and never writes one.
+        if let metadata, !spec.isExternal, let problem = ownershipProblem(metadata, profile: profile) {
             plan.targets.append(PlannedTarget(profile: profile, role: .source, path: path, action: .blocked(problem)))
             throw ReconcileFailure(reason: .notOwned, message: problem)
         }
         let inputs = try resolveInputs()
-        let owned = metadata?.mark != nil
+        let owned = metadata?.mark != nil || spec.isExternal
         let rotationDue = isRotationDue(metadata?.mark, generators: inputs.generators)
 
         if let metadata, let mark = metadata.mark, let digest = inputs.digest, !rotationDue,
@@ -46,6 +48,17 @@ extension SecretReconciler {
                     toFingerprint: mark.fingerprint))
             if applying { managedTargets[profile] = path }
             return SourceState(adapter: adapter, fingerprint: mark.fingerprint, content: nil, mark: mark)
+        }
+
+        if spec.isExternal, let metadata, let recorded = previous?.targets[profile], let fingerprint = recorded.fingerprint,
+            previous?.sourceProfile == profile, recorded.vaultVersion != nil, recorded.vaultVersion == metadata.vaultVersion
+        {
+            // The source's version is the one last read: its content is unchanged.
+            plan.targets.append(
+                PlannedTarget(profile: profile, role: .source, path: path, action: .noop, fromFingerprint: fingerprint, toFingerprint: fingerprint))
+            if applying { managedTargets[profile] = path }
+            let mark = OwnershipMark(secret: secret.name, type: spec.type, fingerprint: fingerprint)
+            return SourceState(adapter: adapter, fingerprint: fingerprint, content: nil, mark: mark)
         }
 
         var current: VaultEntry?
