@@ -12,7 +12,11 @@ struct SourceState {
 }
 
 extension SecretReconciler {
-    mutating func reconcileSource() async throws -> SourceState {
+    /// - Parameter assumeAbsent: skip the metadata read for a secret tresor has never
+    ///   recorded and create it with `ExpectedVersion.absent`: the vault's own
+    ///   compare-and-set proves the path empty. If anything is there, the create fails
+    ///   with a conflict and the source is observed as usual.
+    mutating func reconcileSource(assumeAbsent: Bool = true) async throws -> SourceState {
         let profile = spec.vaultProfile
         let adapter: any VaultAdapter
         do {
@@ -20,9 +24,11 @@ extension SecretReconciler {
         } catch {
             throw ReconcileFailure(reason: .sourceFailed, message: "\(error)")
         }
+        let optimistic = assumeAbsent && applying && previous == nil && !spec.isExternal
+            && adapter.capabilities.contains(.compareAndSet)
         let metadata: VaultEntryMetadata?
         do {
-            metadata = try await adapter.readMetadata(at: path)
+            metadata = optimistic ? nil : try await adapter.readMetadata(at: path)
         } catch {
             throw ReconcileFailure(reason: .sourceFailed, message: "cannot read '\(path)' in \(profile): \(error)")
         }
@@ -137,6 +143,10 @@ extension SecretReconciler {
             do {
                 written = try await adapter.write(at: path, content: desired, mark: mark, expected: expected)
                 writes += 1
+            } catch let error as VaultError where error.kind == .conflict && optimistic {
+                // Something is at the path after all: observe it and decide again.
+                plan.targets.removeLast()
+                return try await reconcileSource(assumeAbsent: false)
             } catch let error as VaultError where error.kind == .conflict {
                 record(action.description, profile: profile, outcome: "conflict", fingerprint: desiredFingerprint, message: error.message)
                 throw ReconcileFailure(

@@ -3,7 +3,9 @@ import TresorCore
 
 extension SecretReconciler {
     /// Brings one sync target to the source's content. Returns a problem to report, or nil.
-    mutating func reconcileSync(profile: String, source: SourceState) async -> String? {
+    /// - Parameter assumeAbsent: as for the source, a target never synced is created
+    ///   without a metadata read; a conflict means something is there, and it is observed.
+    mutating func reconcileSync(profile: String, source: SourceState, assumeAbsent: Bool = true) async -> String? {
         var source = source
         let recorded = previous?.targets[profile]
         func failTarget(_ problem: String, action: TargetAction? = nil) -> String {
@@ -23,9 +25,11 @@ extension SecretReconciler {
         }
         let adapter: any VaultAdapter
         let metadata: VaultEntryMetadata?
+        var optimistic = false
         do {
             adapter = try context.registry.adapter(for: profile)
-            metadata = try await adapter.readMetadata(at: path)
+            optimistic = assumeAbsent && applying && recorded == nil && adapter.capabilities.contains(.compareAndSet)
+            metadata = optimistic ? nil : try await adapter.readMetadata(at: path)
         } catch {
             return failTarget("cannot read '\(path)': \(error)", action: .blocked("\(error)"))
         }
@@ -81,6 +85,9 @@ extension SecretReconciler {
             status.targets[profile] = TargetStatus(
                 role: .sync, path: path, fingerprint: source.fingerprint, vaultVersion: written.vaultVersion, lastSyncedAt: now)
             return nil
+        } catch let error as VaultError where error.kind == .conflict && optimistic {
+            plan.targets.removeLast()
+            return await reconcileSync(profile: profile, source: source, assumeAbsent: false)
         } catch {
             record(action.description, profile: profile, outcome: "failure", fingerprint: source.fingerprint, message: "\(error)")
             return failTarget("cannot write '\(path)': \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import TresorCore
 
 /// `GET sys/internal/ui/mounts/<mount>`.
 struct HashiCorpMountResponse: Decodable {
@@ -163,28 +164,14 @@ enum HashiCorpJSONValue: Decodable, Equatable {
 
 /// RFC 3339 times as the server writes them (`2026-11-27T09:25:18.133304485Z`).
 enum HashiCorpTime {
-    /// Parses `yyyy-MM-ddTHH:mm:ss[.fraction](Z|±hh:mm)`; nil for anything else (or `""`).
+    /// Parses RFC 3339 with any fraction (Vault writes nanoseconds); nil for anything else (or `""`).
     static func parse(_ text: String?) -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        var base = text
-        var fraction = 0.0
-        if let dot = text.firstIndex(of: ".") {
-            let rest = text[text.index(after: dot)...]
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            fraction = Double("0." + digits) ?? 0
-            base = String(text[..<dot]) + String(rest.dropFirst(digits.count))
-        }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        guard let date = formatter.date(from: base) else { return nil }
-        return date.addingTimeInterval(fraction)
+        return Timestamp(rfc3339: text)?.date
     }
 
     /// `2026-11-27T09:25:18.123Z`: milliseconds, UTC.
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        StatusCoding.formatDate(date)
     }
 }
