@@ -28,14 +28,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         var fraction = 0.0
         if bytes[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
+            // Digits as an integer over a power of ten: summing tenths drifts.
+            var numerator = 0
+            var denominator = 1
             let start = index
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                fraction += Double(bytes[index] - 48) * scale
-                scale /= 10
+                if denominator < 1_000_000_000 {
+                    numerator = numerator * 10 + Int(bytes[index] - 48)
+                    denominator *= 10
+                }
                 index += 1
             }
             guard index > start else { return nil }
+            fraction = Double(numerator) / Double(denominator)
         }
         guard index < bytes.count else { return nil }
         var offset = 0
@@ -62,9 +67,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
-        let seconds = Double(days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59))
+        let seconds = Double(days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59) - offset) + fraction
         let date = Date(timeIntervalSince1970: seconds)
-        self.date = date.addingTimeInterval(fraction - Double(offset))
+        self.date = date
         self.text = text
     }
 
