@@ -19,7 +19,8 @@ test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests
 	python3 scripts/check-schemas.py examples
-	$(SWIFT) test --skip-build
+	TRESOR_BAO="$$(command -v bao || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "bao"))')" \
+		$(SWIFT) test --skip-build
 
 ## Builds tresor, applies examples/quickstart to the embedded local vault and shows
 ## the result. Run it again: the second apply finds nothing to change.

