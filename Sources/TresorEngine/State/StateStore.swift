@@ -1,5 +1,6 @@
 import Foundation
 import TresorCore
+import TresorVaults
 
 #if canImport(Glibc)
     import Glibc
@@ -25,8 +26,12 @@ public struct StateStore: Sendable {
 
     public func statusPath(_ name: String) -> String { statusDirectory + "/" + name + ".yaml" }
 
+    static let fingerprintKeyPurpose = KeyFile.Purpose(
+        owner: "state directory",
+        loss: "every recorded fingerprint then differs, and each secret is compared by content once")
+
     public func fingerprinter() throws -> Fingerprinter {
-        Fingerprinter(key: try KeyFile.loadOrCreate(fingerprintKeyPath))
+        Fingerprinter(key: try KeyFile.loadOrCreate(at: fingerprintKeyPath, purpose: Self.fingerprintKeyPurpose))
     }
 
     public func readStatus(_ name: String) throws -> SecretStatus? {

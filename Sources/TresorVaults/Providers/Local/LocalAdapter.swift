@@ -39,6 +39,6 @@ public struct LocalAdapter: VaultAdapter {
         self.directory = root
         self.keyFile = keyFile
         try LocalFileSystem.makeDirectories(root)
-        cipher = LocalCipher(keyBytes: try LocalKeyFile.loadOrCreate(at: keyFile))
+        cipher = LocalCipher(keyBytes: try KeyFile.loadOrCreate(at: keyFile, purpose: .localVault))
     }
 }

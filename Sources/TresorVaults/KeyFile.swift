@@ -8,17 +8,32 @@ import Glibc
 import Darwin
 #endif
 
-/// The local vault's key: 32 random bytes (an AES-256 key) in a file of mode 0600,
-/// made on first use.
-enum LocalKeyFile {
+/// A key of 32 random bytes in a file of mode 0600, made on first use: the local
+/// vault's AES-256 key and the state directory's fingerprint key.
+public enum KeyFile {
     static let keySize = 32
+
+    /// What a key protects, for messages that say what losing it costs.
+    public struct Purpose: Sendable {
+        /// Names the key's owner in messages: "local vault", "state directory".
+        public var owner: String
+        /// What happens when the key is replaced by a new one.
+        public var loss: String
+
+        public init(owner: String, loss: String) {
+            self.owner = owner
+            self.loss = loss
+        }
+
+        public static let localVault = Purpose(owner: "local vault", loss: "secrets written with the old key can then no longer be read")
+    }
 
     /// Reads the key at `file`, or makes one there when nothing is. Several processes
     /// doing this at once all end with the same key: the new key is written to a temp
     /// file and published with `link`, which fails when the name already exists, so no
     /// process ever sees a partly written key file.
-    static func loadOrCreate(at file: String) throws -> [UInt8] {
-        if let key = try load(file) { return key }
+    public static func loadOrCreate(at file: String, purpose: Purpose) throws -> [UInt8] {
+        if let key = try load(file, purpose: purpose) { return key }
         let directory = LocalFileSystem.parent(of: file)
         try LocalFileSystem.makeDirectories(directory)
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) }
@@ -37,19 +52,19 @@ enum LocalKeyFile {
         let code = errno
         if code == EEXIST {
             // Someone else made the key first: use theirs.
-            return try loaded(file)
+            return try loaded(file, purpose: purpose)
         }
         guard code == EPERM || code == EOPNOTSUPP || code == EXDEV || code == EMLINK else {
             throw LocalFileSystem.failure("create the key file", file, code)
         }
         // A file system without hard links: create the file in place, exclusively.
-        guard try writeNewFile(file, bytes) else { return try loaded(file) }
+        guard try writeNewFile(file, bytes) else { return try loaded(file, purpose: purpose) }
         try LocalFileSystem.syncDirectory(directory)
         return key
     }
 
     /// The key at `file`, or nil when there is no file.
-    static func load(_ file: String) throws -> [UInt8]? {
+    static func load(_ file: String, purpose: Purpose) throws -> [UInt8]? {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
@@ -60,21 +75,21 @@ enum LocalKeyFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw LocalFileSystem.failure("read the key file", file, errno) }
         guard LocalFileSystem.isRegularFile(info.st_mode) else {
-            throw VaultError(.invalidRequest, "local vault: the key file \(file) is not a regular file; point keyFile at the key itself")
+            throw VaultError(.invalidRequest, "\(purpose.owner): the key file \(file) is not a regular file; point keyFile at the key itself")
         }
         let openBits = info.st_mode & 0o077
         guard openBits == 0 else {
             let mode = String(info.st_mode & 0o777, radix: 8)
             throw VaultError(
                 .invalidRequest,
-                "local vault: the key file \(file) is open to other users (mode 0\(mode)); restrict it with `chmod 600 \(file)`")
+                "\(purpose.owner): the key file \(file) is open to other users (mode 0\(mode)); restrict it with `chmod 600 \(file)`")
         }
         guard info.st_size == keySize else {
             throw VaultError(
                 .invalidRequest,
-                "local vault: the key file \(file) holds \(info.st_size) bytes, but a key file holds exactly \(keySize) random bytes "
+                "\(purpose.owner): the key file \(file) holds \(info.st_size) bytes, but a key file holds exactly \(keySize) random bytes "
                     + "(an AES-256 key); restore the right key file, or move this one away to have a new key made "
-                    + "(secrets written with the old key can then no longer be read)")
+                    + "(\(purpose.loss))")
         }
         var bytes = [UInt8](repeating: 0, count: keySize)
         var filled = 0
@@ -90,8 +105,8 @@ enum LocalKeyFile {
         return bytes
     }
 
-    private static func loaded(_ file: String) throws -> [UInt8] {
-        guard let key = try load(file) else { throw LocalFileSystem.failure("read the key file", file, ENOENT) }
+    private static func loaded(_ file: String, purpose: Purpose) throws -> [UInt8] {
+        guard let key = try load(file, purpose: purpose) else { throw LocalFileSystem.failure("read the key file", file, ENOENT) }
         return key
     }
 
