@@ -54,11 +54,26 @@ public enum AtomicFile {
 
     /// The file's bytes, nil when it does not exist.
     public static func read(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return nil }
-            throw WriteError(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try readBytes(path)
+        } catch let error as ReadError {
+            if error.code == ENOENT { return nil }
+            throw WriteError(description: "cannot read \(path): \(error.reason)")
         }
+    }
+
+    /// An open(2) or read(2) failure, with the OS's reason ("No such file or
+    /// directory", "Permission denied", "Is a directory").
+    public struct ReadError: Error, CustomStringConvertible {
+        public var code: Int32
+        public var reason: String { String(cString: strerror(code)) }
+        public var description: String { reason }
+    }
+
+    /// The whole file, read with open(2)/read(2).
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError(code: errno) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -66,7 +81,7 @@ public enum AtomicFile {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw WriteError(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+                throw ReadError(code: errno)
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: buffer[0..<count])

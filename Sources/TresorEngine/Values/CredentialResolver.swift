@@ -25,8 +25,11 @@ public struct CredentialResolver: Sendable {
             }
             return value
         case .fromFile(let path):
-            guard let bytes = try? AtomicFile.read(path) else {
-                throw CredentialError(description: "vault profile '\(profile)': credential file \(path) is missing or cannot be read")
+            let bytes: [UInt8]
+            do {
+                bytes = try AtomicFile.readBytes(path)
+            } catch {
+                throw CredentialError(description: "vault profile '\(profile)': credential file \(path) cannot be read: \(error)")
             }
             guard var value = String(validating: bytes, as: UTF8.self) else {
                 throw CredentialError(description: "vault profile '\(profile)': credential file \(path) is not UTF-8 text")

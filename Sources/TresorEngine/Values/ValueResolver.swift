@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import TresorCore
 
 /// Why a content field's value could not be obtained. The message names the secret, the
@@ -124,27 +117,12 @@ public struct ValueResolver: Sendable {
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }
 
-    /// Reads a whole file with open(2)/read(2), so that a failure carries the OS's reason
-    /// ("No such file or directory", "Permission denied", "Is a directory").
+    /// Reads a whole file; a failure carries the OS's reason as a `FileReadError`.
     @Sendable public static func readFileFromDisk(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileReadError(reason: lastErrorText()) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return bytes
-            } else if errno != EINTR {
-                throw FileReadError(reason: lastErrorText())
-            }
+        do {
+            return try AtomicFile.readBytes(path)
+        } catch let error as AtomicFile.ReadError {
+            throw FileReadError(reason: error.reason)
         }
-    }
-
-    private static func lastErrorText() -> String {
-        String(cString: strerror(errno))
     }
 }
