@@ -138,10 +138,3 @@ public struct PlanReport: Sendable {
         return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
     }
 }
-
-extension TargetAction {
-    var isBlocked: Bool {
-        if case .blocked = self { return true }
-        return false
-    }
-}

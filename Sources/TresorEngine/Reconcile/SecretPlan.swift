@@ -24,6 +24,11 @@ public enum TargetAction: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    public var isBlocked: Bool {
+        if case .blocked = self { return true }
+        return false
+    }
+
     public var changesVault: Bool {
         switch self {
         case .create, .update, .adopt, .delete: true
@@ -81,5 +86,5 @@ public struct SecretPlan: Sendable {
     }
 
     public var hasChanges: Bool { targets.contains { $0.action.changesVault || $0.action == .release } }
-    public var isBlocked: Bool { targets.contains { if case .blocked = $0.action { true } else { false } } }
+    public var isBlocked: Bool { targets.contains { $0.action.isBlocked } }
 }
