@@ -74,8 +74,6 @@ struct ObjectReader<Object: ManifestObject> {
         return "unknown field '\(Text.short(key))' in \(path); expected one of: \(known.joined(separator: ", "))"
     }
 
-    var isEmpty: Bool { entries.isEmpty }
-    var presentFields: [Field] { Field.allCases.filter { entries[$0] != nil } }
 
     subscript(field: Field) -> YAMLNode? { entries[field]?.value }
 

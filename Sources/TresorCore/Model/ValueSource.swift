@@ -23,11 +23,6 @@ public enum ValueSource: Sendable, Hashable {
     case fromFile(String)
     case generate(Generator)
     case sealed(String)
-
-    public var isLiteral: Bool {
-        if case .literal = self { return true }
-        return false
-    }
 }
 
 /// The accepted shapes of a non-literal content value.
