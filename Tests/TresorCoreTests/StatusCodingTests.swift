@@ -27,4 +27,53 @@ import Testing
         #expect(Timestamp(rfc3339: "2024-02-29T00:00:00Z") != nil)
         #expect(Timestamp(rfc3339: "2023-02-29T00:00:00Z") == nil)
     }
+
+    @Test func layoutIsBlockYAMLWithObjectsInListsOnTheDashLine() throws {
+        var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        status.state = .active
+        status.appendVersion(fingerprint: "hmac-sha256:00ff", vaultProfile: "main", vaultVersion: "7", at: now)
+        status.targets["main"] = TargetStatus(role: .source, path: "db", fingerprint: "hmac-sha256:00ff", vaultVersion: "7")
+        let yaml = try StatusCoding.encode(status)
+        let expected = """
+            name: db
+            type: basicAuth
+            state: active
+            observedGeneration: ""
+            sourceProfile: main
+            conditions: []
+            targets:
+              main:
+                role: source
+                path: db
+                fingerprint: "hmac-sha256:00ff"
+                vaultVersion: "7"
+            versions:
+              - number: 1
+                fingerprint: "hmac-sha256:00ff"
+                vaultProfile: main
+                vaultVersion: "7"
+                createdAt: "2027-01-15T08:00:00.000Z"
+
+            """
+        #expect(yaml == expected)
+        #expect(try StatusCoding.decode(SecretStatus.self, from: Array(yaml.utf8)) == status)
+    }
+
+    @Test func nestedListsAndEmptyContainersReadBack() throws {
+        struct Sample: Codable, Equatable {
+            var grid: [[Int]]
+            var empty: [String: Int]
+            var none: [Int]
+            var flags: [String: Bool]
+            var ratio: Double
+            var items: [[String: [String]]]
+        }
+        let sample = Sample(
+            grid: [[1, 2], [], [3]], empty: [:], none: [], flags: ["b": false, "a": true], ratio: 2.5,
+            items: [["x": ["1", "true"]], [:]])
+        let yaml = try StatusCoding.encode(sample)
+        #expect(try StatusCoding.decode(Sample.self, from: Array(yaml.utf8)) == sample)
+        #expect(yaml.contains("flags:\n  a: true\n  b: false\n"))
+    }
 }

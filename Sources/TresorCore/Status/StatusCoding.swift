@@ -1,26 +1,22 @@
 import Foundation
 
-/// Reads and writes status documents as YAML through Codable: values are encoded to
-/// JSON, then written as block YAML with keys in a readable order; reading parses the
-/// YAML with the manifest parser and decodes through JSON.
+/// Reads and writes status documents as YAML through Codable: values are encoded to a
+/// tree, then written as block YAML with keys in a readable order; reading parses the
+/// YAML with the manifest parser and decodes straight from its node tree.
 public enum StatusCoding {
     public struct DecodeError: Error, CustomStringConvertible {
         public var description: String
     }
 
     public static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(formatDate(date))
-        }
-        let data = try encoder.encode(value)
-        var parser = JSONTreeParser(bytes: Array(data))
-        let tree = try parser.parse()
-        var output = ""
-        write(tree, indent: 0, into: &output, inline: false)
-        return output
+        String(decoding: try encodeBytes(value), as: UTF8.self)
+    }
+
+    /// The document as UTF-8, the form files are written in.
+    public static func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var writer = BlockYAMLWriter()
+        writer.write(try TreeEncoder.encode(value), indent: 0, inline: false)
+        return writer.output
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
@@ -82,43 +78,6 @@ public enum StatusCoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONTree, indent: Int, into output: inout String, inline: Bool) {
-        let pad = String(repeating: "  ", count: indent)
-        switch value {
-        case .object(let members):
-            if members.isEmpty {
-                output += inline ? " {}\n" : "{}\n"
-                return
-            }
-            if inline { output += "\n" }
-            for (key, member) in ordered(members) {
-                output += pad + quoteIfNeeded(key) + ":"
-                writeChild(member, indent: indent, into: &output)
-            }
-        case .array(let items):
-            if items.isEmpty {
-                output += inline ? " []\n" : "[]\n"
-                return
-            }
-            if inline { output += "\n" }
-            for item in items {
-                output += pad + "-"
-                if case .object(let members) = item, !members.isEmpty {
-                    // The first key goes on the dash line, the rest align under it.
-                    var nested = ""
-                    write(item, indent: indent + 1, into: &nested, inline: false)
-                    output += " " + nested.dropFirst(pad.count + 2)
-                } else {
-                    writeChild(item, indent: indent, into: &output)
-                }
-            }
-        case .string(let text): output += (inline ? " " : "") + quoteIfNeeded(text) + "\n"
-        case .number(let text): output += (inline ? " " : "") + text + "\n"
-        case .bool(let flag): output += (inline ? " " : "") + (flag ? "true" : "false") + "\n"
-        case .null: output += (inline ? " " : "") + "null\n"
-        }
-    }
-
     /// Keys written first, in this order; the others follow alphabetically.
     static let keyOrder = [
         "apiVersion", "kind", "name", "number", "type", "role", "path", "state", "observedGeneration", "sourceProfile",
@@ -127,32 +86,23 @@ public enum StatusCoding {
     ]
     static let keyRank: [String: Int] = Dictionary(uniqueKeysWithValues: keyOrder.enumerated().map { ($1, $0) })
 
-    private static func ordered(_ members: [(String, JSONTree)]) -> [(String, JSONTree)] {
-        members.enumerated().sorted { lhs, rhs in
-            let left = keyRank[lhs.element.0] ?? Int.max
-            let right = keyRank[rhs.element.0] ?? Int.max
-            return left == right ? lhs.offset < rhs.offset : left < right
-        }.map(\.element)
-    }
-
-    private static func writeChild(_ value: JSONTree, indent: Int, into output: inout String) {
-        switch value {
-        case .object, .array: write(value, indent: indent + 1, into: &output, inline: true)
-        default: write(value, indent: indent, into: &output, inline: true)
-        }
-    }
-
     /// Plain when it reads back as the same string, double-quoted (JSON escapes are
     /// valid YAML) otherwise.
     public static func quoteIfNeeded(_ text: String) -> String {
-        let safe = !text.isEmpty
+        isPlainSafe(text) ? text : quoted(text)
+    }
+
+    static func isPlainSafe(_ text: String) -> Bool {
+        !text.isEmpty
             && text.utf8.allSatisfy { byte in
                 (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
             }
+            && text.utf8.first != UInt8(ascii: "-")
             && YAMLScalar(text: text, isPlain: true).resolved == .string(text)
-            && !text.hasPrefix("-")
-        if safe { return text }
+    }
+
+    static func quoted(_ text: String) -> String {
         var quoted = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

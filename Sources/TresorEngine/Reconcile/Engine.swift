@@ -107,6 +107,7 @@ public struct Engine: Sendable {
             }
         }
         if mode == .apply {
+            store.syncStatuses()
             if final != inventory { try store.writeInventory(final) }
             audit?.sync()
         }

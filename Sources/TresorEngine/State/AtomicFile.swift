@@ -7,11 +7,20 @@ import Foundation
 /// Whole-file writes that are never seen half done: a temporary file in the same
 /// directory, fsync, rename over the target, fsync of the directory.
 public enum AtomicFile {
+    /// When the rename is made durable.
+    public enum DirectorySync {
+        /// Before `write` returns.
+        case now
+        /// By the caller's later ``syncDirectory(_:)``: a file is then either old or new
+        /// after a power loss, never partial, but may still be old.
+        case deferred
+    }
+
     public struct WriteError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, directorySync: DirectorySync = .now) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -41,7 +50,7 @@ public enum AtomicFile {
             throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         ok = true
-        syncDirectory(directory)
+        if directorySync == .now { syncDirectory(directory) }
     }
 
     public static func syncDirectory(_ directory: String) {

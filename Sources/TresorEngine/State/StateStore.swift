@@ -15,6 +15,7 @@ public struct StateStore: Sendable {
         self.root = root
         try AtomicFile.makeDirectory(root)
         chmod(root, 0o700)
+        try AtomicFile.makeDirectory(statusDirectory)
     }
 
     public var statusDirectory: String { root + "/status/Secret" }
@@ -44,9 +45,17 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// The file is whole (old or new) at any crash; the rename is made durable by
+    /// ``syncStatuses()`` once per pass, not once per secret. A status lost that way costs
+    /// nothing: versions are derived from what the vault is seen to hold, so the next
+    /// pass records the same version again, once.
     public func writeStatus(_ status: SecretStatus) throws {
-        try AtomicFile.makeDirectory(statusDirectory)
-        try AtomicFile.write(Array(try StatusCoding.encode(status).utf8), to: statusPath(status.name))
+        try AtomicFile.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name), directorySync: .deferred)
+    }
+
+    /// Makes the status writes of this pass durable.
+    public func syncStatuses() {
+        AtomicFile.syncDirectory(statusDirectory)
     }
 
     public func removeStatus(_ name: String) {
@@ -69,7 +78,7 @@ public struct StateStore: Sendable {
     }
 
     public func writeInventory(_ inventory: Inventory) throws {
-        try AtomicFile.write(Array(try StatusCoding.encode(inventory).utf8), to: inventoryPath)
+        try AtomicFile.write(try StatusCoding.encodeBytes(inventory), to: inventoryPath)
     }
 
     public func auditLog() throws -> AuditLog { try AuditLog(path: auditPath) }
