@@ -168,7 +168,8 @@ public struct Engine: Sendable {
         // passes over thousands of secrets then cost no disk writes at all.
         if let status = outcome.status, !status.differsOnlyInTime(from: previous) {
             do {
-                try store.writeStatus(status)
+                // fsync: off the cooperative pool, which then keeps the other secrets going.
+                try await BlockingIO.shared.run { try store.writeStatus(status) }
             } catch {
                 outcome.failed = true
                 outcome.plan.error = "\(error)"

@@ -7,7 +7,7 @@ extension LocalAdapter {
     public func write(at path: String, content: [String: SecretValue], mark: OwnershipMark, expected: ExpectedVersion)
         async throws -> VaultEntryMetadata
     {
-        try commit(at: path, content: content, mark: .set(mark), expected: expected)
+        try await BlockingIO.shared.run { try commit(at: path, content: content, mark: .set(mark), expected: expected) }
     }
 
     /// Writes `content` as a new version with no mark, as another tool writing to this
