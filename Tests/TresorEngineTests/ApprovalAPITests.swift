@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TresorCore
 
@@ -26,10 +27,19 @@ import TresorCore
             tokens[identity] = made.token
             lines.append(made.line)
         }
+        let decided = self.decided
         let api = ApprovalAPI(
-            service: harness.approvals, tokens: try ApprovalTokens(text: lines.joined(separator: "\n")))
+            service: harness.approvals, tokens: try ApprovalTokens(text: lines.joined(separator: "\n")),
+            onDecision: { request in decided.ids.withLock { $0.append(request.id) } })
         return Setup(harness: harness, api: api, request: try #require(try harness.latestRequest("db")), tokens: tokens)
     }
+
+    /// Request ids the API reported decided, in order.
+    final class Decided: Sendable {
+        let ids = Mutex<[String]>([])
+    }
+
+    let decided = Decided()
 
     func json(_ response: ApprovalAPI.Response) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(response.body))
@@ -48,6 +58,7 @@ import TresorCore
         #expect(setup.api.handle(method: "POST", path: path, authorization: "Bearer \(hash)", body: []).status == 401)
         #expect(setup.api.handle(method: "POST", path: path, authorization: "Basic \(setup.tokens["alice"]!)", body: []).status == 401)
         #expect(try setup.harness.latestRequest("db")?.decisions.isEmpty == true)
+        #expect(decided.ids.withLock { $0.isEmpty })
     }
 
     @Test func aNonApproverIsForbiddenAndAnApproverDecides() async throws {
@@ -68,6 +79,7 @@ import TresorCore
             method: "POST", path: encoded, authorization: "Bearer \(setup.tokens["alice"]!)", body: Array(#"{"comment":"looks right"}"#.utf8))
         #expect(approved.status == 200, "\(String(decoding: approved.body, as: UTF8.self))")
         #expect((try json(approved) as? [String: Any])?["state"] as? String == "approved")
+        #expect(decided.ids.withLock { $0 } == [setup.request.id])
         #expect(try setup.harness.latestRequest("db")?.decisions.first?.comment == "looks right")
         #expect(try setup.harness.auditLines().contains { $0.contains("\"actor\":\"alice\"") && $0.contains("looks right") })
 

@@ -23,11 +23,18 @@ public struct ApprovalAPI: Sendable {
     public let service: ApprovalService
     public let tokens: ApprovalTokens
     public let clock: @Sendable () -> Date
+    /// Called after each recorded decision: the daemon re-queues the secret here, so an
+    /// approved change is performed at once rather than at the next resync.
+    public let onDecision: (@Sendable (ApprovalRequest) -> Void)?
 
-    public init(service: ApprovalService, tokens: ApprovalTokens, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        service: ApprovalService, tokens: ApprovalTokens, clock: @escaping @Sendable () -> Date = { Date() },
+        onDecision: (@Sendable (ApprovalRequest) -> Void)? = nil
+    ) {
         self.service = service
         self.tokens = tokens
         self.clock = clock
+        self.onDecision = onDecision
     }
 
     public func handle(method: String, path: String, authorization: String?, body: [UInt8]) -> Response {
@@ -81,6 +88,7 @@ public struct ApprovalAPI: Sendable {
             }
             let decided = try service.decide(
                 secret: nil, requestID: id, verdict: verdict, identity: identity, comment: comment, now: clock())
+            onDecision?(decided)
             return json(200, RequestDocument(decided))
         } catch let refusal as ApprovalRefusal {
             switch refusal.kind {
