@@ -45,6 +45,9 @@ public enum ConditionReason: String, Sendable, Codable {
     case pending = "Pending"
     case notRequired = "NotRequired"
     case notChecked = "NotChecked"
+    case approved = "Approved"
+    case rejected = "Rejected"
+    case approvalExpired = "ApprovalExpired"
 }
 
 public struct Condition: Sendable, Codable, Hashable {
@@ -122,6 +125,8 @@ public struct SecretStatus: Sendable, Codable, Equatable {
     public var versions: [SecretVersion]
     public var targets: [String: TargetStatus]
     public var lastReconciledAt: Date?
+    /// The approval request the secret's change waits on or was refused by; nil when none.
+    public var approval: ApprovalStatus?
 
     public init(name: String, type: SecretType, sourceProfile: String) {
         self.name = name

@@ -7,6 +7,8 @@ extension Engine {
         var writes: Int
         var failed: Bool
         var audit: [AuditEvent]
+        /// The delete waits for approval or was refused: keep the inventory entry and status.
+        var heldForApproval = false
     }
 
     /// Removes a secret that is no longer declared: each vault copy tresor owns is
@@ -15,6 +17,8 @@ extension Engine {
     func prune(_ name: String, entry: Inventory.Entry, context: ReconcileContext) async -> PruneOutcome {
         var outcome = PruneOutcome(plan: SecretPlan(secret: name, state: .inactive, pruned: true), writes: 0, failed: false, audit: [])
         let delete = entry.deletionPolicy == .delete
+        var approved: ApprovalRequest?
+        if delete, let held = gateDeletion(name, entry: entry, context: context, approved: &approved) { return held }
         for (profile, path) in entry.targets.sorted(by: { $0.key < $1.key }) {
             var target = PlannedTarget(
                 profile: profile, role: .sync, path: path, action: delete ? .delete : .release,
@@ -50,6 +54,9 @@ extension Engine {
                 outcome.plan.error = "cannot delete '\(path)' in \(profile): \(error)"
                 outcome.audit.append(event("delete", "failure", message: "\(error)"))
             }
+        }
+        if let approved, !outcome.failed, context.mode == .apply {
+            outcome.audit += completeDeletionApproval(approved, context: context)
         }
         return outcome
     }

@@ -15,8 +15,15 @@ public struct Engine: Sendable {
         public var massDeleteShare: Double
         /// …and more than this many secrets.
         public var massDeleteMinimum: Int
+        /// Who asks for approval of gated changes: `.identity` for `apply --as`,
+        /// ``ApprovalRequester/gitops`` for the daemon.
+        public var requester: ApprovalRequester
 
-        public init(actor: String = "cli", allowMassDelete: Bool = false, concurrency: Int = 32, massDeleteShare: Double = 0.25, massDeleteMinimum: Int = 5) {
+        public init(
+            actor: String = "cli", allowMassDelete: Bool = false, concurrency: Int = 32, massDeleteShare: Double = 0.25,
+            massDeleteMinimum: Int = 5, requester: ApprovalRequester? = nil
+        ) {
+            self.requester = requester ?? .annotation(default: actor)
             self.actor = actor
             self.allowMassDelete = allowMassDelete
             self.concurrency = concurrency
@@ -77,7 +84,8 @@ public struct Engine: Sendable {
             inventory = registered
         }
         let context = ReconcileContext(
-            registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode)
+            registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode,
+            approvals: ApprovalGate(desired: desired, stateStore: store, requester: options.requester))
         let outcomes = await reconcileAll(desired, inventory: inventory, context: context, audit: audit, progress: progress)
 
         var plans: [SecretPlan] = []
@@ -101,7 +109,7 @@ public struct Engine: Sendable {
             audit?.append(pruned.audit)
             if pruned.failed {
                 failures += 1
-            } else if mode == .apply {
+            } else if mode == .apply, !pruned.heldForApproval {
                 final.secrets.removeValue(forKey: name)
                 store.removeStatus(name)
             }

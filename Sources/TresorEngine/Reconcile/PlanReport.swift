@@ -15,6 +15,8 @@ public struct PlanReport: Sendable {
 
     public struct Counts: Sendable, Equatable {
         public var create = 0, update = 0, adopt = 0, delete = 0, release = 0, blocked = 0, unchanged = 0, failed = 0
+        /// Changes that wait for approval (or were refused by it) and are not performed.
+        public var awaitingApproval = 0
     }
 
     public var counts: Counts {
@@ -22,6 +24,10 @@ public struct PlanReport: Sendable {
         for plan in report.plans {
             if plan.error != nil { counts.failed += 1 }
             for target in plan.targets {
+                if plan.isHeldForApproval, target.action.changesVault || target.action == .release {
+                    counts.awaitingApproval += 1
+                    continue
+                }
                 switch target.action {
                 case .create: counts.create += 1
                 case .update: counts.update += 1
@@ -48,6 +54,12 @@ public struct PlanReport: Sendable {
         }
     }
 
+    /// `? approval  waiting: …` above a secret's target lines.
+    static func approvalLine(_ approval: PlannedApproval) -> String {
+        let marker = approval.state == .approved ? "✓" : "?"
+        return "\(marker) approval  \(approval.state.rawValue): \(approval.message)"
+    }
+
     static func short(_ fingerprint: String?) -> String {
         guard let fingerprint else { return "(new value)" }
         guard let colon = fingerprint.firstIndex(of: ":") else { return fingerprint }
@@ -59,10 +71,11 @@ public struct PlanReport: Sendable {
         if let refusal = report.refusal { return "refused: \(refusal)\n" }
         for plan in report.plans {
             let interesting = plan.targets.filter { verbose || $0.action != .noop }
-            guard !interesting.isEmpty || plan.error != nil else { continue }
+            guard !interesting.isEmpty || plan.error != nil || plan.approval != nil else { continue }
             var header = "Secret \(plan.secret)"
             if plan.pruned { header += " (removed from the manifests)" } else if plan.state != .active { header += " [\(plan.state.rawValue)]" }
             lines.append(header)
+            if let approval = plan.approval { lines.append("  \(Self.approvalLine(approval))") }
             for target in interesting {
                 var line = "  \(Self.symbol(target.action)) \(target.action.description.padding(toLength: 8, withPad: " ", startingAt: 0)) "
                     + "\(target.profile):\(target.path) (\(target.role.rawValue))"
@@ -89,6 +102,7 @@ public struct PlanReport: Sendable {
                 + "\(counts.delete) deleted, \(counts.release) released, \(counts.unchanged) unchanged; \(report.writes) vault writes"
         }
         if counts.blocked > 0 { summary += ", \(counts.blocked) blocked" }
+        if counts.awaitingApproval > 0 { summary += ", \(counts.awaitingApproval) waiting for approval" }
         if counts.failed > 0 { summary += ", \(counts.failed) failed" }
         if lines.isEmpty { lines.append("No changes: every vault matches the manifests.") }
         return (lines + ["", summary + "."]).joined(separator: "\n") + "\n"
@@ -107,7 +121,13 @@ public struct PlanReport: Sendable {
         var pruned: Bool
         var error: String?
         var generatedFields: [String]
+        var approval: JSONApproval?
         var targets: [JSONTarget]
+    }
+
+    struct JSONApproval: Encodable {
+        var request: String?
+        var operation, state, message: String
     }
 
     struct JSONDocument: Encodable {
@@ -124,6 +144,9 @@ public struct PlanReport: Sendable {
                 JSONSecret(
                     name: plan.secret, state: plan.state.rawValue, pruned: plan.pruned, error: plan.error,
                     generatedFields: plan.generatedFields,
+                    approval: plan.approval.map {
+                        JSONApproval(request: $0.request, operation: $0.operation, state: $0.state.rawValue, message: $0.message)
+                    },
                     targets: plan.targets.map { target in
                         var reason: String?
                         if case .blocked(let text) = target.action { reason = text }

@@ -16,9 +16,12 @@ public struct ReconcileContext: Sendable {
     public var actor: String
     public var now: Date
     public var mode: ReconcileMode
+    /// Approval enforcement; nil when nothing is gated.
+    public var approvals: ApprovalGate?
 
     public init(
-        registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, actor: String, now: Date, mode: ReconcileMode
+        registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, actor: String, now: Date, mode: ReconcileMode,
+        approvals: ApprovalGate? = nil
     ) {
         self.registry = registry
         self.fingerprinter = fingerprinter
@@ -26,6 +29,7 @@ public struct ReconcileContext: Sendable {
         self.actor = actor
         self.now = now
         self.mode = mode
+        self.approvals = approvals
     }
 }
 

@@ -75,6 +75,8 @@ public struct SecretPlan: Sendable {
     public var generatedFields: [String]
     /// True when the Secret was removed from the manifests and is pruned.
     public var pruned: Bool
+    /// Set when the secret's change is governed by an approval profile.
+    public var approval: PlannedApproval?
 
     public init(secret: String, state: SecretState, targets: [PlannedTarget] = [], error: String? = nil, generatedFields: [String] = [], pruned: Bool = false) {
         self.secret = secret
@@ -87,4 +89,31 @@ public struct SecretPlan: Sendable {
 
     public var hasChanges: Bool { targets.contains { $0.action.changesVault || $0.action == .release } }
     public var isBlocked: Bool { targets.contains { $0.action.isBlocked } }
+    /// True when the changes wait for approval or were refused by it.
+    public var isHeldForApproval: Bool { approval.map { $0.state != .approved } ?? false }
+}
+
+/// The approval state of a secret's planned change.
+public struct PlannedApproval: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable {
+        /// Approved: the change is performed (in a plan: would be).
+        case approved
+        /// Waits for approvals (in a plan: a request would be made, or one is open).
+        case waiting
+        /// Rejected or expired: nothing happens until the manifest changes.
+        case refused
+    }
+
+    /// The request id; nil when a plan would make a new request.
+    public var request: String?
+    public var operation: String
+    public var state: State
+    public var message: String
+
+    public init(request: String?, operation: String, state: State, message: String) {
+        self.request = request
+        self.operation = operation
+        self.state = state
+        self.message = message
+    }
 }

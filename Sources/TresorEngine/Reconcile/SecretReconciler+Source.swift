@@ -129,6 +129,9 @@ extension SecretReconciler {
                 profile: profile, role: .source, path: path, action: action, fromFingerprint: currentFingerprint,
                 toFingerprint: desiredFingerprint, changedFields: action == .noop ? [] : changed,
                 note: generatedFields.isEmpty ? nil : "generates \(generatedFields.joined(separator: ", "))"))
+        let approved = try gateApproval(
+            action: action, inputs: inputs, desiredFingerprint: desiredFingerprint, currentFingerprint: currentFingerprint,
+            generatedFields: generatedFields, rotationDue: rotationDue)
         let mark = OwnershipMark(
             secret: secret.name, type: spec.type, fingerprint: desiredFingerprint ?? "", generators: inputs.generatorDigests,
             generatedAt: generatedAt)
@@ -168,6 +171,7 @@ extension SecretReconciler {
                 role: .source, path: path, fingerprint: currentFingerprint, vaultVersion: current.metadata.vaultVersion,
                 lastSyncedAt: previous?.targets[profile]?.lastSyncedAt ?? now)
         }
+        completeApproval(approved)
         status.appliedInputs = inputs.digest
         return SourceState(adapter: adapter, fingerprint: desiredFingerprint, content: desired, mark: mark)
     }

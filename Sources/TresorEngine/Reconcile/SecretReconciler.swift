@@ -52,6 +52,8 @@ struct SecretReconciler {
         } else {
             do {
                 try await reconcile()
+            } catch let hold as ApprovalHold {
+                holdForApproval(hold)
             } catch let failure as ReconcileFailure {
                 fail(failure)
             } catch {
@@ -81,6 +83,7 @@ struct SecretReconciler {
             failed = true
             status.setCondition(.synced, .false, .syncFailed, syncFailures.joined(separator: "; "), now: now)
         }
+        settleApprovals()
         let version = status.latestVersion.map { "version \($0.number)" } ?? "no version"
         finish(.active, ready: (.true, .reconciled, "\(spec.vaultProfile) holds \(version)"))
     }

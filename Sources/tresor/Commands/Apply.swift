@@ -10,14 +10,19 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
         @Flag(help: "Allow a run that removes more than the mass-delete threshold.") var allowMassDelete = false
-        @Option(name: .customLong("as"), help: "Identity recorded as the actor in the audit log.") var identity: String?
+        @Option(
+            name: .customLong("as"),
+            help: "Identity recorded as the actor in the audit log and as the requester of approvals (default: the tresor.dev/requested-by annotation, else user:$USER).")
+        var identity: String?
         @Option(name: .shortAndLong, help: "Output: text or json.") var output: Plan.Format = .text
         @Flag(name: .shortAndLong, help: "Also list targets with nothing to do.") var verbose = false
 
         func run() async throws {
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
             let workspace = try Workspace.open(
-                global: global, manifests: manifests, options: Engine.Options(actor: actor, allowMassDelete: allowMassDelete))
+                global: global, manifests: manifests, options: Engine.Options(
+                    actor: actor, allowMassDelete: allowMassDelete,
+                    requester: identity.map { .identity($0) } ?? .annotation(default: actor)))
             let lock: StateLock
             do {
                 lock = try workspace.store.lock()
@@ -30,6 +35,7 @@ extension Tresor {
             let rendered = PlanReport(report, verbose: verbose)
             print(output == .json ? rendered.json() : rendered.text(applied: true), terminator: "")
             if report.refusal != nil || report.failures > 0 { throw ExitCode(1) }
+            if !report.heldForApproval.isEmpty { throw ExitCode(3) }
         }
     }
 }

@@ -5,10 +5,10 @@ import TresorEngine
 
 extension Tresor {
     struct Get: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List secrets or vaultprofiles from the state directory.")
+        static let configuration = CommandConfiguration(abstract: "List secrets, vaultprofiles or open approval requests from the state directory.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "secrets or vaultprofiles.") var resource: Resource
+        @Argument(help: "secrets, vaultprofiles or approvals.") var resource: Resource
         @Option(name: .shortAndLong, help: "Output: table, json or yaml.") var output: Format = .table
 
         enum Resource: String, ExpressibleByArgument, CaseIterable {
@@ -41,7 +41,17 @@ extension Tresor {
                 case .yaml: print(try StatusCoding.encode(rows), terminator: "")
                 }
             case .approvals:
-                fail("approvals are not implemented yet")
+                let requests: [ApprovalRequest]
+                do {
+                    requests = try ApprovalService(stateStore: store).open(now: Date())
+                } catch {
+                    fail("\(error)")
+                }
+                switch output {
+                case .table: print(ApprovalTables.table(requests), terminator: "")
+                case .json: print(try StatusTables.json(requests))
+                case .yaml: print(try StatusCoding.encode(requests), terminator: "")
+                }
             }
         }
     }

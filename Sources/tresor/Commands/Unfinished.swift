@@ -35,24 +35,6 @@ extension Tresor {
 
 
 
-    struct Approve: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The secret's name.") var name: String
-        @Option(help: "The request id (default: the pending one).") var request: String?
-        @Option(name: .customLong("as"), help: "Your identity.") var identity: String
-        @Option(help: "A comment for the audit log.") var comment: String?
-    }
-
-    struct Reject: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a secret's pending request.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The secret's name.") var name: String
-        @Option(help: "The request id (default: the pending one).") var request: String?
-        @Option(name: .customLong("as"), help: "Your identity.") var identity: String
-        @Option(help: "A comment for the audit log.") var comment: String?
-    }
-
     struct Compliance: UnfinishedCommand {
         static let configuration = CommandConfiguration(abstract: "Report compliance over all secrets from status.")
         @OptionGroup var global: GlobalOptions

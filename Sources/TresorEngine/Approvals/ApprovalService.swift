@@ -1,0 +1,85 @@
+import Foundation
+import TresorCore
+
+/// Approving, rejecting and listing requests from the state directory alone: what
+/// `tresor approve|reject`, `tresor get approvals` and the HTTP API share. Every
+/// decision, and every expiry it finds, goes to `audit.log`.
+public struct ApprovalService: Sendable {
+    public let store: ApprovalStore
+    public let auditPath: String
+
+    public init(stateStore: StateStore) {
+        store = ApprovalStore(stateStore: stateStore)
+        auditPath = stateStore.auditPath
+    }
+
+    /// Requests that can still change what happens (pending, or approved and not yet
+    /// performed), oldest first. Pending requests past their time are shown expired.
+    public func open(now: Date) throws -> [ApprovalRequest] {
+        try store.all().values.compactMap(\.latest).compactMap { request in
+            var shown = request
+            if shown.isExpired(at: now) { _ = ApprovalRules.expire(&shown, now: now) }
+            return shown.state.isOpen ? shown : nil
+        }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// The request with this id, nil when there is none.
+    public func request(id: String) throws -> ApprovalRequest? { try store.request(id: id) }
+
+    /// Records `identity`'s decision on the secret's current request.
+    /// - Parameters:
+    ///   - secret: the secret's name; nil to take it from `requestID`.
+    ///   - requestID: the request decided on; nil for the secret's current one. A request
+    ///     that is no longer current is refused, naming the current one.
+    /// - Returns: the request after the decision.
+    /// - Throws: ``ApprovalRefusal`` (nothing changed, except that a request found past its
+    ///   time is recorded as expired), or a state-directory error.
+    public func decide(
+        secret: String?, requestID: String?, verdict: ApprovalDecision.Verdict, identity: String, comment: String?, now: Date
+    ) throws -> ApprovalRequest {
+        guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), !name.contains("/") else {
+            throw ApprovalRefusal(kind: .notFound, description: "no approval request '\(requestID ?? "")'")
+        }
+        if let requestID, ApprovalRequest.secret(ofID: requestID) != name {
+            throw ApprovalRefusal(kind: .notFound, description: "request \(requestID) is not a request of secret '\(name)'")
+        }
+        guard FileManager.default.fileExists(atPath: store.path(name)) else {
+            throw ApprovalRefusal(
+                kind: .notFound, description: "secret '\(name)' has no approval requests; `tresor get approvals` lists the open ones")
+        }
+        var events: [AuditEvent] = []
+        let result: Result<ApprovalRequest, ApprovalRefusal> = try store.update(name) { file in
+            guard var latest = file.latest else {
+                return .failure(ApprovalRefusal(kind: .notFound, description: "secret '\(name)' has no approval requests"))
+            }
+            if let requestID, requestID != latest.id {
+                guard let stale = file.requests.first(where: { $0.id == requestID }) else {
+                    return .failure(ApprovalRefusal(kind: .notFound, description: "secret '\(name)' has no request \(requestID)"))
+                }
+                return .failure(
+                    ApprovalRefusal(
+                        kind: .closed,
+                        description: "request \(requestID) is stale (\(stale.state.rawValue): \(stale.closedReason ?? "replaced")); "
+                            + "nothing was changed. The current request of '\(name)' is \(latest.id) (\(latest.state.rawValue)); "
+                            + "check what it asks with `tresor get approvals` before deciding on it"))
+            }
+            if latest.isExpired(at: now) {
+                events.append(ApprovalRules.expire(&latest, now: now))
+                file.updateLatest { $0 = latest }
+            }
+            do {
+                events += try ApprovalRules.decide(&latest, verdict: verdict, identity: identity, comment: comment, now: now)
+            } catch let refusal as ApprovalRefusal {
+                return .failure(refusal)
+            }
+            file.updateLatest { $0 = latest }
+            return .success(latest)
+        }
+        if !events.isEmpty {
+            let audit = try AuditLog(path: auditPath)
+            audit.append(events)
+            audit.sync()
+        }
+        return try result.get()
+    }
+}

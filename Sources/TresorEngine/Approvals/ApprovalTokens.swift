@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import TresorCore
+
+/// The bearer tokens of the approval API, mapped to identities. The file holds only
+/// SHA-256 hashes of the tokens, one per line:
+///
+/// ```
+/// # sha256:<64 hex digits> <identity>
+/// sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 alice@example.com
+/// ```
+///
+/// Blank lines and lines starting with `#` are ignored. `tresor approvals token add`
+/// makes a token, appends its hash and prints the token once; by hand:
+/// `t=$(openssl rand -hex 32); echo "sha256:$(printf %s "$t" | sha256sum | cut -d' ' -f1) alice@example.com" >> tokens`.
+public struct ApprovalTokens: Sendable {
+    public struct FormatError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    struct Entry: Sendable {
+        var hash: [UInt8]
+        var identity: String
+    }
+
+    let entries: [Entry]
+
+    public init(text: String, path: String = "tokens file") throws {
+        var entries: [Entry] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].hasPrefix("sha256:"), !parts[1].isEmpty,
+                let hash = Self.hexBytes(String(parts[0].dropFirst(7))), hash.count == 32
+            else {
+                throw FormatError(
+                    description: "\(path):\(index + 1): expected `sha256:<64 hex digits> <identity>` (tokens are stored hashed, "
+                        + "never in clear); add tokens with `tresor approvals token add`")
+            }
+            entries.append(Entry(hash: hash, identity: parts[1]))
+        }
+        self.entries = entries
+    }
+
+    public static func load(path: String) throws -> ApprovalTokens {
+        do {
+            return try ApprovalTokens(text: String(decoding: try AtomicFile.readBytes(path), as: UTF8.self), path: path)
+        } catch let error as AtomicFile.ReadError {
+            throw FormatError(description: "cannot read tokens file \(path): \(error.reason)")
+        }
+    }
+
+    /// The identity of a bearer token, nil when no entry matches. Every entry is compared
+    /// in constant time, so the time taken does not tell how much of a hash matched.
+    public func identity(forToken token: String) -> String? {
+        let hash = Array(SHA256.hash(data: Array(token.utf8)))
+        var found: String?
+        for entry in entries {
+            var difference: UInt8 = 0
+            for (left, right) in zip(hash, entry.hash) { difference |= left ^ right }
+            if difference == 0, found == nil { found = entry.identity }
+        }
+        return found
+    }
+
+    /// A new random token (256 bits) and the line that records its hash.
+    public static func make(identity: String) -> (token: String, line: String) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = "tresor_" + Self.hex(bytes)
+        return (token, line(token: token, identity: identity))
+    }
+
+    /// The tokens-file line for `token`.
+    public static func line(token: String, identity: String) -> String {
+        "sha256:" + hex(Array(SHA256.hash(data: Array(token.utf8)))) + " " + identity
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < digits.count {
+            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// `apply` exits 3 while a change waits; `get approvals`, `approve` and `reject` work
+/// from the state directory; `approvals token add` stores only the token's hash.
+@Suite struct ApprovalCommandTests {
+    let manifests = """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: main}
+        spec: {provider: {local: {}}, approvalProfile: review}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: ApprovalProfile
+        metadata: {name: review}
+        spec: {requiredApprovals: 2, approvers: [alice, bob]}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: db}
+        spec:
+          type: apiKey
+          vaultProfile: main
+          allowInlineValues: true
+          content: {content: VALUE}
+
+        """
+
+    @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-1"), to: "m/all.yaml")
+        let plan = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(plan.status == 2)
+        #expect(plan.stdout.contains("create would wait for 2 approvals"))
+        let waiting = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
+        #expect(waiting.status == 3, "\(waiting.stdout)\(waiting.stderr)")
+        #expect(waiting.stdout.contains("waiting for approval"))
+
+        let listed = try cli.run(["get", "approvals", "--state-dir", "state"])
+        #expect(listed.stdout.contains("db~"))
+        #expect(listed.stdout.contains("0/2"))
+        let json = try cli.run(["get", "approvals", "-o", "json", "--state-dir", "state"])
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]).first
+        let staleID = try #require(first?["id"] as? String)
+
+        let selfApproval = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        #expect(selfApproval.status == 1)
+        #expect(selfApproval.stderr.contains("cannot approve"))
+
+        // An edit supersedes the request; the old id is refused with the new one named.
+        try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        let stale = try cli.run(["approve", "db", "--request", staleID, "--as", "bob", "--state-dir", "state"])
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("stale"))
+
+        let once = try cli.run(["approve", "db", "--as", "bob", "--comment", "checked", "--state-dir", "state"])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(once.stdout.contains("1 of 2"))
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        let described = try cli.run(["describe", "secret", "db", "--state-dir", "state"])
+        #expect(described.status == 0)
+
+        let permissive = manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2")
+            .replacingOccurrences(of: "approvers: [alice, bob]}", with: "approvers: [alice, bob], allowSelfApproval: true}")
+        try cli.write(permissive, to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        #expect(try cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 0)
+        let second = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        #expect(second.stdout.contains("approved"), "\(second.stderr)")
+        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let read = try cli.run(["read", "db", "--field", "content", "-f", "m", "--state-dir", "state"])
+        #expect(read.stdout == "cli-approval-value-2\n")
+        #expect(try cli.run(["get", "approvals", "--state-dir", "state"]).stdout.contains("No approval requests are open"))
+        for output in [plan.stdout, waiting.stdout, listed.stdout, json.stdout, applied.stdout] {
+            #expect(!output.contains("cli-approval-value"))
+        }
+    }
+
+    @Test func rejectLeavesANewSecretRejected() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-reject-value"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        let rejected = try cli.run(["reject", "db", "--as", "bob", "--comment", "not now", "--state-dir", "state"])
+        #expect(rejected.status == 0, "\(rejected.stderr)")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        #expect(try cli.run(["get", "secrets", "--state-dir", "state"]).stdout.contains("rejected"))
+        let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
+        #expect(audit.contains("\"operation\":\"reject\"") && audit.contains("not now"))
+    }
+
+    @Test func tokenAddPrintsTheTokenOnceAndStoresItsHash() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let made = try cli.run(["approvals", "token", "add", "--as", "alice", "--tokens-file", "tokens"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("tresor_"))
+        let file = try String(contentsOfFile: cli.path("tokens"), encoding: .utf8)
+        #expect(file.hasPrefix("sha256:") && file.hasSuffix(" alice\n"))
+        #expect(!file.contains(token))
+        let attributes = try FileManager.default.attributesOfItem(atPath: cli.path("tokens"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try cli.run(["approvals", "token", "add", "--as", "bob", "--tokens-file", "tokens"]).status == 0)
+        #expect(try String(contentsOfFile: cli.path("tokens"), encoding: .utf8).split(separator: "\n").count == 2)
+    }
+}

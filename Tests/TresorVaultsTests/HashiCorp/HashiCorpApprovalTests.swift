@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// Approved and refused create, update, delete and change of source on a real OpenBao
+/// dev server, checked with the server's own CLI.
+@Suite("Approvals on a real OpenBao", .enabled(if: OpenBaoDevServer.enabled), .openBaoDevServer)
+struct HashiCorpApprovalTests {
+    static let http = CurlHTTPClient(configuration: .init(retry: .none))
+
+    var server: OpenBaoDevServer {
+        get throws {
+            guard let server = OpenBaoDevServer.current else {
+                throw OpenBaoDevServer.Failure(description: "no OpenBao dev server in scope")
+            }
+            return server
+        }
+    }
+
+    struct Setup {
+        let state: URL
+        let store: StateStore
+        let prefix: String
+        let copyMount: String
+        let environment: [String: String]
+        var approvals: ApprovalService { ApprovalService(stateStore: store) }
+    }
+
+    func setup() async throws -> Setup {
+        let server = try server
+        let copyMount = "appr-\(UUID().uuidString.prefix(8).lowercased())"
+        try await server.must(["secrets", "enable", "-path=\(copyMount)", "-version=2", "kv"])
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bao-approvals-\(UUID().uuidString)")
+        return Setup(
+            state: state, store: try StateStore(root: state.path), prefix: "approvals-\(UUID().uuidString.prefix(8).lowercased())",
+            copyMount: copyMount, environment: ["BAO_TEST_TOKEN": server.rootToken])
+    }
+
+    /// Two profiles on two mounts, both governed by the `review` approval profile (one approval).
+    func profiles(_ setup: Setup) throws -> String {
+        let address = try server.address
+        return [("secret", "secret"), ("copy", setup.copyMount)].map { name, mount in
+            """
+            apiVersion: tresor.dev/v1alpha1
+            kind: VaultProfile
+            metadata: {name: bao-\(name)}
+            spec:
+              provider:
+                hashicorp:
+                  address: \(address)
+                  mount: \(mount)
+                  pathPrefix: \(setup.prefix)
+                  auth: {token: {fromEnv: BAO_TEST_TOKEN}}
+              approvalProfile: review
+            ---
+
+            """
+        }.joined() + """
+            apiVersion: tresor.dev/v1alpha1
+            kind: ApprovalProfile
+            metadata: {name: review}
+            spec: {requiredApprovals: 1, approvers: [alice, bob]}
+            ---
+
+            """
+    }
+
+    func secret(_ name: String, password: String, source: String = "bao-secret", policy: String = "Delete") -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: \(name)}
+        spec:
+          type: basicAuth
+          vaultProfile: \(source)
+          deletionPolicy: \(policy)
+          allowInlineValues: true
+          content: {username: app, password: "\(password)"}
+        ---
+
+        """
+    }
+
+    @discardableResult
+    func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
+        let result = ManifestLoader().load([ManifestFile(path: setup.state.path + "/m.yaml", bytes: Array(yaml.utf8))])
+        #expect(result.isValid, "\(result.errors)")
+        let engine = Engine(
+            store: setup.store,
+            registry: VaultRegistry(
+                profiles: result.state.vaultProfiles, store: setup.store, http: Self.http, environment: setup.environment),
+            fingerprinter: try setup.store.fingerprinter(), resolver: ValueResolver(environment: setup.environment),
+            options: Engine.Options(actor: "carol", requester: .identity("carol")))
+        let report = try await engine.run(result.state, mode: .apply, now: Date())
+        #expect(report.failures == 0, "\(report.failedSecrets.map { $0.error ?? "\($0.targets)" })")
+        return report
+    }
+
+    func decide(_ setup: Setup, _ secret: String, _ verdict: ApprovalDecision.Verdict) throws {
+        _ = try setup.approvals.decide(secret: secret, requestID: nil, verdict: verdict, identity: "alice", comment: nil, now: Date())
+    }
+
+    func password(_ mount: String, _ path: String) async throws -> String? {
+        let result = try await server.cli(["kv", "get", "-format=json", "-mount=\(mount)", path])
+        guard result.status == 0 else { return nil }
+        return ((result.json["data"] as? [String: Any])?["data"] as? [String: String])?["password"]
+    }
+
+    @Test func approvedCreateUpdateDeleteAndMoveReachOpenBaoExactly() async throws {
+        let setup = try await setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let base = try profiles(setup)
+        let path = "\(setup.prefix)/db"
+
+        let created = base + secret("db", password: "bao-approved-1")
+        #expect(try await apply(created, setup).heldForApproval.count == 1)
+        #expect(try await password("secret", path) == nil)
+        try decide(setup, "db", .approve)
+        #expect(try await apply(created, setup).heldForApproval.isEmpty)
+        #expect(try await password("secret", path) == "bao-approved-1")
+
+        let updated = base + secret("db", password: "bao-approved-2")
+        try await apply(updated, setup)
+        #expect(try await password("secret", path) == "bao-approved-1")
+        try decide(setup, "db", .approve)
+        try await apply(updated, setup)
+        #expect(try await password("secret", path) == "bao-approved-2")
+
+        let moved = base + secret("db", password: "bao-approved-2", source: "bao-copy")
+        try await apply(moved, setup)
+        #expect(try await password(setup.copyMount, path) == nil)
+        try decide(setup, "db", .approve)
+        try await apply(moved, setup)
+        #expect(try await password(setup.copyMount, path) == "bao-approved-2")
+        #expect(try setup.store.readStatus("db")?.sourceProfile == "bao-copy")
+
+        try await apply(base, setup)
+        #expect(try await password(setup.copyMount, path) == "bao-approved-2")
+        try decide(setup, "db", .approve)
+        try await apply(base, setup)
+        #expect(try await password(setup.copyMount, path) == nil)
+        #expect(try setup.store.readInventory().secrets["db"] == nil)
+    }
+
+    @Test func rejectedCreateUpdateDeleteAndMoveLeaveOpenBaoAlone() async throws {
+        let setup = try await setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let base = try profiles(setup)
+        let path = "\(setup.prefix)/db"
+
+        let refusedCreate = base + secret("never", password: "bao-never")
+        try await apply(refusedCreate, setup)
+        try decide(setup, "never", .reject)
+        try await apply(refusedCreate, setup)
+        #expect(try await password("secret", "\(setup.prefix)/never") == nil)
+        #expect(try setup.store.readStatus("never")?.state == .rejected)
+
+        let created = base + secret("db", password: "bao-kept")
+        try await apply(created, setup)
+        try decide(setup, "db", .approve)
+        try await apply(created, setup)
+        let metadataBefore = try await server.cli(["kv", "metadata", "get", "-format=json", "-mount=secret", path]).json
+
+        try await apply(base + secret("db", password: "bao-refused-update"), setup)
+        try decide(setup, "db", .reject)
+        try await apply(base + secret("db", password: "bao-refused-update"), setup)
+        #expect(try await password("secret", path) == "bao-kept")
+
+        try await apply(base + secret("db", password: "bao-kept", source: "bao-copy"), setup)
+        try decide(setup, "db", .reject)
+        try await apply(base + secret("db", password: "bao-kept", source: "bao-copy"), setup)
+        #expect(try await password(setup.copyMount, path) == nil)
+        #expect(try setup.store.readStatus("db")?.sourceProfile == "bao-secret")
+
+        try await apply(base, setup)
+        try decide(setup, "db", .reject)
+        try await apply(base, setup)
+        #expect(try await password("secret", path) == "bao-kept")
+        let metadataAfter = try await server.cli(["kv", "metadata", "get", "-format=json", "-mount=secret", path]).json
+        let versionBefore = (metadataBefore["data"] as? [String: Any])?["current_version"] as? Int
+        let versionAfter = (metadataAfter["data"] as? [String: Any])?["current_version"] as? Int
+        #expect(versionBefore != nil && versionBefore == versionAfter)
+        #expect(try setup.store.readInventory().secrets["db"] != nil)
+    }
+}
