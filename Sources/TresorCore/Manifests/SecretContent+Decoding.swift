@@ -137,7 +137,7 @@ extension ValueSource {
             switch source {
             case .fromEnv: return reader.environmentName(.fromEnv).map(ValueSource.fromEnv)
             case .fromFile: return reader.nonEmptyString(.fromFile).map(ValueSource.fromFile)
-            case .sealed: return reader.nonEmptyString(.sealed).map(ValueSource.sealed)
+            case .sealed: return reader.sealed(.sealed).map(ValueSource.sealed)
             case .generate:
                 guard let kind = field.generator else {
                     context.error(

@@ -9,6 +9,7 @@ extension Tresor {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
+        @OptionGroup var sealing: SealingKeyOptions
         @Flag(help: "Allow a run that removes more than the mass-delete threshold.") var allowMassDelete = false
         @Option(name: .customLong("as"), help: "Identity recorded as the actor in the audit log.") var identity: String?
         @Option(name: .shortAndLong, help: "Output: text or json.") var output: Plan.Format = .text
@@ -17,7 +18,7 @@ extension Tresor {
         func run() async throws {
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
             let workspace = try Workspace.open(
-                global: global, manifests: manifests, options: Engine.Options(actor: actor, allowMassDelete: allowMassDelete))
+                global: global, manifests: manifests, sealing: sealing, options: Engine.Options(actor: actor, allowMassDelete: allowMassDelete))
             let lock: StateLock
             do {
                 lock = try workspace.store.lock()
