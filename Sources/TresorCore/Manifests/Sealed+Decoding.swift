@@ -1,6 +1,6 @@
 extension ObjectReader {
     /// A `sealed` value: well-formed (prefix, version, base64, lengths), checked without a
-    /// key. Its binding is checked once the manifest's name is known (`DecodeContext.sealed`).
+    /// key. Its binding is checked once the manifest's name is known (`DecodeContext.checkSealedBindings`).
     func sealed(_ field: Field) -> String? {
         guard let text = nonEmptyString(field) else { return nil }
         do throws(SealedValueError) {
