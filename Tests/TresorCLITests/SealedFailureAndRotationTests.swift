@@ -91,7 +91,10 @@ import Testing
             """ + "\n\n# end of file, no trailing newline after this"
         let second = "# beta\n" + S.secretManifest("beta", type: "apiKey", fields: [("content", beta)])
         try cli.write(first, to: "m/first.yaml")
-        try cli.write(second, to: "m/nested/second.yml")
+        // The second file is reached through a symbolic link, which must stay a link.
+        try cli.write(second, to: "real/second.yml")
+        try FileManager.default.createDirectory(atPath: cli.path("m/nested"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: cli.path("m/nested/second.yml"), withDestinationPath: "../../real/second.yml")
         let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "old/sealing.key"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
 
@@ -113,6 +116,7 @@ import Testing
         let firstAfter = try String(contentsOfFile: cli.path("m/first.yaml"), encoding: .utf8)
         let secondAfter = try String(contentsOfFile: cli.path("m/nested/second.yml"), encoding: .utf8)
         #expect(firstAfter != first && secondAfter != second)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: cli.path("m/nested/second.yml")) == "../../real/second.yml")
         // diff: only the lines holding a sealed value changed, and within them only the value.
         for (before, after) in [(first, firstAfter), (second, secondAfter)] {
             let changed = try Self.diff(cli, before, after)

@@ -1,3 +1,4 @@
+import Dispatch
 import TresorCore
 import TresorVaults
 
@@ -50,37 +51,65 @@ public struct SealedValues: Sendable {
         return try SealingKeyring(privateKeys: keys)
     }
 
-    /// Opens every sealed value of the enabled secrets and vault profiles, reporting every
-    /// one that cannot be opened.
-    public mutating func openAll(in desired: DesiredState) throws(OpenError) {
-        var problems: [Problem] = []
+    /// Opens every sealed value of the enabled secrets and vault profiles (on all cores:
+    /// each costs an X25519 agreement), reporting every one that cannot be opened.
+    /// - Parameter content: false to open only vault credentials (`tresor read`, which
+    ///   takes content from the vault, not from the manifests).
+    public mutating func openAll(in desired: DesiredState, content: Bool = true) throws(OpenError) {
+        var items: [Item] = []
         for profile in desired.vaultProfiles.values where profile.spec.enabled {
             for (field, source) in profile.spec.provider.credentials {
                 guard case .sealed(let text) = source else { continue }
                 let binding = SealedBinding(kind: .vaultProfile, name: profile.metadata.name, field: field)
-                do throws(SealedValueError) {
-                    credentials[binding.name, default: [:]][text] = try keyring.open(text, for: binding)
-                } catch {
-                    problems.append(Problem(location: profile.origin.location, binding: binding, error: error))
-                }
+                items.append(Item(binding: binding, text: text, location: profile.origin.location))
             }
         }
-        for secret in desired.secrets.values where secret.spec.enabled {
+        for secret in desired.secrets.values where content && secret.spec.enabled {
             if desired.vaultProfiles[secret.spec.vaultProfile]?.spec.enabled == false { continue }
             for (field, source) in secret.spec.content?.fields ?? [:] {
                 guard case .sealed(let text) = source else { continue }
-                let binding = SealedBinding(kind: .secret, name: secret.name, field: field)
-                do throws(SealedValueError) {
-                    opened[binding] = Opened(text: text, value: try keyring.open(text, for: binding))
-                } catch {
-                    let path = secret.spec.type == .keyValue ? "spec.content.data.\(field)" : "spec.content.\(field)"
-                    problems.append(Problem(location: secret.origin[path], binding: binding, error: error))
-                }
+                let path = secret.spec.type == .keyValue ? "spec.content.data.\(field)" : "spec.content.\(field)"
+                items.append(
+                    Item(binding: SealedBinding(kind: .secret, name: secret.name, field: field), text: text, location: secret.origin[path]))
+            }
+        }
+        var problems: [Problem] = []
+        for (item, result) in zip(items, open(items)) {
+            switch result {
+            case .success(let value) where item.binding.kind == .vaultProfile:
+                credentials[item.binding.name, default: [:]][item.text] = value
+            case .success(let value):
+                opened[item.binding] = Opened(text: item.text, value: value)
+            case .failure(let error):
+                problems.append(Problem(location: item.location, binding: item.binding, error: error))
             }
         }
         guard problems.isEmpty else {
             throw OpenError(problems: problems.sorted { ($0.location, $0.binding.field) < ($1.location, $1.binding.field) })
         }
+    }
+
+    private struct Item {
+        var binding: SealedBinding
+        var text: String
+        var location: SourceLocation
+    }
+
+    private func open(_ items: [Item]) -> [Result<SecretValue, SealedValueError>] {
+        let chunk = 256
+        let keyring = self.keyring
+        var results = [Result<SecretValue, SealedValueError>](repeating: .failure(.boundElsewhere), count: items.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes a disjoint range of the buffer.
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { index in
+                for position in index * chunk..<min(items.count, (index + 1) * chunk) {
+                    let item = items[position]
+                    output[position] = Result { () throws(SealedValueError) in try keyring.open(item.text, for: item.binding) }
+                }
+            }
+        }
+        return results
     }
 
     /// The value of a sealed content field: opened before the pass, or opened now.

@@ -24,7 +24,10 @@ extension Tresor {
             if isatty(1) == 1 && !reveal {
                 fail("refusing to print secret values to a terminal; pipe the output, or add --reveal")
             }
-            let workspace = try Workspace.open(global: global, manifests: manifests, sealing: sealing)
+            let workspace = try Workspace.open(
+                global: global, manifests: manifests, sealing: sealing,
+                // Content comes from the vault: only sealed credentials need a key here.
+                sealedContent: false)
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
             let reader = ContentReader(store: workspace.store, registry: workspace.engine.registry)
             let content: [String: SecretValue]

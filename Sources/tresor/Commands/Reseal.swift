@@ -91,7 +91,12 @@ struct ResealPlan {
         guard !replacements.isEmpty else { return }
         var info = stat()
         let mode = stat(file.path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-        rewrites.append(Rewrite(path: file.path, bytes: SealedScalars.replacing(file.bytes, replacements), mode: mode))
+        // The file a symbolic link points at is rewritten, not the link replaced by a copy.
+        let target = realpath(file.path, nil).map { resolved in
+            defer { free(resolved) }
+            return String(cString: resolved)
+        } ?? file.path
+        rewrites.append(Rewrite(path: target, bytes: SealedScalars.replacing(file.bytes, replacements), mode: mode))
         resealed += replacements.count
     }
 }

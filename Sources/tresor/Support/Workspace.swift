@@ -10,10 +10,12 @@ struct Workspace {
     let store: StateStore
     let engine: Engine
 
-    /// Loads and validates the manifests and opens every sealed value; on any error prints
-    /// every problem and exits 1, before the state directory or a vault is touched.
+    /// Loads and validates the manifests and opens every sealed value (only the vault
+    /// credentials when `sealedContent` is false); on any error prints every problem and
+    /// exits 1, before the state directory or a vault is touched.
     static func open(
-        global: GlobalOptions, manifests: ManifestOptions, sealing: SealingKeyOptions, options: Engine.Options = Engine.Options()
+        global: GlobalOptions, manifests: ManifestOptions, sealing: SealingKeyOptions, sealedContent: Bool = true,
+        options: Engine.Options = Engine.Options()
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
@@ -25,7 +27,7 @@ struct Workspace {
         }
         var sealed = SealedValues(keyring: sealing.keyring())
         do throws(SealedValues.OpenError) {
-            try sealed.openAll(in: result.state)
+            try sealed.openAll(in: result.state, content: sealedContent)
         } catch {
             var standardError = StandardError()
             print(error.description, to: &standardError)
