@@ -1,5 +1,6 @@
 import Foundation
 import TresorCore
+import TresorEngine
 
 #if canImport(Glibc)
     import Glibc
@@ -142,4 +143,33 @@ do {
     report("tresor plan, no change, 10,000 Secrets", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
     let again = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
     report("tresor apply, no change, 10,000 Secrets", seconds: again.seconds, peakMiB: again.peakMiB, target: "(reported)")
+}
+
+// Open 10,000 sealed values before a run: the preflight of plan, apply and read.
+do {
+    let privateKey = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    let publicKey = try SealingPublicKey(privateKey: privateKey)
+    var text = """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: bench-local}
+        spec: {provider: {local: {}}}
+
+        """
+    for index in 0..<10_000 {
+        let binding = SealedBinding(kind: .secret, name: "sealed-\(index)", field: "content")
+        let sealed = try Sealer.seal(SecretValue("bench-sealed-value-\(index)"), to: publicKey, for: binding).text
+        text += "---\napiVersion: tresor.dev/v1alpha1\nkind: Secret\nmetadata: {name: sealed-\(index)}\n"
+            + "spec: {type: apiKey, vaultProfile: bench-local, content: {content: {sealed: \"\(sealed)\"}}}\n"
+    }
+    var result: LoadResult?
+    let loadSeconds = seconds { result = ManifestLoader().load([ManifestFile(path: "sealed.yaml", bytes: Array(text.utf8))]) }
+    guard let result, result.isValid else {
+        print("sealed benchmark manifests are invalid: \(result?.diagnostics.prefix(3).map(\.description) ?? [])")
+        exit(1)
+    }
+    report("load+validate 10,000 sealed values (in process)", seconds: loadSeconds, peakMiB: peakMemoryMiB(), target: "(reported)")
+    var sealed = SealedValues(keyring: try SealingKeyring(privateKeys: [privateKey]))
+    let openSeconds = try seconds { try sealed.openAll(in: result.state) }
+    report("open 10,000 sealed values before a run (in process)", seconds: openSeconds, peakMiB: peakMemoryMiB(), target: "< 1 s")
 }
