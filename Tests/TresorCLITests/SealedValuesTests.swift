@@ -176,9 +176,13 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stderr.contains("never overwrites"))
         #expect(FileManager.default.contents(atPath: cli.path("keys/sealing.key")) == before)
+        // The public key given where the private one is meant is named as such.
+        try cli.write(Self.profile, to: "m/profile.yaml")
+        let swapped = try cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.pub"])
+        #expect(swapped.status == 1)
+        #expect(swapped.stderr.contains("keys/sealing.pub is a public key; --sealing-key takes the private key file"))
         // A private key open to others is refused.
         chmod(cli.path("keys/sealing.key"), 0o644)
-        try cli.write(Self.profile, to: "m/profile.yaml")
         let open = try cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
         #expect(open.status == 1)
         #expect(open.stderr.contains("chmod 600"))

@@ -43,6 +43,10 @@ public struct SealedValues: Sendable {
     public static func loadKeyring(files: [String]) throws -> SealingKeyring {
         var keys: [[UInt8]] = []
         for file in files {
+            // The .pub beside the key is an easy mistake; say so rather than "mode 0644".
+            if let bytes = try? AtomicFile.readBytes(file), String(decoding: bytes, as: UTF8.self).contains(SealingPublicKey.prefix) {
+                throw SealingKeyError("\(file) is a public key; --sealing-key takes the private key file (the .key beside it)")
+            }
             guard let key = try KeyFile.load(file, purpose: purpose) else {
                 throw SealingKeyError("sealing key file \(file) does not exist; give the private key file that `tresor keys generate` wrote")
             }
