@@ -18,6 +18,13 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User and system CPU time of this process so far, all threads.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -170,6 +177,11 @@ do {
     }
     report("load+validate 10,000 sealed values (in process)", seconds: loadSeconds, peakMiB: peakMemoryMiB(), target: "(reported)")
     var sealed = SealedValues(keyring: try SealingKeyring(privateKeys: [privateKey]))
+    let cpuBefore = cpuSeconds()
     let openSeconds = try seconds { try sealed.openAll(in: result.state) }
-    report("open 10,000 sealed values before a run (in process)", seconds: openSeconds, peakMiB: peakMemoryMiB(), target: "< 1 s")
+    // Wall time depends on how busy the cores are; CPU time does not.
+    print(String(format: "  (opening: %.3f s of CPU time)", cpuSeconds() - cpuBefore))
+    report(
+        "open 10,000 sealed values before a run (in process)", seconds: openSeconds, peakMiB: peakMemoryMiB(),
+        target: "< 1 s on 2 idle cores")
 }
