@@ -40,6 +40,16 @@ struct SealedEnvelopeTests {
         }
     }
 
+    /// The clear tag only explains a failure: the binding itself is authenticated, so a
+    /// copied value whose tag is forged to match its new place still does not open.
+    @Test func forgingTheBindingTagOfACopiedValueIsTampering() throws {
+        var envelope = try SealedEnvelope(parsing: try sealed())
+        let elsewhere = SealedBinding(kind: .secret, name: "payments-db", field: "username")
+        envelope.bindingTag = elsewhere.tag
+        #expect(elsewhere.matches(envelope))
+        #expect(openError(envelope.text, for: elsewhere) == .tampered(keyId: envelope.keyIdHex))
+    }
+
     @Test func twoSealsOfOneValueDiffer() throws {
         #expect(try sealed() != sealed())
     }
