@@ -55,12 +55,12 @@ import Testing
         #expect(try cli.run(["validate", "m"]).status == 0)
         try Self.expectRefused(
             cli, keys: key, message: "error: Secret 'alpha' field 'password': cannot open the sealed value: tampered",
-            at: "m/all.yaml:14:15")
+            at: "m/all.yaml:14:24")
 
         // Sealed to a key that is not held, or no key at all.
         try cli.write(Self.twoSecrets(alpha, beta), to: "m/all.yaml")
-        try Self.expectRefused(cli, keys: ["stranger/sealing.key"], message: "no key matches", at: "m/all.yaml:14:15")
-        try Self.expectRefused(cli, keys: [], message: "no sealing key was given", at: "m/all.yaml:23:14")
+        try Self.expectRefused(cli, keys: ["stranger/sealing.key"], message: "no key matches", at: "m/all.yaml:14:24")
+        try Self.expectRefused(cli, keys: [], message: "no sealing key was given", at: "m/all.yaml:23:23")
 
         // The untouched manifests apply.
         let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])

@@ -74,7 +74,9 @@ public struct SealedValues: Sendable {
                 guard case .sealed(let text) = source else { continue }
                 let path = secret.spec.type == .keyValue ? "spec.content.data.\(field)" : "spec.content.\(field)"
                 items.append(
-                    Item(binding: SealedBinding(kind: .secret, name: secret.name, field: field), text: text, location: secret.origin[path]))
+                    Item(
+                        binding: SealedBinding(kind: .secret, name: secret.name, field: field), text: text,
+                        location: secret.origin.fields[path + ".sealed"] ?? secret.origin[path]))
             }
         }
         var problems: [Problem] = []
