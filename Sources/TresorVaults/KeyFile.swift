@@ -34,6 +34,19 @@ public enum KeyFile {
     /// process ever sees a partly written key file.
     public static func loadOrCreate(at file: String, purpose: Purpose) throws -> [UInt8] {
         if let key = try load(file, purpose: purpose) { return key }
+        return try publishNewKey(at: file) ?? loaded(file, purpose: purpose)
+    }
+
+    /// Makes a new key at `file` and never replaces one: fails when a file is already there.
+    public static func createNew(at file: String, purpose: Purpose) throws -> [UInt8] {
+        guard let key = try publishNewKey(at: file) else {
+            throw VaultError(.invalidRequest, "\(purpose.owner): \(file) already exists; a key is never overwritten (\(purpose.loss))")
+        }
+        return key
+    }
+
+    /// A new random key published at `file`; nil when a file was there first.
+    private static func publishNewKey(at file: String) throws -> [UInt8]? {
         let directory = LocalFileSystem.parent(of: file)
         try LocalFileSystem.makeDirectories(directory)
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) }
@@ -51,20 +64,20 @@ public enum KeyFile {
         }
         let code = errno
         if code == EEXIST {
-            // Someone else made the key first: use theirs.
-            return try loaded(file, purpose: purpose)
+            // Someone else made the key first.
+            return nil
         }
         guard code == EPERM || code == EOPNOTSUPP || code == EXDEV || code == EMLINK else {
             throw LocalFileSystem.failure("create the key file", file, code)
         }
         // A file system without hard links: create the file in place, exclusively.
-        guard try writeNewFile(file, bytes) else { return try loaded(file, purpose: purpose) }
+        guard try writeNewFile(file, bytes) else { return nil }
         try LocalFileSystem.syncDirectory(directory)
         return key
     }
 
     /// The key at `file`, or nil when there is no file.
-    static func load(_ file: String, purpose: Purpose) throws -> [UInt8]? {
+    public static func load(_ file: String, purpose: Purpose) throws -> [UInt8]? {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
@@ -88,7 +101,7 @@ public enum KeyFile {
             throw VaultError(
                 .invalidRequest,
                 "\(purpose.owner): the key file \(file) holds \(info.st_size) bytes, but a key file holds exactly \(keySize) random bytes "
-                    + "(an AES-256 key); restore the right key file, or move this one away to have a new key made "
+                    + "(a 256-bit key); restore the right key file, or move this one away to have a new key made "
                     + "(\(purpose.loss))")
         }
         var bytes = [UInt8](repeating: 0, count: keySize)

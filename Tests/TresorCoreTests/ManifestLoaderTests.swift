@@ -90,7 +90,7 @@ struct ManifestLoaderTests {
                         address: "http://127.0.0.1:8200",
                         auth: .appRole(
                             AppRoleAuth(
-                                roleId: .sealed("c2VhbGVkLXJvbGUtaWQ="), secretId: .fromEnv("VAULT_SECRET_ID"), mount: "ci/approle")))))
+                                roleId: .sealed("tresor-sealed.v1.qydq/iNh0slbNzHy2I07aa5Y595Vt2usaH5rxKZuUi7mbYKyZUD8wE9YOROFD31OhfLDNmOcY8XTKP5vXuHk+8SGZAs07Lxs9cEMsf8Pdw=="), secretId: .fromEnv("VAULT_SECRET_ID"), mount: "ci/approle")))))
     }
 
     @Test func awsProviders() throws {
@@ -129,7 +129,7 @@ struct ManifestLoaderTests {
                 == .azure(
                     AzureProvider(
                         vaultUrl: "https://payments.vault.azure.net", tenantId: "6f1c2e2a-1111-4c4c-9e9e-000000000000",
-                        clientId: .fromEnv("AZURE_CLIENT_ID"), clientSecret: .sealed("c2VhbGVkLWNsaWVudC1zZWNyZXQ="),
+                        clientId: .fromEnv("AZURE_CLIENT_ID"), clientSecret: .sealed("tresor-sealed.v1.qydq/iNh0slOCYw3FAFzE4Gfbow+oetytg3ALVSqSyf/Zc++DzyIuDpslua5ebpGyi/kNWZ/TlqcOW389NpTsJ/4tTgoaS0KA3AAbDEzjSN1utrrzg=="),
                         authorityHost: "https://login.microsoftonline.com")))
         #expect(azure.complianceProfile == "strict")
         #expect(
@@ -250,7 +250,7 @@ struct ManifestLoaderTests {
         ("session-key", "content", .generate(.keyBytes(KeyBytesGenerator(bits: 256)))),
         ("session-key-512", "content", .generate(.keyBytes(KeyBytesGenerator(bits: 512)))),
         ("tls-store", "keyStoreType", .literal(SecretValue("JKS"))),
-        ("tls-store", "content", .sealed("c2VhbGVkLWtleXN0b3Jl")),
+        ("tls-store", "content", .sealed("tresor-sealed.v1.qydq/iNh0smsbqISox6EhD9D2fL8bXyarEzwGmebyMBlGKszWUVWle9YU/QHwvpnk4vNafunIt2yfHmLZNtovJPOnoocDbLP3yeEM/gpwd5LkI1ncKVeQA==")),
         ("tls-store", "password", .generate(.password(PasswordGenerator(length: 24)))),
         ("feature-flags", "API_TOKEN", .fromEnv("FLAGS_TOKEN")),
         ("feature-flags", "signing.salt", .generate(.password(PasswordGenerator(length: 16)))),

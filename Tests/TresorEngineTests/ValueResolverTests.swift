@@ -169,10 +169,21 @@ import TresorCore
 
     // MARK: sealed and generate
 
-    @Test func sealedIsNotSupportedYet() throws {
-        let error = try #require(failure(.sealed("sealed-blob-value")))
-        #expect(error.reason == .sealedUnsupported)
-        #expect(error.description.contains("sealed values cannot be opened by this build"))
+    @Test func sealedOpensWithTheKeyHeldForItsSecretAndField() throws {
+        let privateKey = [UInt8](repeating: 7, count: 32)
+        let publicKey = try SealingPublicKey(privateKey: privateKey)
+        let binding = SealedBinding(kind: .secret, name: "payments-db", field: "password")
+        let text = try Sealer.seal(SecretValue("sealed-blob-value"), to: publicKey, for: binding).text
+        let keyring = try SealingKeyring(privateKeys: [privateKey])
+        let resolver = ValueResolver(environment: [:], sealed: SealedValues(keyring: keyring))
+        #expect(try resolver.resolve(.sealed(text), secret: "payments-db", field: "password", baseDirectory: "").reveal() == "sealed-blob-value")
+        // Without the key, or under another field: an error that holds no value.
+        let unkeyed = try #require(failure(.sealed(text)))
+        #expect(unkeyed.reason == .sealed(.noKeysHeld(keyId: publicKey.keyIdHex)))
+        let moved = try Sealer.seal(SecretValue("sealed-blob-value"), to: publicKey, for: SealedBinding(kind: .secret, name: "payments-db", field: "username"))
+        let misbound = try #require(failure(.sealed(moved.text), resolver: resolver))
+        #expect(misbound.reason == .sealed(.boundElsewhere))
+        #expect(misbound.description.contains("cannot open the sealed value: bound to another secret or field"))
     }
 
     @Test func generateIsTheEnginesJob() throws {

@@ -105,7 +105,7 @@ extension CredentialSource {
         switch field {
         case .fromEnv: return reader.environmentName(.fromEnv).map(CredentialSource.fromEnv)
         case .fromFile: return reader.nonEmptyString(.fromFile).map(CredentialSource.fromFile)
-        case .sealed: return reader.nonEmptyString(.sealed).map(CredentialSource.sealed)
+        case .sealed: return reader.sealed(.sealed).map(CredentialSource.sealed)
         }
     }
 }

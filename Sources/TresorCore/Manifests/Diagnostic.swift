@@ -61,6 +61,8 @@ final class DecodeContext {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
     private(set) var references: [Reference] = []
+    /// Sealed values of the manifest being decoded, checked against its name afterwards.
+    var sealedValues: [SealedValue] = []
 
     init(file: String) {
         self.file = file

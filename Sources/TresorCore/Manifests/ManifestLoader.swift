@@ -124,6 +124,9 @@ private struct Collector {
             }
         }
         guard let kind, let specNode = envelope[.spec] else { return }
+        defer {
+            if let metadata { context.checkSealedBindings(kind: kind, name: metadata.name) } else { context.sealedValues.removeAll() }
+        }
         var fields: [String: SourceLocation] = [:]
         let originLocation = metadataNameLocation(envelope, context: context) ?? context.location(root.mark)
         let origin = { (fields: [String: SourceLocation]) in Origin(location: originLocation, fields: fields) }

@@ -43,6 +43,7 @@ extension SecretContent {
             {
                 values[field.name] = value
                 fields[path] = context.location(pair.value.mark)
+                if let mark = sealedMark(pair.value) { fields[path + ".sealed"] = context.location(mark) }
             }
         }
         // A misspelt field was reported with its right name; "missing" would say it twice.
@@ -51,6 +52,12 @@ extension SecretContent {
         }
         guard context.errorCount == before else { return nil }
         return SecretContent(fields: values)
+    }
+
+    /// Where the text of `{sealed: …}` is, for messages about a value that does not open.
+    private static func sealedMark(_ node: YAMLNode) -> Mark? {
+        guard case .mapping(let pairs, _) = node else { return nil }
+        return pairs.first { if case .scalar(let key, _) = $0.key { key.text == "sealed" } else { false } }?.value.mark
     }
 
     /// `keyValue` content: `data`, a map whose every value is a secret field.
@@ -82,6 +89,7 @@ extension SecretContent {
             {
                 values[key.text] = value
                 fields[path] = context.location(pair.value.mark)
+                if let mark = sealedMark(pair.value) { fields[path + ".sealed"] = context.location(mark) }
             }
         }
     }
@@ -137,7 +145,7 @@ extension ValueSource {
             switch source {
             case .fromEnv: return reader.environmentName(.fromEnv).map(ValueSource.fromEnv)
             case .fromFile: return reader.nonEmptyString(.fromFile).map(ValueSource.fromFile)
-            case .sealed: return reader.nonEmptyString(.sealed).map(ValueSource.sealed)
+            case .sealed: return reader.sealed(.sealed).map(ValueSource.sealed)
             case .generate:
                 guard let kind = field.generator else {
                     context.error(

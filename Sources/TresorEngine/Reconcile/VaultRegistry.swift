@@ -24,9 +24,10 @@ public struct VaultRegistry: Sendable {
     /// - Parameters:
     ///   - http: the client every HTTP adapter shares (connection reuse, one curl_multi loop).
     ///   - environment: where `fromEnv` credentials are looked up.
+    ///   - sealed: sealed credentials, opened before the run.
     public init(
         profiles: [String: VaultProfile], store: StateStore, http: @autoclosure () -> any HTTPClient = CurlHTTPClient(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, sealed: SealedValues = SealedValues()
     ) {
         let needsHTTP = profiles.values.contains { if case .local = $0.spec.provider { false } else { true } }
         let client: (any HTTPClient)? = needsHTTP ? http() : nil
@@ -36,7 +37,7 @@ public struct VaultRegistry: Sendable {
         for (name, profile) in profiles where profile.spec.enabled {
             do {
                 adapters[name] = try Self.makeAdapter(
-                    name: name, profile: profile, store: store, http: client, environment: environment)
+                    name: name, profile: profile, store: store, http: client, environment: environment, sealed: sealed)
             } catch {
                 problems[name] = "\(error)"
             }
@@ -44,7 +45,8 @@ public struct VaultRegistry: Sendable {
     }
 
     static func makeAdapter(
-        name: String, profile: VaultProfile, store: StateStore, http: (any HTTPClient)?, environment: [String: String]
+        name: String, profile: VaultProfile, store: StateStore, http: (any HTTPClient)?, environment: [String: String],
+        sealed: SealedValues
     ) throws -> any VaultAdapter {
         switch profile.spec.provider {
         case .local(let local):
@@ -52,7 +54,7 @@ public struct VaultRegistry: Sendable {
                 directory: local.path ?? store.localVaultDirectory(profile: name), keyFile: local.keyFile ?? store.localKeyPath)
         case .hashicorp(let config):
             guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
-            let credentials = CredentialResolver(environment: environment, profile: name)
+            let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
             return HashiCorpAdapter(config: config, http: http, credentials: { try credentials.resolve($0) })
         case .aws, .azure, .gcp, .kubernetes:
             throw UnavailableError(

@@ -1,8 +1,9 @@
 import Foundation
 import TresorCore
 
-/// Turns a vault credential's source into its value: an environment variable or a
-/// file (one trailing newline dropped, as token files usually end with one).
+/// Turns a vault credential's source into its value: an environment variable, a file
+/// (one trailing newline dropped, as token files usually end with one) or a sealed value
+/// opened before the pass (`SealedValues.openAll`).
 public struct CredentialResolver: Sendable {
     public struct CredentialError: Error, CustomStringConvertible {
         public var description: String
@@ -10,10 +11,12 @@ public struct CredentialResolver: Sendable {
 
     let environment: [String: String]
     let profile: String
+    let sealed: SealedValues
 
-    public init(environment: [String: String], profile: String) {
+    public init(environment: [String: String], profile: String, sealed: SealedValues = SealedValues()) {
         self.environment = environment
         self.profile = profile
+        self.sealed = sealed
     }
 
     public func resolve(_ source: CredentialSource) throws -> String {
@@ -37,9 +40,13 @@ public struct CredentialResolver: Sendable {
             if value.hasSuffix("\n") { value.removeLast() }
             if value.hasSuffix("\r") { value.removeLast() }
             return value
-        case .sealed:
-            throw CredentialError(
-                description: "vault profile '\(profile)': sealed credentials cannot be opened by this build yet; use fromEnv or fromFile")
+        case .sealed(let text):
+            guard let value = sealed.credential(profile: profile, text: text) else {
+                throw CredentialError(
+                    description: "vault profile '\(profile)': a sealed credential was not opened before the run; "
+                        + "pass its sealing key with --sealing-key FILE or TRESOR_SEALING_KEYS")
+            }
+            return value.reveal()
         }
     }
 }

@@ -10,8 +10,9 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
         case fileUnreadable(path: String, reason: String)
         /// `fromFile` names a file whose bytes are not UTF-8 text.
         case fileNotUTF8(path: String)
-        /// `sealed` values need the daemon's key, which this build cannot use yet.
-        case sealedUnsupported
+        /// A `sealed` value that cannot be opened: malformed, no key matches, bound to
+        /// another secret or field, or tampered.
+        case sealed(SealedValueError)
         /// `generate` values are made by the engine (ValueGenerator), not resolved.
         case generatedValue
     }
@@ -38,8 +39,8 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
         case .fileNotUTF8(let path):
             "file \(path) is not UTF-8 text; for binary content store its base64 in the file and use a base64 field "
                 + "(a generic secret with encoding: base64, a secretKey or a keyStore)"
-        case .sealedUnsupported:
-            "sealed values cannot be opened by this build of tresor yet; use fromEnv or fromFile for now"
+        case .sealed(let error):
+            "cannot open the sealed value: \(error)"
         case .generatedValue:
             "generated values are made by the engine, not resolved from a source (this is a bug in tresor)"
         }
@@ -47,7 +48,7 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
 }
 
 /// Turns the value sources that point outside the manifest (literals, environment
-/// variables, files) into values. Generated values are made by `ValueGenerator`.
+/// variables, files, sealed values) into values. Generated values are made by `ValueGenerator`.
 public struct ValueResolver: Sendable {
     /// An error from reading a file; its description is the OS's reason.
     public struct FileReadError: Error, CustomStringConvertible, Sendable {
@@ -62,17 +63,21 @@ public struct ValueResolver: Sendable {
 
     private let environment: [String: String]
     private let readFile: @Sendable (String) throws -> [UInt8]
+    private let sealed: SealedValues
 
     /// - Parameters:
     ///   - environment: the variables `fromEnv` reads, usually `ProcessInfo.processInfo.environment`.
     ///   - readFile: reads a whole file given an absolute or working-directory-relative
     ///     path; the default reads it from disk and throws `FileReadError` with the OS's reason.
+    ///   - sealed: the sealing keys, and the sealed values opened before the pass.
     public init(
         environment: [String: String],
-        readFile: @escaping @Sendable (String) throws -> [UInt8] = ValueResolver.readFileFromDisk
+        readFile: @escaping @Sendable (String) throws -> [UInt8] = ValueResolver.readFileFromDisk,
+        sealed: SealedValues = SealedValues()
     ) {
         self.environment = environment
         self.readFile = readFile
+        self.sealed = sealed
     }
 
     /// - Parameters:
@@ -104,8 +109,12 @@ public struct ValueResolver: Sendable {
             // keys and certificates that end in a newline.
             guard let text = String(validating: bytes, as: UTF8.self) else { throw failure(.fileNotUTF8(path: fullPath)) }
             return SecretValue(text)
-        case .sealed:
-            throw failure(.sealedUnsupported)
+        case .sealed(let text):
+            do throws(SealedValueError) {
+                return try sealed.open(text, for: SealedBinding(kind: .secret, name: secret, field: field))
+            } catch {
+                throw failure(.sealed(error))
+            }
         case .generate:
             throw failure(.generatedValue)
         }

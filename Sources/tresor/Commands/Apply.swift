@@ -9,6 +9,7 @@ extension Tresor {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
+        @OptionGroup var sealing: SealingKeyOptions
         @Flag(help: "Allow a run that removes more than the mass-delete threshold.") var allowMassDelete = false
         @Option(
             name: .customLong("as"),
@@ -20,7 +21,7 @@ extension Tresor {
         func run() async throws {
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
             let workspace = try Workspace.open(
-                global: global, manifests: manifests, options: Engine.Options(
+                global: global, manifests: manifests, sealing: sealing, options: Engine.Options(
                     actor: actor, allowMassDelete: allowMassDelete,
                     requester: identity.map { .identity($0) } ?? .annotation(default: actor)))
             let lock: StateLock

@@ -9,13 +9,14 @@ extension Tresor {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
+        @OptionGroup var sealing: SealingKeyOptions
         @Option(name: .shortAndLong, help: "Output: text or json.") var output: Format = .text
         @Flag(name: .shortAndLong, help: "Also list targets with nothing to do.") var verbose = false
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func run() async throws {
-            let workspace = try Workspace.open(global: global, manifests: manifests)
+            let workspace = try Workspace.open(global: global, manifests: manifests, sealing: sealing)
             let report = try await workspace.engine.run(
                 workspace.desired, mode: .plan, now: Date(), progress: Progress().callback("planning"))
             let rendered = PlanReport(report, verbose: verbose)

@@ -10,6 +10,7 @@ extension Tresor {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
+        @OptionGroup var sealing: SealingKeyOptions
         @Argument(help: "The secret's name.") var name: String
         @Option(help: "Print one field only.") var field: String?
         @Option(help: "Read this version (see `tresor versions`).") var version: Int?
@@ -23,7 +24,10 @@ extension Tresor {
             if isatty(1) == 1 && !reveal {
                 fail("refusing to print secret values to a terminal; pipe the output, or add --reveal")
             }
-            let workspace = try Workspace.open(global: global, manifests: manifests)
+            let workspace = try Workspace.open(
+                global: global, manifests: manifests, sealing: sealing,
+                // Content comes from the vault: only sealed credentials need a key here.
+                sealedContent: false)
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
             let reader = ContentReader(store: workspace.store, registry: workspace.engine.registry)
             let content: [String: SecretValue]

@@ -40,29 +40,4 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
         @Option(name: .shortAndLong, help: "Output: table, json, github or junit.") var output: String = "table"
     }
-
-    struct Seal: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Encrypt a value (read on stdin) for a secret's field.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "The reconciler's public key file.") var publicKey: String
-        @Option(help: "The secret's name.") var secret: String
-        @Option(help: "The content field.") var field: String
-    }
-
-    struct Keys: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage sealing keys.", subcommands: [Generate.self])
-
-        struct Generate: UnfinishedCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a sealing key pair.")
-            @OptionGroup var global: GlobalOptions
-            @Option(help: "Directory for the key files.") var out: String
-        }
-    }
-
-    struct Reseal: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-encrypt every sealed value for a new public key.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var manifests: ManifestOptions
-        @Option(help: "The new public key file.") var publicKey: String
-    }
 }

@@ -10,8 +10,13 @@ struct Workspace {
     let store: StateStore
     let engine: Engine
 
-    /// Loads and validates the manifests; on any error prints every problem and exits 1.
-    static func open(global: GlobalOptions, manifests: ManifestOptions, options: Engine.Options = Engine.Options()) throws -> Workspace {
+    /// Loads and validates the manifests and opens every sealed value (only the vault
+    /// credentials when `sealedContent` is false); on any error prints every problem and
+    /// exits 1, before the state directory or a vault is touched.
+    static func open(
+        global: GlobalOptions, manifests: ManifestOptions, sealing: SealingKeyOptions, sealedContent: Bool = true,
+        options: Engine.Options = Engine.Options()
+    ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
         let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
@@ -20,12 +25,23 @@ struct Workspace {
             print(ValidationReport(result).text(), terminator: "", to: &standardError)
             throw ExitCode(1)
         }
+        var sealed = SealedValues(keyring: sealing.keyring())
+        do throws(SealedValues.OpenError) {
+            try sealed.openAll(in: result.state, content: sealedContent)
+        } catch {
+            var standardError = StandardError()
+            print(error.description, to: &standardError)
+            print("\(error.problems.count) sealed value(s) cannot be opened; nothing was changed", to: &standardError)
+            throw ExitCode(1)
+        }
         do {
             let store = try StateStore(root: stateDirectory)
+            let environment = ProcessInfo.processInfo.environment
             let engine = Engine(
-                store: store, registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store),
+                store: store,
+                registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, environment: environment, sealed: sealed),
                 fingerprinter: try store.fingerprinter(),
-                resolver: ValueResolver(environment: ProcessInfo.processInfo.environment), options: options)
+                resolver: ValueResolver(environment: environment, sealed: sealed), options: options)
             return Workspace(desired: result.state, store: store, engine: engine)
         } catch {
             fail("\(error)")

@@ -92,7 +92,7 @@ final class OpenBaoDevServer: Sendable {
     }
 
     private func waitUntilHealthy() async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)  // a loaded 2-core machine can take this long
         while ContinuousClock.now < deadline {
             guard isRunning else {
                 throw Failure(description: "bao server exited at start: \(serverLog.suffix(2000))")
