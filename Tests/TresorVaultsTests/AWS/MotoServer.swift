@@ -42,19 +42,27 @@ final class MotoServer: Sendable {
         self.directory = directory
     }
 
-    /// `moto_server` on PATH, or next to the Python that runs the set-up (pip's scripts directory).
-    static func binary() throws -> String {
+    /// `$TRESOR_MOTO_SERVER`, `moto_server` on PATH, or the one pip put in the scripts
+    /// directory of `python3` (which a pyenv or user install may leave off PATH).
+    static func binary() async throws -> String {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["TRESOR_MOTO_SERVER"], !explicit.isEmpty { return explicit }
         for directory in (environment["PATH"] ?? "").split(separator: ":") {
             let candidate = String(directory) + "/moto_server"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
+        let scripts = try? await run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"], environment: environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        if let scripts, scripts.status == 0 {
+            let candidate = scripts.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/moto_server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
         throw Failure(description: "no `moto_server` on PATH: run `pip install 'moto[server]' boto3` (or `make test`), or set TRESOR_SKIP_MOTO=1")
     }
 
     static func start() async throws -> MotoServer {
-        let binary = try binary()
+        let binary = try await binary()
         let port = try unusedLocalPort()
         let directory = FileManager.default.temporaryDirectory.path + "/tresor-moto-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

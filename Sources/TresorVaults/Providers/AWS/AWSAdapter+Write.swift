@@ -26,7 +26,7 @@ extension AWSAdapter {
                     secret: name)
                 let created = try transport.decode(AWSWriteResponse.self, from: response, action: "CreateSecret")
                 return VaultEntryMetadata(path: path, vaultVersion: created.versionId ?? token, mark: mark, updatedAt: Date())
-            } catch let error as VaultError where error.kind == .conflict || error.kind == .invalidRequest {
+            } catch let error as VaultError where error.kind == .conflict || error.message.contains("is scheduled for deletion") {
                 // The name is taken, or (on AWS) scheduled for deletion: find out which.
                 guard let description = try await describe(name) else { throw error }
                 if description.isScheduledForDeletion {

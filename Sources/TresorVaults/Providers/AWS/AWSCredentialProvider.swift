@@ -49,7 +49,8 @@ struct AWSCredentialProvider: Sendable {
         do {
             raw = try resolve(source)
         } catch {
-            throw VaultError(.invalidRequest, "vault profile '\(profile)': cannot read the AWS \(what) from \(Self.describe(source)): \(error)")
+            // The resolver's message names the profile and the source already.
+            throw VaultError(.invalidRequest, "AWS \(what): \(error)")
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
