@@ -15,7 +15,8 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-trap 'kill -9 "$moto_pid" 2>/dev/null; wait "$moto_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# The script's own status survives the trap (waiting for the killed server returns 137).
+trap 'status=$?; kill -9 "$moto_pid" 2>/dev/null; wait "$moto_pid" 2>/dev/null || true; rm -rf "$work"; exit $status' EXIT
 export AWS_ENDPOINT="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=eu-west-1
 unset AWS_SESSION_TOKEN AWS_PROFILE
 for _ in $(seq 100); do curl -fs -o /dev/null "$AWS_ENDPOINT/moto-api/" && break; sleep 0.1; done
@@ -48,7 +49,11 @@ spec:
 """)
 PY
 
-start=$(now); "$tresor" apply -f "$work/m" --state-dir "$work/state" >/dev/null; end=$(now)
+start=$(now)
+if ! "$tresor" apply -f "$work/m" --state-dir "$work/state" >"$work/apply.out" 2>&1; then
+    echo "tresor apply failed:" >&2; grep -v '^  + create\|^Secret ' "$work/apply.out" | tail -20 >&2; exit 1
+fi
+end=$(now)
 tresor_s=$(elapsed "$start" "$end")
 
 start=$(now)

@@ -133,4 +133,36 @@ struct AWSErrorTests {
         #expect(changes.set.isEmpty)
         #expect(changes.remove == ["tresor-gen-old"])
     }
+
+    @Test func serverErrorIsRetriedOnceThenReportedAsUnavailable() async throws {
+        let failed = Self.json(500, "InternalServiceError", "try again")
+        let described = HTTPResponse(status: 200, headers: [:], body: Array(#"{"Name":"apps/db","VersionIdsToStages":{"v1":["AWSCURRENT"]}}"#.utf8))
+        let recovered = RecordedHTTP([failed, described])
+        #expect(try await Self.adapter(recovered).readMetadata(at: "db")?.vaultVersion == "v1")
+        let down = RecordedHTTP([failed, failed])
+        let error = try #require(await AWSTesting.vaultError { _ = try await Self.adapter(down).readMetadata(at: "db") })
+        #expect(error.kind == .unavailable)
+        #expect(down.requests.count == 2)
+    }
+
+    /// The create succeeded but its answer was a 500: the retry finds the name taken, and
+    /// the current version is the one this write's token makes, so it is done: no second
+    /// version, no conflict.
+    @Test func createWhoseAnswerWasLostIsRecognisedByItsToken() async throws {
+        let content = AWSTesting.content(["content": "lost-answer-1"])
+        let mark = AWSTesting.mark("db", .apiKey, content)
+        let token = AWSAdapter.requestToken(name: "apps/db", fingerprint: mark.fingerprint, replacing: nil)
+        let tags = try AWSMark.tags(mark, encoding: nil, path: "db", server: "test")
+        let tagJSON = String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
+        let described = HTTPResponse(
+            status: 200, headers: [:],
+            body: Array(#"{"Name":"apps/db","Tags":\#(tagJSON),"VersionIdsToStages":{"\#(token)":["AWSCURRENT"]}}"#.utf8))
+        let http = RecordedHTTP([
+            Self.json(500, "InternalServiceError", "lost"), Self.json(400, "ResourceExistsException", "exists"), described,
+        ])
+        let written = try await Self.adapter(http).write(at: "db", content: content, mark: mark, expected: .absent)
+        #expect(written.vaultVersion == token)
+        let targets = http.requests.map { request in request.headers.first { $0.name == "X-Amz-Target" }?.value ?? "" }
+        #expect(targets == ["secretsmanager.CreateSecret", "secretsmanager.CreateSecret", "secretsmanager.DescribeSecret"])
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import TresorCore
 
 /// One Secrets Manager endpoint over the shared HTTP client: signs every JSON 1.1 call
-/// with SigV4, retries a throttled call twice after a short jittered pause, and turns
+/// with SigV4, retries a throttled call twice after a short jittered pause and a server
+/// error (5xx, `InternalServiceError`) once, and turns
 /// transport failures and AWS errors into ``VaultError``s that name the endpoint, the
 /// operation and what to check, never a value.
 struct AWSTransport: Sendable {
@@ -44,15 +45,23 @@ struct AWSTransport: Sendable {
     /// 200; throws the mapped AWS error otherwise.
     func call<Body: Encodable>(_ action: String, _ body: Body, secret: String?) async throws -> HTTPResponse {
         let payload = try Self.json(body)
-        var attempt = 0
+        var throttled = 0
+        var failedOnce = false
         while true {
             let response = try await send(action, payload)
             if response.status == 200 { return response }
             let error = AWSError(response)
-            if error.isThrottling, attempt < throttleDelays.count {
-                let delay = throttleDelays[attempt]
-                attempt += 1
+            if error.isThrottling, throttled < throttleDelays.count {
+                let delay = throttleDelays[throttled]
+                throttled += 1
                 try await Task.sleep(for: delay + .milliseconds(Int.random(in: 0...100)))
+                continue
+            }
+            // A server error is retried once: every call tresor makes is safe to repeat
+            // (reads, writes carrying a ClientRequestToken, tag and delete calls).
+            if error.category == .unavailable, !failedOnce, !throttleDelays.isEmpty {
+                failedOnce = true
+                try await Task.sleep(for: throttleDelays[0])
                 continue
             }
             throw failure(error, action: action, secret: secret)
