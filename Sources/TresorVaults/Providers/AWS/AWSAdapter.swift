@@ -34,6 +34,11 @@ import TresorCore
 /// PutSecretValue, then TagResource/UntagResource only when tags change), `delete` one,
 /// `listManaged` one ListSecrets per 100 secrets (tags and versions come with it).
 ///
+/// At most 8 control-plane calls (creates, writes, tags, deletes, restores) are in flight
+/// per adapter (``AWSWriteGate``); reads are not bounded. A throttled call is retried
+/// twice after a short jittered pause, a server error once; then the error is reported
+/// (throttling as ``VaultError/Kind/rateLimited``, for the caller's backoff).
+///
 /// Errors never contain secret values; they name the endpoint, the region, the
 /// operation, the secret and, for credential problems, the vault profile and where its
 /// keys come from.

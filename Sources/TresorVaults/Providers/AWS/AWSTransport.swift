@@ -19,6 +19,10 @@ struct AWSTransport: Sendable {
     let http: any HTTPClient
     /// Pauses before retrying a throttled call (none in unit tests).
     let throttleDelays: [Duration]
+    let writes: AWSWriteGate
+
+    /// Calls that only read; every other call is a control-plane write, bounded by ``writes``.
+    static let reads: Set<String> = ["DescribeSecret", "GetSecretValue", "ListSecrets", "ListSecretVersionIds"]
 
     /// How errors name the service: `AWS Secrets Manager at https://… (region eu-west-1)`.
     var server: String { "AWS Secrets Manager at \(endpoint) (region \(region))" }
@@ -39,6 +43,7 @@ struct AWSTransport: Sendable {
         self.credentials = credentials
         self.http = http
         self.throttleDelays = throttleDelays
+        self.writes = AWSWriteGate(limit: 8)
     }
 
     /// Calls `secretsmanager.<action>` with a JSON body. Returns the response when it is
@@ -48,7 +53,9 @@ struct AWSTransport: Sendable {
         var throttled = 0
         var failedOnce = false
         while true {
-            let response = try await send(action, payload)
+            let response =
+                Self.reads.contains(action)
+                ? try await send(action, payload) : try await writes.run { try await send(action, payload) }
             if response.status == 200 { return response }
             let error = AWSError(response)
             if error.isThrottling, throttled < throttleDelays.count {
