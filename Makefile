@@ -41,6 +41,7 @@ bench:
 	$(SWIFT) build -c release --product TresorBench
 	.build/release/TresorBench --tresor .build/release/tresor
 	Benchmarks/openbao-bench.sh .build/release/tresor
+	Benchmarks/aws-bench.sh .build/release/tresor
 
 clean:
 	rm -rf .build

@@ -24,4 +24,9 @@ if [ "$need" = test ]; then
         # pyenv installs reach PATH only through its shims.
         if command -v pyenv >/dev/null; then pyenv rehash; fi
     fi
+    # moto's server (Secrets Manager, IAM) and boto3, for the AWS adapter's tests.
+    if ! command -v moto_server >/dev/null || ! python3 -c 'import boto3, moto' 2>/dev/null; then
+        python3 -m pip install -q 'moto[server]' boto3
+        if command -v pyenv >/dev/null; then pyenv rehash; fi
+    fi
 fi

@@ -56,7 +56,11 @@ public struct VaultRegistry: Sendable {
             guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
             let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
             return HashiCorpAdapter(config: config, http: http, credentials: { try credentials.resolve($0) })
-        case .aws, .azure, .gcp, .kubernetes:
+        case .aws(let config):
+            guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
+            let credentials = CredentialResolver(environment: environment, profile: name)
+            return AWSAdapter(config: config, profile: name, http: http, credentials: { try credentials.resolve($0) })
+        case .azure, .gcp, .kubernetes:
             throw UnavailableError(
                 description: "vault profile '\(name)': the \(profile.spec.provider.technology.rawValue) provider is not available in this build")
         }

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// Whole reconcile passes between a real OpenBao dev server and a real moto server (with
+/// signature checking on): OpenBao as the source and AWS as the sync target, and the
+/// other way round. Each side is checked with its own outside client (`bao`, boto3).
+@Suite(
+    "Engine between OpenBao and AWS", .enabled(if: OpenBaoDevServer.enabled && MotoServer.enabled), .openBaoDevServer, .motoServer)
+struct AWSEngineTests {
+    static let http = CurlHTTPClient(configuration: .init(retry: .none))
+
+    struct Setup {
+        let state: URL
+        let store: StateStore
+        let prefix: String
+        let bao: OpenBaoDevServer
+        let moto: MotoServer
+        let environment: [String: String]
+    }
+
+    func setup() throws -> Setup {
+        guard let bao = OpenBaoDevServer.current, let moto = MotoServer.current else {
+            throw MotoServer.Failure(description: "no OpenBao or moto server in scope")
+        }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-aws-engine-\(UUID().uuidString)")
+        return Setup(
+            state: state, store: try StateStore(root: state.path), prefix: "engine-\(UUID().uuidString.prefix(8).lowercased())",
+            bao: bao, moto: moto,
+            environment: [
+                "BAO_TEST_TOKEN": bao.rootToken, "AWS_ACCESS_KEY_ID": moto.accessKeyId, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+            ])
+    }
+
+    /// `bao` (OpenBao) and `aws` (moto, keys from the standard AWS variables) profiles.
+    func profiles(_ setup: Setup) -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: bao}
+        spec:
+          provider:
+            hashicorp: {address: "\(setup.bao.address)", mount: secret, pathPrefix: \(setup.prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: aws}
+        spec:
+          provider:
+            aws: {region: \(MotoServer.region), endpoint: "\(setup.moto.endpoint)", pathPrefix: \(setup.prefix), deletion: {recoveryWindowDays: 7}}
+        ---
+
+        """
+    }
+
+    func secret(_ name: String, source: String, sync: String, password: String) -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: \(name)}
+        spec:
+          type: basicAuth
+          vaultProfile: \(source)
+          syncVaultProfiles: [\(sync)]
+          allowInlineValues: true
+          deletionPolicy: Delete
+          content: {username: app, password: "\(password)"}
+        ---
+
+        """
+    }
+
+    func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
+        let result = ManifestLoader().load([ManifestFile(path: setup.state.path + "/m.yaml", bytes: Array(yaml.utf8))])
+        #expect(result.isValid, "\(result.errors)")
+        let engine = Engine(
+            store: setup.store,
+            registry: VaultRegistry(
+                profiles: result.state.vaultProfiles, store: setup.store, http: Self.http, environment: setup.environment),
+            fingerprinter: try setup.store.fingerprinter(), resolver: ValueResolver(environment: setup.environment),
+            options: Engine.Options(actor: "aws-test"))
+        return try await engine.run(result.state, mode: .apply, now: Date())
+    }
+
+    func inBao(_ setup: Setup, _ name: String) async throws -> (data: [String: String]?, version: Int?) {
+        let result = try await setup.bao.cli(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
+        guard result.status == 0 else { return (nil, nil) }
+        let data = result.json["data"] as? [String: Any]
+        return (data?["data"] as? [String: String], (data?["metadata"] as? [String: Any])?["version"] as? Int)
+    }
+
+    func inAWS(_ setup: Setup, _ name: String) async throws -> (string: String?, versions: Int?) {
+        let outside = try await AWSTesting.outside(setup.moto, "\(setup.prefix)/\(name)")
+        return (outside["string"] as? String, outside["versions"] as? Int)
+    }
+
+    @Test func openBaoSourceSyncsToAWSAndAChangeMakesOneVersionOnEachSide() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let manifests = profiles(setup) + secret("db", source: "bao", sync: "aws", password: "bao-to-aws-1")
+        let first = try await apply(manifests, setup)
+        #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
+        #expect(first.writes == 2)
+        #expect(try await inBao(setup, "db").data == ["username": "app", "password": "bao-to-aws-1"])
+        #expect(try await inAWS(setup, "db").string == #"{"password":"bao-to-aws-1","username":"app"}"#)
+
+        let again = try await apply(manifests, setup)
+        #expect(again.failures == 0)
+        #expect(again.writes == 0)
+
+        let changed = try await apply(profiles(setup) + secret("db", source: "bao", sync: "aws", password: "bao-to-aws-2"), setup)
+        #expect(changed.failures == 0)
+        #expect(changed.writes == 2)
+        #expect(try await inBao(setup, "db").version == 2)
+        let aws = try await inAWS(setup, "db")
+        #expect(aws.versions == 2)
+        #expect(aws.string == #"{"password":"bao-to-aws-2","username":"app"}"#)
+        let status = try #require(try setup.store.readStatus("db"))
+        #expect(status.versions.map(\.number) == [1, 2])
+        let audit = String(decoding: try AtomicFile.read(setup.store.auditPath) ?? [], as: UTF8.self)
+        #expect(!audit.contains("bao-to-aws-1") && !audit.contains("bao-to-aws-2"))
+    }
+
+    @Test func awsSourceSyncsToOpenBaoAndAChangeMakesOneVersionOnEachSide() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let manifests = profiles(setup) + secret("api", source: "aws", sync: "bao", password: "aws-to-bao-1")
+        let first = try await apply(manifests, setup)
+        #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
+        #expect(first.writes == 2)
+        #expect(try await inAWS(setup, "api").string == #"{"password":"aws-to-bao-1","username":"app"}"#)
+        #expect(try await inBao(setup, "api").data == ["username": "app", "password": "aws-to-bao-1"])
+
+        let again = try await apply(manifests, setup)
+        #expect(again.failures == 0)
+        #expect(again.writes == 0)
+
+        let changed = try await apply(profiles(setup) + secret("api", source: "aws", sync: "bao", password: "aws-to-bao-2"), setup)
+        #expect(changed.failures == 0)
+        #expect(changed.writes == 2)
+        let aws = try await inAWS(setup, "api")
+        #expect(aws.versions == 2)
+        #expect(aws.string == #"{"password":"aws-to-bao-2","username":"app"}"#)
+        let bao = try await inBao(setup, "api")
+        #expect(bao.version == 2)
+        #expect(bao.data?["password"] == "aws-to-bao-2")
+        let status = try #require(try setup.store.readStatus("api"))
+        #expect(status.versions.map(\.number) == [1, 2])
+        #expect(status.versions.last?.vaultVersion == status.targets["aws"]?.vaultVersion)
+    }
+
+    @Test func removedThenRedeclaredSecretIsRestoredInAWS() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let declared = profiles(setup) + secret("gone", source: "aws", sync: "bao", password: "redeclare-1")
+        _ = try await apply(declared, setup)
+        // Removed from the manifests with deletionPolicy: Delete: scheduled for deletion.
+        let removed = try await apply(profiles(setup), setup)
+        #expect(removed.failures == 0)
+        #expect(try await AWSTesting.outside(setup.moto, "\(setup.prefix)/gone")["deleted"] as? Bool == true)
+        // Declared again: restored and written, not failed.
+        let back = try await apply(profiles(setup) + secret("gone", source: "aws", sync: "bao", password: "redeclare-2"), setup)
+        #expect(back.failures == 0, "\(back.failedSecrets.map { $0.error ?? "\($0.targets)" })")
+        let outside = try await AWSTesting.outside(setup.moto, "\(setup.prefix)/gone")
+        #expect(outside["deleted"] as? Bool == false)
+        #expect(outside["string"] as? String == #"{"password":"redeclare-2","username":"app"}"#)
+        #expect(outside["versions"] as? Int == 2)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import TresorCore
+@testable import TresorVaults
+
+/// Builders shared by the AWS adapter tests.
+enum AWSTesting {
+    static let http = CurlHTTPClient(configuration: .init(retry: .none))
+
+    static var server: MotoServer {
+        get throws {
+            guard let server = MotoServer.current else { throw MotoServer.Failure(description: "no moto server in scope") }
+            return server
+        }
+    }
+
+    static func provider(_ server: MotoServer, prefix: String, deletion: AWSDeletion = .recoveryWindow(days: 7)) -> AWSProvider {
+        AWSProvider(
+            region: MotoServer.region, endpoint: server.endpoint, pathPrefix: prefix,
+            auth: AWSAuth(accessKeyId: .fromEnv("TEST_AWS_KEY_ID"), secretAccessKey: .fromEnv("TEST_AWS_SECRET")), deletion: deletion)
+    }
+
+    static func adapter(_ server: MotoServer, prefix: String, secret: String? = nil, deletion: AWSDeletion = .recoveryWindow(days: 7))
+        -> AWSAdapter
+    {
+        let keys = ["TEST_AWS_KEY_ID": server.accessKeyId, "TEST_AWS_SECRET": secret ?? server.secretAccessKey]
+        return AWSAdapter(
+            config: provider(server, prefix: prefix, deletion: deletion), profile: "aws-test", http: http,
+            credentials: { source in
+                guard case .fromEnv(let name) = source, let value = keys[name] else { throw CocoaError(.fileNoSuchFile) }
+                return value
+            })
+    }
+
+    static func prefix() -> String { "t-" + UUID().uuidString.prefix(8).lowercased() }
+
+    static let fingerprinter = Fingerprinter(key: Array(repeating: 7, count: 32))
+
+    static func mark(_ secret: String, _ type: SecretType, _ content: [String: SecretValue], generators: [String: String] = [:])
+        -> OwnershipMark
+    {
+        OwnershipMark(
+            secret: secret, type: type, fingerprint: fingerprinter.fingerprint(type: type, content: content), generators: generators,
+            generatedAt: generators.isEmpty ? nil : Date(timeIntervalSince1970: 1_795_000_000))
+    }
+
+    static func content(_ map: [String: String]) -> [String: SecretValue] { map.mapValues(SecretValue.init) }
+
+    static func reveal(_ content: [String: SecretValue]?) -> [String: String]? { content?.mapValues { $0.reveal() } }
+
+    /// Runs `body` and returns the VaultError it throws.
+    static func vaultError(_ body: () async throws -> Void) async -> VaultError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as VaultError {
+            return error
+        } catch {
+            Issue.record("expected a VaultError, got \(error)")
+            return nil
+        }
+    }
+
+    /// The current value, tags, version count and deletion date of a secret, as boto3 sees them.
+    static func outside(_ server: MotoServer, _ name: String) async throws -> [String: Any] {
+        try await server.python(
+            """
+            name = \(pythonString(name))
+            try:
+                d = sm.describe_secret(SecretId=name)
+            except sm.exceptions.ResourceNotFoundException:
+                out({"exists": False}); sys.exit(0)
+            versions = sm.list_secret_version_ids(SecretId=name, IncludeDeprecated=True)["Versions"]
+            result = {"exists": True, "tags": {t["Key"]: t["Value"] for t in d.get("Tags", [])},
+                      "versions": len(versions), "deleted": d.get("DeletedDate") is not None,
+                      "current": next((v for v, s in d.get("VersionIdsToStages", {}).items() if "AWSCURRENT" in s), None)}
+            if not result["deleted"]:
+                v = sm.get_secret_value(SecretId=name)
+                result["string"] = v.get("SecretString")
+            out(result)
+            """)
+    }
+
+    static func pythonString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `moto_server` (moto's Secrets Manager and IAM) on 127.0.0.1 and a free port,
+/// with signature checking on: `INITIAL_NO_AUTH_ACTION_COUNT=3` lets exactly the three
+/// set-up calls through unsigned (an IAM user, its allow-all policy, its access key),
+/// after which moto checks every request's SigV4 signature against that key and
+/// refuses unknown keys and wrong signatures. Stopped with SIGKILL by pid when the suite
+/// ends, pass or fail.
+///
+/// `moto_server` comes from `pip install 'moto[server]'` (and `boto3` for the set-up and
+/// the outside checks); `make test` installs both. Set `TRESOR_SKIP_MOTO=1` to skip.
+final class MotoServer: Sendable {
+    let endpoint: String
+    let accessKeyId: String
+    let secretAccessKey: String
+    let pid: Int32
+    let directory: String
+    private let process: Mutex<Process>
+
+    static let region = "eu-west-1"
+
+    @TaskLocal static var current: MotoServer?
+
+    static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_MOTO"] != "1" }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private init(endpoint: String, accessKeyId: String, secretAccessKey: String, process: Process, directory: String) {
+        self.endpoint = endpoint
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.pid = process.processIdentifier
+        self.process = Mutex(process)
+        self.directory = directory
+    }
+
+    /// `$TRESOR_MOTO_SERVER`, `moto_server` on PATH, or the one pip put in the scripts
+    /// directory of `python3` (which a pyenv or user install may leave off PATH).
+    static func binary() async throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["TRESOR_MOTO_SERVER"], !explicit.isEmpty { return explicit }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = String(directory) + "/moto_server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        let scripts = try? await run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"], environment: environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        if let scripts, scripts.status == 0 {
+            let candidate = scripts.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/moto_server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Failure(description: "no `moto_server` on PATH: run `pip install 'moto[server]' boto3` (or `make test`), or set TRESOR_SKIP_MOTO=1")
+    }
+
+    static func start() async throws -> MotoServer {
+        let binary = try await binary()
+        let port = try unusedLocalPort()
+        let directory = FileManager.default.temporaryDirectory.path + "/tresor-moto-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let log = directory + "/server.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+        environment["HOME"] = directory
+        process.environment = environment
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let endpoint = "http://127.0.0.1:\(port)"
+        let pending = MotoServer(endpoint: endpoint, accessKeyId: "", secretAccessKey: "", process: process, directory: directory)
+        do {
+            try await pending.waitUntilListening(port: port)
+            let keys = try await pending.python(
+                """
+                iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name=REGION,
+                                   aws_access_key_id="setup", aws_secret_access_key="setup")
+                iam.create_user(UserName="tresor-test")
+                iam.put_user_policy(UserName="tresor-test", PolicyName="all", PolicyDocument=json.dumps(
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+                key = iam.create_access_key(UserName="tresor-test")["AccessKey"]
+                out({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]})
+                """, signed: false)
+            guard let id = keys["id"] as? String, let secret = keys["secret"] as? String else {
+                throw Failure(description: "moto did not return an access key: \(keys)")
+            }
+            return MotoServer(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, process: process, directory: directory)
+        } catch {
+            await pending.stopOffPool()
+            throw error
+        }
+    }
+
+    private func waitUntilListening(port: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            guard isRunning else { throw Failure(description: "moto_server exited at start: \(serverLog.suffix(2000))") }
+            if Self.accepts(port: port) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "moto_server did not listen in 30 s: \(serverLog.suffix(2000))")
+    }
+
+    /// True when a TCP connection to 127.0.0.1:`port` succeeds (no request is sent, so
+    /// none of the unsigned allowance is used up).
+    private static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    var isRunning: Bool { process.withLock { $0.isRunning } }
+
+    var serverLog: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
+
+    /// Stops the server with SIGKILL (processes started from tests ignore SIGTERM) and
+    /// removes its directory.
+    func stop() {
+        process.withLock { process in
+            if process.isRunning {
+                kill(pid, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func stopOffPool() async {
+        _ = try? await offloaded { self.stop() }
+    }
+
+    /// Runs a Python snippet with boto3 against this server and returns the JSON object it
+    /// passes to `out(…)`. The snippet sees `ENDPOINT`, `REGION`, `json`, `boto3` and `sm`
+    /// (a Secrets Manager client signing with the test user's key).
+    func python(_ snippet: String, signed: Bool = true) async throws -> [String: Any] {
+        let prelude = """
+            import json, os, sys, boto3
+            ENDPOINT = os.environ["MOTO_ENDPOINT"]
+            REGION = os.environ["MOTO_REGION"]
+            def out(value):
+                sys.stdout.write(json.dumps(value, default=str))
+            if os.environ.get("MOTO_KEY_ID"):
+                sm = boto3.client("secretsmanager", endpoint_url=ENDPOINT, region_name=REGION,
+                                  aws_access_key_id=os.environ["MOTO_KEY_ID"], aws_secret_access_key=os.environ["MOTO_KEY_SECRET"])
+
+            """
+        let script = directory + "/snippet-\(UUID().uuidString).py"
+        try Data((prelude + snippet).utf8).write(to: URL(fileURLWithPath: script))
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOTO_ENDPOINT"] = endpoint
+        environment["MOTO_REGION"] = Self.region
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] {
+            environment.removeValue(forKey: name)
+        }
+        if signed {
+            environment["MOTO_KEY_ID"] = accessKeyId
+            environment["MOTO_KEY_SECRET"] = secretAccessKey
+        }
+        let result = try await Self.run("/usr/bin/env", ["python3", script], environment: environment, directory: directory)
+        guard result.status == 0 else {
+            throw Failure(description: "python snippet failed (\(result.status)): \(result.stderr.suffix(2000))")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw Failure(description: "python snippet printed no JSON object")
+        }
+        return object
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a process to its end without blocking a thread of the cooperative pool.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String], directory: String) async throws
+        -> Result
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let id = UUID().uuidString
+        let out = directory + "/run-\(id).out"
+        let err = directory + "/run-\(id).err"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+}
+
+/// Starts one moto server around a whole suite and stops it afterwards.
+struct MotoServerTrait: SuiteTrait, TestScoping {
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let server = try await MotoServer.start()
+        do {
+            try await MotoServer.$current.withValue(server) { try await function() }
+        } catch {
+            await server.stopOffPool()
+            throw error
+        }
+        await server.stopOffPool()
+    }
+}
+
+extension Trait where Self == MotoServerTrait {
+    /// A `moto_server` with signature checking on, for the suite.
+    static var motoServer: Self { MotoServerTrait() }
+}
