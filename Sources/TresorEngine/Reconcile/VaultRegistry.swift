@@ -58,7 +58,7 @@ public struct VaultRegistry: Sendable {
             return HashiCorpAdapter(config: config, http: http, credentials: { try credentials.resolve($0) })
         case .aws(let config):
             guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
-            let credentials = CredentialResolver(environment: environment, profile: name)
+            let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
             return AWSAdapter(config: config, profile: name, http: http, credentials: { try credentials.resolve($0) })
         case .azure, .gcp, .kubernetes:
             throw UnavailableError(

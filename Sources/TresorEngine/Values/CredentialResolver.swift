@@ -13,7 +13,7 @@ public struct CredentialResolver: Sendable {
     let profile: String
     let sealed: SealedValues
 
-    public init(environment: [String: String], profile: String, sealed: SealedValues = SealedValues()) {
+    public init(environment: [String: String], profile: String, sealed: SealedValues) {
         self.environment = environment
         self.profile = profile
         self.sealed = sealed

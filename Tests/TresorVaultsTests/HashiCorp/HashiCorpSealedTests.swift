@@ -68,7 +68,7 @@ struct HashiCorpSealedTests {
     }
 
     @Test func sealedCredentialNotOpenedBeforeTheRunIsAClearError() throws {
-        let resolver = CredentialResolver(environment: [:], profile: "bao")
+        let resolver = CredentialResolver(environment: [:], profile: "bao", sealed: SealedValues())
         #expect(throws: CredentialResolver.CredentialError.self) { try resolver.resolve(.sealed("tresor-sealed.v1.AAAA")) }
         do {
             _ = try resolver.resolve(.sealed("tresor-sealed.v1.AAAA"))
