@@ -45,6 +45,9 @@ public enum ConditionReason: String, Sendable, Codable {
     case pending = "Pending"
     case notRequired = "NotRequired"
     case notChecked = "NotChecked"
+    case compliant = "Compliant"
+    case nonCompliant = "NonCompliant"
+    case complianceFailed = "ComplianceFailed"
 }
 
 public struct Condition: Sendable, Codable, Hashable {
@@ -121,6 +124,10 @@ public struct SecretStatus: Sendable, Codable, Equatable {
     public var conditions: [Condition]
     public var versions: [SecretVersion]
     public var targets: [String: TargetStatus]
+    /// The last compliance evaluation; nil when the source profile carries no profile.
+    public var compliance: ComplianceStatus?
+    /// Where the Secret is declared.
+    public var origin: ManifestOrigin?
     public var lastReconciledAt: Date?
 
     public init(name: String, type: SecretType, sourceProfile: String) {

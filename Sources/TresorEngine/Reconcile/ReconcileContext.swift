@@ -16,6 +16,8 @@ public struct ReconcileContext: Sendable {
     public var actor: String
     public var now: Date
     public var mode: ReconcileMode
+    /// Compliance profiles by vault profile, and what their rules need from other secrets.
+    public var compliance = ComplianceSetup()
 
     public init(
         registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, actor: String, now: Date, mode: ReconcileMode

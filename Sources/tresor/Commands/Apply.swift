@@ -30,6 +30,8 @@ extension Tresor {
             let rendered = PlanReport(report, verbose: verbose)
             print(output == .json ? rendered.json() : rendered.text(applied: true), terminator: "")
             if report.refusal != nil || report.failures > 0 { throw ExitCode(1) }
+            // A write held by enforcement (compliance deny) is not an error: it waits for a fix.
+            if report.plans.contains(where: \.isBlocked) { throw ExitCode(3) }
         }
     }
 }

@@ -53,12 +53,6 @@ extension Tresor {
         @Option(help: "A comment for the audit log.") var comment: String?
     }
 
-    struct Compliance: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Report compliance over all secrets from status.")
-        @OptionGroup var global: GlobalOptions
-        @Option(name: .shortAndLong, help: "Output: table, json, github or junit.") var output: String = "table"
-    }
-
     struct Seal: UnfinishedCommand {
         static let configuration = CommandConfiguration(abstract: "Encrypt a value (read on stdin) for a secret's field.")
         @OptionGroup var global: GlobalOptions

@@ -1,0 +1,57 @@
+import Foundation
+import TresorCore
+
+/// Rules on what surrounds the content: type, labels, age, reuse, inline values.
+extension ComplianceEvaluator {
+    static func allowedTypes(_ types: [SecretType], subject: ComplianceSubject) -> RuleResult {
+        if types.contains(subject.type) { return verdict(.ok, "type \(subject.type.rawValue) is allowed", field: "spec.type") }
+        return verdict(
+            .nok, "type \(subject.type.rawValue) is not allowed here; allowed: \(types.map(\.rawValue).joined(separator: ", "))",
+            field: "spec.type")
+    }
+
+    static func maxAge(_ duration: Period, subject: ComplianceSubject, now: Date) -> RuleResult {
+        if subject.offline { return verdict(.na, "checked on reconcile, from the version history") }
+        guard let since = subject.contentSince else { return verdict(.ok, "the content is being written now") }
+        let age = Int(now.timeIntervalSince(since))
+        if age > duration.seconds {
+            return verdict(
+                .nok,
+                "the content is \(describe(seconds: age)) old (since \(StatusCoding.formatDate(since))); the rule allows \(duration.text): "
+                    + "rotate it (spec.rotation for generated values, or supply a new value)")
+        }
+        var result = verdict(.ok, "the content is \(describe(seconds: age)) old (at most \(duration.text))")
+        result.validUntil = since.addingTimeInterval(TimeInterval(duration.seconds))
+        return result
+    }
+
+    static func requiredLabels(_ labels: [String], subject: ComplianceSubject) -> RuleResult {
+        let missing = labels.filter { subject.labels[$0] == nil }
+        if missing.isEmpty { return verdict(.ok, "carries \(labels.joined(separator: ", "))", field: "metadata.labels") }
+        return verdict(.nok, "missing labels \(missing.joined(separator: ", ")); add them under metadata.labels", field: "metadata.labels")
+    }
+
+    static func uniqueContent(subject: ComplianceSubject) -> RuleResult {
+        guard !subject.offline, let others = subject.otherFingerprints else {
+            return verdict(.na, "checked on reconcile, against the other secrets' fingerprints")
+        }
+        guard let fingerprint = subject.fingerprint else { return verdict(.ok, "the content is being generated now") }
+        let twins = others.filter { $0.key != subject.name && $0.value == fingerprint }.keys.sorted()
+        if twins.isEmpty { return verdict(.ok, "no other secret holds the same content") }
+        let shown = twins.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (twins.count > 5 ? ", …" : "")
+        return verdict(.nok, "Secret \(shown) holds the same content (same fingerprint); give each secret its own value")
+    }
+
+    static func noInlineValues(subject: ComplianceSubject) -> RuleResult {
+        guard let declared = subject.declared else { return verdict(.ok, "external secret: its content lives in the vault") }
+        let secretFields = Set(subject.type.contentFields.filter(\.isSecret).map(\.name))
+        let inline = declared.fields.filter { field, source in
+            guard case .literal = source else { return false }
+            return subject.type == .keyValue || secretFields.contains(field)
+        }.keys.sorted().map { fieldPath($0, type: subject.type) }
+        if inline.isEmpty { return verdict(.ok, "no inline values") }
+        return verdict(
+            .nok, "\(inline.joined(separator: ", ")) \(inline.count == 1 ? "is an inline value" : "are inline values"); "
+                + "use fromEnv, fromFile, sealed or generate", field: inline.count == 1 ? inline[0] : nil)
+    }
+}
