@@ -7,6 +7,7 @@ import _CryptoExtras
 /// appendix B, or PBMAC1 is refused as unsupported) and the JKS integrity digest.
 /// Checking the integrity value proves the password for both modern files (PBES2 with
 /// AES-256-CBC) and legacy ones (PBE-SHA1-3DES, RC2), whose ciphers tresor does not need.
+/// A PKCS#12 without MAC is checked by decrypting its first PBES2 bag (`+PBES2`).
 enum KeyStoreInspector {
     enum Format: String, Sendable {
         case pkcs12 = "PKCS12"
@@ -61,9 +62,7 @@ enum KeyStoreInspector {
             let explicit = try authSafe[1].children()
             guard explicit.count == 1 else { throw DER.Malformed() }
             let content = try explicit[0].expect(DER.octetString).content
-            guard pfx.count >= 3 else {
-                return .cannotTell("the keystore has no integrity MAC, so tresor cannot verify its password")
-            }
+            guard pfx.count >= 3 else { return try decryptFirstBag(password, authenticatedSafe: content) }
             let macData = try pfx[2].expect(DER.sequence).children()
             let digestInfo = try macData[0].expect(DER.sequence).children()
             let algorithm = try digestInfo[0].expect(DER.sequence).children()

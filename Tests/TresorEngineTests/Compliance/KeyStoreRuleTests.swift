@@ -29,6 +29,9 @@ private typealias S = ComplianceTestSupport
             try runTool(
                 ["openssl", "pkcs12", "-export", "-nomac", "-in", "c.pem", "-inkey", "k.pem", "-out", "nomac.p12", "-passout", pass],
                 in: directory)
+            try runTool(
+                ["openssl", "pkcs12", "-export", "-legacy", "-nomac", "-in", "c.pem", "-inkey", "k.pem", "-out", "legacy-nomac.p12",
+                 "-passout", pass], in: directory)
             if jks {
                 try runTool(
                     ["keytool", "-genkeypair", "-keystore", "store.jks", "-storetype", "JKS", "-storepass", password, "-keypass", password,
@@ -36,7 +39,7 @@ private typealias S = ComplianceTestSupport
             }
         }
         var stores: [String: String] = [:]
-        for name in ["modern.p12", "legacy.p12", "nomac.p12"] + (jks ? ["store.jks"] : []) {
+        for name in ["modern.p12", "legacy.p12", "nomac.p12", "legacy-nomac.p12"] + (jks ? ["store.jks"] : []) {
             stores[name] = try Data(contentsOf: directory.appendingPathComponent(name)).base64EncodedString()
         }
         return stores
@@ -62,8 +65,13 @@ private typealias S = ComplianceTestSupport
         let typeRefused = S.result(.keyStore(types: [.jks]), subject("PKCS12", try #require(stores["modern.p12"])))
         #expect(typeRefused.result == .nok)
         #expect(typeRefused.message.contains("not allowed"))
-        let noMAC = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", try #require(stores["nomac.p12"])))
-        #expect(noMAC.result == .notAvailable)
+        // Without a MAC the password is proven by decrypting the PBES2 (PBKDF2 + AES-256-CBC) bags.
+        let noMAC = try #require(stores["nomac.p12"])
+        #expect(S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", noMAC)).result == .ok)
+        #expect(S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", noMAC, password: "wrong-password")).result == .nok)
+        let legacyNoMAC = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", try #require(stores["legacy-nomac.p12"])))
+        #expect(legacyNoMAC.result == .notAvailable)
+        #expect(legacyNoMAC.message.contains("cannot verify"))
         let mislabelled = S.result(.keyStore(types: [.pkcs12, .jks]), subject("JKS", try #require(stores["modern.p12"])))
         #expect(mislabelled.result == .nok)
         #expect(mislabelled.message.contains("keyStoreType says JKS"))
