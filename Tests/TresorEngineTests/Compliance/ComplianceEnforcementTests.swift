@@ -167,4 +167,67 @@ import TresorCore
         #expect(origin.file == "/manifests/test.yaml")
         #expect(origin.line == 18)
     }
+
+    static func tokenManifests() -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: main}
+        spec:
+          provider: {local: {}}
+          complianceProfile: tokens
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: ComplianceProfile
+        metadata: {name: tokens}
+        spec:
+          rules:
+            - {name: expiring, jwt: {requireExp: true}}
+            - {name: rotated, maxAge: {duration: 90d}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: partner}
+        spec:
+          type: jwtToken
+          vaultProfile: main
+          content:
+            content: {fromEnv: PARTNER_JWT}
+
+        """
+    }
+
+    @Test func timeTurnsKeptResultsNokWithoutReadingTheContent() async throws {
+        var harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        harness.environment["PARTNER_JWT"] = try ComplianceTestSupport.jwt(
+            alg: "ES256", claims: ["exp": start.timeIntervalSince1970 + 30 * 86_400])
+        let desired = try EngineHarness.desired(Self.tokenManifests())
+        _ = try await harness.engine().run(desired, mode: .apply, now: start)
+        #expect(try harness.status("partner")?.compliance?.overall == .ok)
+        harness.resetCounts()
+
+        _ = try await harness.engine().run(desired, mode: .apply, now: start.addingTimeInterval(31 * 86_400))
+        #expect(harness.adapters["main"]?.contentReads == 0)
+        let expired = try #require(try harness.status("partner")?.compliance)
+        #expect(expired.rules.map(\.result) == [.nok, .ok])
+        #expect(expired.rules[0].message.contains("expired at"))
+
+        _ = try await harness.engine().run(desired, mode: .apply, now: start.addingTimeInterval(91 * 86_400))
+        let stale = try #require(try harness.status("partner")?.compliance)
+        #expect(stale.rules.map(\.result) == [.nok, .nok])
+        #expect(stale.rules[1].message.contains("91d old"))
+        #expect(harness.totalWrites == 0)
+    }
+
+    @Test func aPassThatStopsBeforeTheContentRecordsNotChecked() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let report = try await harness.apply(try EngineHarness.desired(Self.tokenManifests()))
+        #expect(report.failures == 1)
+        let status = try #require(try harness.status("partner"))
+        #expect(status.compliance?.overall == .notChecked)
+        #expect(status.condition(.compliant)?.status == .unknown)
+    }
 }
