@@ -32,11 +32,11 @@ extension ComplianceEvaluator {
     }
 
     static func uniqueContent(subject: ComplianceSubject) -> RuleResult {
-        guard !subject.offline, let others = subject.otherFingerprints else {
+        guard !subject.offline, let index = subject.secretsByFingerprint else {
             return verdict(.na, "checked on reconcile, against the other secrets' fingerprints")
         }
         guard let fingerprint = subject.fingerprint else { return verdict(.ok, "the content is being generated now") }
-        let twins = others.filter { $0.key != subject.name && $0.value == fingerprint }.keys.sorted()
+        let twins = (index[fingerprint] ?? []).filter { $0 != subject.name }.sorted()
         if twins.isEmpty { return verdict(.ok, "no other secret holds the same content") }
         let shown = twins.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (twins.count > 5 ? ", …" : "")
         return verdict(.nok, "Secret \(shown) holds the same content (same fingerprint); give each secret its own value")

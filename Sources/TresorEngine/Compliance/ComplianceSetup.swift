@@ -10,12 +10,12 @@ import TresorCore
 public struct ComplianceSetup: Sendable {
     /// Vault profile name → its compliance profile.
     public var profiles: [String: ComplianceProfile]
-    /// Secret name → latest content fingerprint; nil when no rule needs it.
-    public var fingerprints: [String: String]?
+    /// Latest content fingerprint → the secrets that hold it; nil when no rule needs it.
+    public var secretsByFingerprint: [String: [String]]?
 
-    public init(profiles: [String: ComplianceProfile] = [:], fingerprints: [String: String]? = nil) {
+    public init(profiles: [String: ComplianceProfile] = [:], secretsByFingerprint: [String: [String]]? = nil) {
         self.profiles = profiles
-        self.fingerprints = fingerprints
+        self.secretsByFingerprint = secretsByFingerprint
     }
 
     public static func make(_ desired: DesiredState, store: StateStore?) -> ComplianceSetup {
@@ -27,11 +27,11 @@ public struct ComplianceSetup: Sendable {
         }
         let needsFingerprints = profiles.values.contains { $0.spec.rules.contains { $0.check == .uniqueContent } }
         guard needsFingerprints, let store else { return ComplianceSetup(profiles: profiles) }
-        var fingerprints: [String: String] = [:]
-        for name in desired.secrets.keys {
+        var index: [String: [String]] = [:]
+        for name in desired.secrets.keys.sorted() {
             // An unreadable status fails that secret's own pass; here it only has no fingerprint.
-            if let fingerprint = (try? store.readStatus(name))?.latestVersion?.fingerprint { fingerprints[name] = fingerprint }
+            if let fingerprint = (try? store.readStatus(name))?.latestVersion?.fingerprint { index[fingerprint, default: []].append(name) }
         }
-        return ComplianceSetup(profiles: profiles, fingerprints: fingerprints)
+        return ComplianceSetup(profiles: profiles, secretsByFingerprint: index)
     }
 }

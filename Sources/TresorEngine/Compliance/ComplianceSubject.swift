@@ -25,14 +25,15 @@ public struct ComplianceSubject: Sendable {
     public var fingerprint: String?
     /// When the content the vault will hold was first recorded; nil offline.
     public var contentSince: Date?
-    /// The latest fingerprint of every other secret, by name; nil offline.
-    public var otherFingerprints: [String: String]?
+    /// Every secret's latest recorded fingerprint → the secrets holding it; nil offline.
+    public var secretsByFingerprint: [String: [String]]?
     /// True for `tresor validate`: rules that need the vault or the history are skipped.
     public var offline: Bool
 
     public init(
         name: String, type: SecretType, labels: [String: String], declared: SecretContent?, content: [String: FieldValue]?,
-        fingerprint: String? = nil, contentSince: Date? = nil, otherFingerprints: [String: String]? = nil, offline: Bool = false
+        fingerprint: String? = nil, contentSince: Date? = nil, secretsByFingerprint: [String: [String]]? = nil,
+        offline: Bool = false
     ) {
         self.name = name
         self.type = type
@@ -41,7 +42,7 @@ public struct ComplianceSubject: Sendable {
         self.content = content
         self.fingerprint = fingerprint
         self.contentSince = contentSince
-        self.otherFingerprints = otherFingerprints
+        self.secretsByFingerprint = secretsByFingerprint
         self.offline = offline
     }
 }

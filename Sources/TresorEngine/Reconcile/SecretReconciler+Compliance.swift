@@ -79,7 +79,7 @@ extension SecretReconciler {
         ComplianceSubject(
             name: secret.name, type: spec.type, labels: secret.metadata.labels, declared: spec.content, content: content,
             fingerprint: fingerprint, contentSince: since,
-            otherFingerprints: context.compliance.fingerprints?.filter { $0.key != secret.name })
+            secretsByFingerprint: context.compliance.secretsByFingerprint)
     }
 
     private mutating func recordCompliance(_ result: ComplianceStatus) {

@@ -217,9 +217,9 @@ private typealias S = ComplianceTestSupport
     }
 
     @Test func uniqueContentComparesFingerprints() {
-        let alone = S.subject(.apiKey, [:], fingerprint: "hmac-sha256:aa", others: ["other": "hmac-sha256:bb"])
+        let alone = S.subject(.apiKey, [:], fingerprint: "hmac-sha256:aa", others: ["hmac-sha256:bb": ["other"], "hmac-sha256:aa": ["subject"]])
         #expect(S.result(.uniqueContent, alone).result == .ok)
-        let twin = S.subject(.apiKey, [:], fingerprint: "hmac-sha256:aa", others: ["other": "hmac-sha256:aa"])
+        let twin = S.subject(.apiKey, [:], fingerprint: "hmac-sha256:aa", others: ["hmac-sha256:aa": ["other", "subject"]])
         let result = S.result(.uniqueContent, twin)
         #expect(result.result == .nok)
         #expect(result.message.contains("'other'"))

@@ -11,11 +11,11 @@ enum ComplianceTestSupport {
 
     static func subject(
         _ type: SecretType, _ fields: [String: FieldValue], labels: [String: String] = [:], declared: SecretContent? = nil,
-        fingerprint: String? = "hmac-sha256:self", since: Date? = nil, others: [String: String]? = [:]
+        fingerprint: String? = "hmac-sha256:self", since: Date? = nil, others: [String: [String]]? = [:]
     ) -> ComplianceSubject {
         ComplianceSubject(
             name: "subject", type: type, labels: labels, declared: declared ?? SecretContent(fields: fields.mapValues { _ in .fromEnv("X") }),
-            content: fields, fingerprint: fingerprint, contentSince: since, otherFingerprints: others)
+            content: fields, fingerprint: fingerprint, contentSince: since, secretsByFingerprint: others)
     }
 
     static func values(_ fields: [String: String]) -> [String: FieldValue] {
