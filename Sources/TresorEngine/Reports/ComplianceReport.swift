@@ -22,6 +22,14 @@ public struct ComplianceReport: Sendable {
         unchecked = statuses.count - entries.count
     }
 
+    /// Secrets per overall result, every result present (for dashboards and the daemon's
+    /// `secrets by compliance status` gauge).
+    public var counts: [ComplianceOverall: Int] {
+        Dictionary(uniqueKeysWithValues: ComplianceOverall.allCases.map { overall in
+            (overall, entries.filter { $0.compliance.overall == overall }.count)
+        })
+    }
+
     /// True when some secret is `nok` or could not be evaluated: CI fails on it.
     public var hasViolations: Bool { entries.contains { $0.compliance.overall == .nok || $0.compliance.overall == .failed } }
 
@@ -83,9 +91,7 @@ public struct ComplianceReport: Sendable {
     }
 
     public func json() -> String {
-        var summary = Dictionary(uniqueKeysWithValues: ComplianceOverall.allCases.map { overall in
-            (overall.rawValue, entries.filter { $0.compliance.overall == overall }.count)
-        })
+        var summary = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         summary["withoutProfile"] = unchecked
         let document = JSONDocument(
             summary: summary,

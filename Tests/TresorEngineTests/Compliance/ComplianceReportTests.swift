@@ -73,6 +73,7 @@ import TresorCore
         let report = ComplianceReport(Self.statuses)
         #expect(report.hasViolations)
         #expect(report.summary() == "compliance: 2 nok (1 without a profile)")
+        #expect(report.counts == [.ok: 0, .nok: 2, .na: 0, .notChecked: 0, .failed: 0])
         #expect(report.table().contains("api      baseline   nok       long"))
         let clean = ComplianceReport([Self.status("ok", enforcement: "deny", rules: [RuleResult(name: "a", kind: "jwt", result: .ok, message: "fine")], line: 1)])
         #expect(!clean.hasViolations)
