@@ -92,6 +92,17 @@ struct DER: Sendable {
     }
 }
 
+extension Array where Element == DER {
+    /// The element at `index`, or `DER.Malformed` when a structure is shorter than its
+    /// type says: hostile input must never trap.
+    subscript(checked index: Int) -> DER {
+        get throws {
+            guard indices.contains(index) else { throw DER.Malformed() }
+            return self[index]
+        }
+    }
+}
+
 /// RFC 7468 text encoding: the label and the DER bytes of the first PEM block in `text`.
 enum PEM {
     static func decode(_ text: String) -> (label: String, der: [UInt8])? {

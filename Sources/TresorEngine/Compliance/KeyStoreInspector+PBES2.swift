@@ -22,24 +22,24 @@ extension KeyStoreInspector {
         for info in infos {
             let parts = try info.expect(DER.sequence).children()
             guard parts.count == 2 else { continue }
-            switch try parts[0].objectIdentifier() {
+            switch try parts[checked: 0].objectIdentifier() {
             case encryptedDataOID:
                 // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo { type, algorithm, [0] IMPLICIT octets } }
-                let encrypted = try parts[1].children()[0].expect(DER.sequence).children()
-                let contentInfo = try encrypted[1].expect(DER.sequence).children()
-                guard contentInfo.count >= 3, contentInfo[2].tag == 0x80 else { continue }
-                if let check = try decrypt(password, algorithm: contentInfo[1], ciphertext: contentInfo[2].content) { return check }
+                let encrypted = try parts[checked: 1].children()[checked: 0].expect(DER.sequence).children()
+                let contentInfo = try encrypted[checked: 1].expect(DER.sequence).children()
+                guard contentInfo.count >= 3, try contentInfo[checked: 2].tag == 0x80 else { continue }
+                let ciphertext = try contentInfo[checked: 2].content
+                if let check = try decrypt(password, algorithm: contentInfo[checked: 1], ciphertext: ciphertext) { return check }
             case dataOID:
-                let safeContents = try parts[1].children()[0].expect(DER.octetString).content
+                let safeContents = try parts[checked: 1].children()[checked: 0].expect(DER.octetString).content
                 for bag in try DER.parse(safeContents).expect(DER.sequence).children() {
                     let fields = try bag.expect(DER.sequence).children()
-                    guard fields.count >= 2, try fields[0].objectIdentifier() == shroudedKeyBagOID else { continue }
+                    guard fields.count >= 2, try fields[checked: 0].objectIdentifier() == shroudedKeyBagOID else { continue }
                     // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
-                    let keyInfo = try fields[1].children()[0].expect(DER.sequence).children()
+                    let keyInfo = try fields[checked: 1].children()[checked: 0].expect(DER.sequence).children()
                     guard keyInfo.count == 2 else { continue }
-                    if let check = try decrypt(password, algorithm: keyInfo[0], ciphertext: keyInfo[1].expect(DER.octetString).content) {
-                        return check
-                    }
+                    let ciphertext = try keyInfo[checked: 1].expect(DER.octetString).content
+                    if let check = try decrypt(password, algorithm: keyInfo[checked: 0], ciphertext: ciphertext) { return check }
                 }
             default: continue
             }
@@ -50,21 +50,23 @@ extension KeyStoreInspector {
     /// Nil when the algorithm is not PBES2 with PBKDF2 and AES-CBC.
     static func decrypt(_ password: String, algorithm: DER, ciphertext: ArraySlice<UInt8>) throws -> PasswordCheck? {
         let identifier = try algorithm.expect(DER.sequence).children()
-        guard identifier.count == 2, try identifier[0].objectIdentifier() == pbes2OID else { return nil }
-        let parameters = try identifier[1].expect(DER.sequence).children()
-        let kdf = try parameters[0].expect(DER.sequence).children()
-        let scheme = try parameters[1].expect(DER.sequence).children()
-        guard try kdf[0].objectIdentifier() == pbkdf2OID, let keySize = aesKeySizes[try scheme[0].objectIdentifier()] else { return nil }
-        let kdfParameters = try kdf[1].expect(DER.sequence).children()
-        let salt = try kdfParameters[0].expect(DER.octetString).content
-        let iterations = try kdfParameters[1].smallInteger()
-        guard (1...10_000_000).contains(iterations) else { throw DER.Malformed() }
+        guard identifier.count == 2, try identifier[checked: 0].objectIdentifier() == pbes2OID else { return nil }
+        let parameters = try identifier[checked: 1].expect(DER.sequence).children()
+        let kdf = try parameters[checked: 0].expect(DER.sequence).children()
+        let scheme = try parameters[checked: 1].expect(DER.sequence).children()
+        guard try kdf[checked: 0].objectIdentifier() == pbkdf2OID, let keySize = aesKeySizes[try scheme[checked: 0].objectIdentifier()]
+        else { return nil }
+        let kdfParameters = try kdf[checked: 1].expect(DER.sequence).children()
+        let salt = try kdfParameters[checked: 0].expect(DER.octetString).content
+        let iterations = try kdfParameters[checked: 1].smallInteger()
+        guard iterations >= 1 else { throw DER.Malformed() }
+        guard iterations <= maxIterations else { return tooManyIterations(iterations) }
         var prf = KDF.Insecure.PBKDF2.HashFunction.insecureSHA1
         if let prfIdentifier = kdfParameters.last, prfIdentifier.tag == DER.sequence {
-            guard let named = prfs[try prfIdentifier.children()[0].objectIdentifier()] else { return nil }
+            guard let named = prfs[try prfIdentifier.children()[checked: 0].objectIdentifier()] else { return nil }
             prf = named
         }
-        let iv = try scheme[1].expect(DER.octetString).content
+        let iv = try scheme[checked: 1].expect(DER.octetString).content
         // PBES2 in PKCS#12 takes the password as its UTF-8 bytes (OpenSSL, Java).
         let key = try KDF.Insecure.PBKDF2.deriveKey(
             from: Array(password.utf8), salt: salt, using: prf, outputByteCount: keySize, unsafeUncheckedRounds: iterations)

@@ -31,7 +31,7 @@ enum KeyStoreInspector {
         if bytes.starts(with: [0xFE, 0xED, 0xFE, 0xED]) { return .jks }
         if bytes.starts(with: [0xCE, 0xCE, 0xCE, 0xCE]) { return .jceks }
         if let pfx = try? DER.parse(bytes[...]).expect(DER.sequence).children(), pfx.count >= 2,
-            (try? pfx[0].smallInteger()) == 3
+            (try? pfx[checked: 0].smallInteger()) == 3
         {
             return .pkcs12
         }
@@ -48,6 +48,12 @@ enum KeyStoreInspector {
     // MARK: PKCS#12
 
     static let dataOID = "1.2.840.113549.1.7.1"
+    /// A bound on the work a keystore from a manifest or a vault can ask for.
+    static let maxIterations = 1_000_000
+
+    static func tooManyIterations(_ count: Int) -> PasswordCheck {
+        .cannotTell("the keystore asks for \(count) key-derivation iterations, more than tresor evaluates (\(maxIterations))")
+    }
     static let pbmac1OID = "1.2.840.113549.1.5.14"
 
     /// PFX ::= SEQUENCE { version 3, authSafe ContentInfo, macData MacData OPTIONAL }
@@ -55,22 +61,23 @@ enum KeyStoreInspector {
     static func pkcs12(_ password: String, _ bytes: [UInt8]) throws -> PasswordCheck {
         do {
             let pfx = try DER.parse(bytes[...]).expect(DER.sequence).children()
-            let authSafe = try pfx[1].expect(DER.sequence).children()
-            guard authSafe.count == 2, try authSafe[0].objectIdentifier() == dataOID else {
+            let authSafe = try pfx[checked: 1].expect(DER.sequence).children()
+            guard authSafe.count == 2, try authSafe[checked: 0].objectIdentifier() == dataOID else {
                 return .cannotTell("the keystore is signed with a public key, not protected by a password")
             }
-            let explicit = try authSafe[1].children()
+            let explicit = try authSafe[checked: 1].children()
             guard explicit.count == 1 else { throw DER.Malformed() }
-            let content = try explicit[0].expect(DER.octetString).content
+            let content = try explicit[checked: 0].expect(DER.octetString).content
             guard pfx.count >= 3 else { return try decryptFirstBag(password, authenticatedSafe: content) }
-            let macData = try pfx[2].expect(DER.sequence).children()
-            let digestInfo = try macData[0].expect(DER.sequence).children()
-            let algorithm = try digestInfo[0].expect(DER.sequence).children()
-            let oid = try algorithm[0].objectIdentifier()
-            let expected = Array(try digestInfo[1].expect(DER.octetString).content)
-            let salt = Array(try macData[1].expect(DER.octetString).content)
-            let iterations = macData.count > 2 ? try macData[2].smallInteger() : 1
-            guard (1...10_000_000).contains(iterations) else { throw DER.Malformed() }
+            let macData = try pfx[checked: 2].expect(DER.sequence).children()
+            let digestInfo = try macData[checked: 0].expect(DER.sequence).children()
+            let algorithm = try digestInfo[checked: 0].expect(DER.sequence).children()
+            let oid = try algorithm[checked: 0].objectIdentifier()
+            let expected = Array(try digestInfo[checked: 1].expect(DER.octetString).content)
+            let salt = Array(try macData[checked: 1].expect(DER.octetString).content)
+            let iterations = macData.count > 2 ? try macData[checked: 2].smallInteger() : 1
+            guard iterations >= 1 else { throw DER.Malformed() }
+            guard iterations <= maxIterations else { return tooManyIterations(iterations) }
             let passwordBytes = bmpString(password)
             let computed: [UInt8]
             switch oid {

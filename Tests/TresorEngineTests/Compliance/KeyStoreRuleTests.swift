@@ -77,6 +77,34 @@ private typealias S = ComplianceTestSupport
         #expect(mislabelled.message.contains("keyStoreType says JKS"))
     }
 
+    /// Every truncation and many corruptions of real keystores and keys give a verdict,
+    /// never a trap: the content comes from manifests and vaults.
+    @Test func damagedKeystoresAndKeysNeverCrash() async throws {
+        let stores = try await Self.makeStores(jks: false)
+        for name in ["modern.p12", "nomac.p12"] {
+            let encoded = try #require(stores[name])
+            let bytes = Array(try #require(Data(base64Encoded: encoded)))
+            var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes.prefix($0)) }
+            for position in stride(from: 0, to: bytes.count, by: 11) {
+                var flipped = bytes
+                flipped[position] ^= 0x5A
+                variants.append(flipped)
+            }
+            for variant in variants {
+                let result = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", Data(variant).base64EncodedString()))
+                #expect(result.result != .ok || variant == bytes || variant.count == bytes.count)
+            }
+        }
+        let pem = try S.rsaPKCS8(bits: 2048)
+        let decoded = try #require(PEM.decode(pem))
+        let der = decoded.der
+        for length in stride(from: 0, to: der.count, by: 13) {
+            let truncated = ValueGenerator.pem(type: "PRIVATE KEY", der: Array(der.prefix(length)))
+            let result = S.result(.privateKey(algorithms: nil, minRSABits: 2048, curves: nil), S.subject(.privateKey, S.values(["content": truncated])))
+            #expect(result.result == .nok)
+        }
+    }
+
     @Test func notAKeystoreIsNokAndOtherTypesAreNa() {
         let garbage = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", Data("hello".utf8).base64EncodedString()))
         #expect(garbage.result == .nok)
