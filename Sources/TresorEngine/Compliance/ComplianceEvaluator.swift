@@ -12,10 +12,7 @@ public enum ComplianceEvaluator {
         _ profile: ComplianceProfile, subject: ComplianceSubject, now: Date, previous: ComplianceStatus? = nil
     ) -> ComplianceStatus {
         let digest = rulesDigest(profile)
-        let reusable = previous.flatMap {
-            $0.profile == profile.name && $0.rulesDigest == digest && $0.fingerprint != nil && $0.fingerprint == subject.fingerprint
-                ? $0 : nil
-        }
+        let reusable = canReuse(previous, profile: profile, fingerprint: subject.fingerprint) ? previous : nil
         let results = profile.spec.rules.map { rule -> RuleResult in
             if subject.content == nil, rule.readsContent, applies(rule, to: subject.type) == nil {
                 return kept(rule, from: reusable, now: now)
