@@ -42,6 +42,19 @@ public struct ComplianceReport: Sendable {
         return "compliance: \(evaluated)" + (unchecked > 0 ? " (\(unchecked) without a profile)" : "")
     }
 
+    /// The `Compliance:` section of `tresor describe secret`.
+    public static func describeLines(_ compliance: ComplianceStatus?) -> [String] {
+        guard let compliance else { return [] }
+        var lines = [
+            "",
+            "Compliance:    \(compliance.overall.rawValue)  (profile \(compliance.profile), \(compliance.enforcement), "
+                + "checked \(StatusCoding.formatDate(compliance.checkedAt)))",
+        ]
+        if let message = compliance.message { lines.append("  \(message)") }
+        lines += compliance.rules.map { "  \($0.name) (\($0.kind))  \($0.result.rawValue): \($0.message)" }
+        return lines
+    }
+
     // MARK: Table
 
     public func table() -> String {

@@ -69,6 +69,13 @@ import TresorCore
         #expect(lines[2] == "compliance: 2 nok (1 without a profile)")
     }
 
+    @Test func describeShowsEveryRule() {
+        let text = StatusTables.describe(Self.statuses[0])
+        #expect(text.contains("Compliance:    nok  (profile baseline, deny, checked 1970-01-01T00:00:00.000Z)"))
+        #expect(text.contains("  long (minLength)  nok: spec.content.content has 8 characters"))
+        #expect(!StatusTables.describe(Self.statuses[2]).contains("Compliance:"))
+    }
+
     @Test func summaryAndViolations() {
         let report = ComplianceReport(Self.statuses)
         #expect(report.hasViolations)
