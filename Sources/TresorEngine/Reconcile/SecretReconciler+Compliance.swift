@@ -31,13 +31,20 @@ extension SecretReconciler {
         recordCompliance(result)
         guard profile.spec.enforcement == .deny, result.overall == .nok, writes else { return }
         let kept = latest.map { "the vault keeps version \($0.number)" } ?? "nothing was written"
-        let message = "compliance profile '\(profile.name)' (enforcement deny) holds this write: \(Self.failures(result)); \(kept)"
+        try hold(profile, result, kept)
+    }
+
+    /// Throws the hold: the source's plan line turns `blocked`, the pass stops before any write.
+    private mutating func hold(_ profile: ComplianceProfile, _ result: ComplianceStatus, _ consequence: String) throws {
+        let message = "compliance profile '\(profile.name)' (enforcement deny) holds this write: \(Self.failures(result)); \(consequence)"
         if let index = plan.targets.indices.last { plan.targets[index].action = .blocked(message) }
         throw ReconcileFailure(reason: .nonCompliant, message: message)
     }
 
-    /// Evaluates on the fast path, where the content was not read.
-    mutating func checkUnchangedCompliance(adapter: any VaultAdapter, fingerprint: String) async {
+    /// Evaluates on the fast path, where the content was not read. The source is not
+    /// written here, but under `deny` non-compliant content is not copied to a sync
+    /// target that does not hold it yet either.
+    mutating func checkUnchangedCompliance(adapter: any VaultAdapter, fingerprint: String) async throws {
         guard let profile = complianceProfile else { return clearCompliance() }
         var content: [String: FieldValue]?
         if profile.spec.rules.contains(where: \.readsContent),
@@ -56,6 +63,10 @@ extension SecretReconciler {
         let result = ComplianceEvaluator.evaluate(
             profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now, previous: previous?.compliance)
         recordCompliance(result)
+        let uncopied = spec.syncVaultProfiles.filter { previous?.targets[$0]?.fingerprint != fingerprint }
+        guard profile.spec.enforcement == .deny, result.overall == .nok, !uncopied.isEmpty else { return }
+        let targets = uncopied.joined(separator: ", ")
+        try hold(profile, result, uncopied.count == 1 ? "\(targets) keeps what it holds" : "\(targets) keep what they hold")
     }
 
     /// A held write is neither a failure nor a change: the secret keeps its state, Ready

@@ -53,7 +53,7 @@ extension SecretReconciler {
                     profile: profile, role: .source, path: path, action: .noop, fromFingerprint: mark.fingerprint,
                     toFingerprint: mark.fingerprint))
             if applying { managedTargets[profile] = path }
-            await checkUnchangedCompliance(adapter: adapter, fingerprint: mark.fingerprint)
+            try await checkUnchangedCompliance(adapter: adapter, fingerprint: mark.fingerprint)
             return SourceState(adapter: adapter, fingerprint: mark.fingerprint, content: nil, mark: mark)
         }
 
@@ -65,7 +65,7 @@ extension SecretReconciler {
                 PlannedTarget(profile: profile, role: .source, path: path, action: .noop, fromFingerprint: fingerprint, toFingerprint: fingerprint))
             if applying { managedTargets[profile] = path }
             let mark = OwnershipMark(secret: secret.name, type: spec.type, fingerprint: fingerprint)
-            await checkUnchangedCompliance(adapter: adapter, fingerprint: fingerprint)
+            try await checkUnchangedCompliance(adapter: adapter, fingerprint: fingerprint)
             return SourceState(adapter: adapter, fingerprint: fingerprint, content: nil, mark: mark)
         }
 

@@ -73,6 +73,21 @@ import TresorCore
         #expect(try harness.status("db")?.condition(.compliant)?.status == .true)
     }
 
+    @Test func denyDoesNotCopyNonCompliantContentToANewSyncTarget() async throws {
+        var harness = try EngineHarness(profiles: ["main", "copy"])
+        defer { harness.cleanUp() }
+        _ = try await apply(&harness, password: Self.short, enforcement: "audit")
+        harness.resetCounts()
+        let withCopy = localProfiles(["copy"])
+            + Self.manifests(enforcement: "deny").replacingOccurrences(
+                of: "  vaultProfile: main\n", with: "  vaultProfile: main\n  syncVaultProfiles: [copy]\n")
+        let report = try await harness.apply(try EngineHarness.desired(withCopy))
+        #expect(report.plans[0].isBlocked)
+        #expect(harness.totalWrites == 0)
+        #expect(try await harness.content("copy", "db") == nil)
+        #expect(try harness.status("db")?.condition(.ready)?.message.contains("copy keeps what it holds") == true)
+    }
+
     @Test func denyHoldsACreateSoNothingIsWritten() async throws {
         var harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
