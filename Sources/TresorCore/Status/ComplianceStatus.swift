@@ -60,6 +60,8 @@ public struct ComplianceStatus: Sendable, Codable, Hashable {
     public var fingerprint: String?
     /// A digest of the profile's rules the results were computed with.
     public var rulesDigest: String
+    /// When the results were computed. Like `lastReconciledAt`, a pass that changes
+    /// nothing else does not rewrite the status file for it.
     public var checkedAt: Date
     /// Why the evaluation could not run (overall `failed`).
     public var message: String?

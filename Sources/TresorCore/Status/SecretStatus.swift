@@ -143,11 +143,13 @@ public struct SecretStatus: Sendable, Codable, Equatable {
 
     public var latestVersion: SecretVersion? { versions.last }
 
-    /// True when `previous` is this status apart from `lastReconciledAt`.
+    /// True when `previous` is this status apart from `lastReconciledAt` (and the
+    /// compliance `checkedAt`, its twin).
     public func differsOnlyInTime(from previous: SecretStatus?) -> Bool {
         guard let previous else { return false }
         var comparable = self
         comparable.lastReconciledAt = previous.lastReconciledAt
+        if let checkedAt = previous.compliance?.checkedAt { comparable.compliance?.checkedAt = checkedAt }
         return comparable == previous
     }
 

@@ -13,15 +13,16 @@ extension ComplianceEvaluator {
     static func maxAge(_ duration: Period, subject: ComplianceSubject, now: Date) -> RuleResult {
         if subject.offline { return verdict(.na, "checked on reconcile, from the version history") }
         guard let since = subject.contentSince else { return verdict(.ok, "the content is being written now") }
-        let age = Int(now.timeIntervalSince(since))
-        if age > duration.seconds {
+        // Messages name dates, not an age, so they stay the same from pass to pass.
+        let due = since.addingTimeInterval(TimeInterval(duration.seconds))
+        if now > due {
             return verdict(
                 .nok,
-                "the content is \(describe(seconds: age)) old (since \(StatusCoding.formatDate(since))); the rule allows \(duration.text): "
-                    + "rotate it (spec.rotation for generated values, or supply a new value)")
+                "the content dates from \(StatusCoding.formatDate(since)), older than the rule's \(duration.text) "
+                    + "(due \(StatusCoding.formatDate(due))): rotate it (spec.rotation for generated values, or supply a new value)")
         }
-        var result = verdict(.ok, "the content is \(describe(seconds: age)) old (at most \(duration.text))")
-        result.validUntil = since.addingTimeInterval(TimeInterval(duration.seconds))
+        var result = verdict(.ok, "the content dates from \(StatusCoding.formatDate(since)); due by \(StatusCoding.formatDate(due))")
+        result.validUntil = due
         return result
     }
 
@@ -36,9 +37,12 @@ extension ComplianceEvaluator {
             return verdict(.na, "checked on reconcile, against the other secrets' fingerprints")
         }
         guard let fingerprint = subject.fingerprint else { return verdict(.ok, "the content is being generated now") }
-        let twins = (index[fingerprint] ?? []).filter { $0 != subject.name }.sorted()
-        if twins.isEmpty { return verdict(.ok, "no other secret holds the same content") }
-        let shown = twins.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (twins.count > 5 ? ", …" : "")
+        // The index lists names sorted; many secrets may share one value, so no per-secret sort.
+        let holders = index[fingerprint] ?? []
+        let count = holders.count - (holders.contains(subject.name) ? 1 : 0)
+        if count == 0 { return verdict(.ok, "no other secret holds the same content") }
+        let shown = holders.lazy.filter { $0 != subject.name }.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            + (count > 5 ? " and \(count - 5) more" : "")
         return verdict(.nok, "Secret \(shown) holds the same content (same fingerprint); give each secret its own value")
     }
 

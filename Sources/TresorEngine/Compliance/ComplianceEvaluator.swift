@@ -130,10 +130,4 @@ public enum ComplianceEvaluator {
         subject.content?[field] ?? .unknown
     }
 
-    static func describe(seconds: Int) -> String {
-        if seconds >= 86_400 { return "\(seconds / 86_400)d" }
-        if seconds >= 3_600 { return "\(seconds / 3_600)h" }
-        if seconds >= 60 { return "\(seconds / 60)m" }
-        return "\(max(seconds, 0))s"
-    }
 }

@@ -26,7 +26,9 @@ extension SecretReconciler {
         var content = desired.mapValues { FieldValue.value($0) }
         for (field, generator) in generators where content[field] == nil { content[field] = .generated(generator) }
         let latest = status.latestVersion
-        let since = fingerprint != nil && latest?.fingerprint == fingerprint ? latest?.createdAt : nil
+        // New content is recorded as a version dated `now`: judge it as of then, so the
+        // next pass (which reads that version's date) words every result the same.
+        let since = fingerprint != nil && latest?.fingerprint == fingerprint ? latest?.createdAt ?? now : now
         let result = ComplianceEvaluator.evaluate(profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now)
         recordCompliance(result)
         guard profile.spec.enforcement == .deny, result.overall == .nok, writes else { return }

@@ -136,6 +136,17 @@ import TresorCore
         #expect(kept.overall == .nok)
     }
 
+    @Test func noChangePassesLeaveTheStatusFileAlone() async throws {
+        var harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        harness.environment["PARTNER_JWT"] = try ComplianceTestSupport.jwt(alg: "ES256", claims: ["exp": Date().timeIntervalSince1970 + 86_400])
+        let desired = try EngineHarness.desired(Self.tokenManifests())
+        _ = try await harness.apply(desired)
+        let before = try #require(try AtomicFile.read(harness.store.statusPath("partner")))
+        _ = try await harness.apply(desired, now: Date().addingTimeInterval(3 * 3600))
+        #expect(try AtomicFile.read(harness.store.statusPath("partner")) == before)
+    }
+
     @Test func changedRulesOnAnUnchangedSecretReadTheContentOnce() async throws {
         var harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
@@ -232,7 +243,7 @@ import TresorCore
         _ = try await harness.engine().run(desired, mode: .apply, now: start.addingTimeInterval(91 * 86_400))
         let stale = try #require(try harness.status("partner")?.compliance)
         #expect(stale.rules.map(\.result) == [.nok, .nok])
-        #expect(stale.rules[1].message.contains("91d old"))
+        #expect(stale.rules[1].message.contains("older than the rule's 90d"))
         #expect(harness.totalWrites == 0)
     }
 

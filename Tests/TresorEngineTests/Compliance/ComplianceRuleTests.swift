@@ -205,7 +205,7 @@ private typealias S = ComplianceTestSupport
         #expect(S.result(.maxAge(duration: period), fresh).result == .ok)
         let stale = S.result(.maxAge(duration: period), S.subject(.apiKey, [:], since: S.now.addingTimeInterval(-120 * 86_400)))
         #expect(stale.result == .nok)
-        #expect(stale.message.contains("120d old") && stale.message.contains("rotate"))
+        #expect(stale.message.contains("older than the rule's 90d") && stale.message.contains("rotate"))
         #expect(S.result(.maxAge(duration: period), S.subject(.apiKey, [:], since: nil)).result == .ok)
     }
 
