@@ -8,11 +8,13 @@ import TresorCore
 public enum ComplianceEvaluator {
     /// - Parameter previous: the last recorded evaluation; its content-rule results are
     ///   kept when `subject.content` is nil and the fingerprint and rules are unchanged.
+    ///   - rulesDigest: `rulesDigest(profile)`, when the caller has it (it costs a reflection walk).
     public static func evaluate(
-        _ profile: ComplianceProfile, subject: ComplianceSubject, now: Date, previous: ComplianceStatus? = nil
+        _ profile: ComplianceProfile, subject: ComplianceSubject, now: Date, previous: ComplianceStatus? = nil,
+        rulesDigest known: String? = nil
     ) -> ComplianceStatus {
-        let digest = rulesDigest(profile)
-        let reusable = canReuse(previous, profile: profile, fingerprint: subject.fingerprint) ? previous : nil
+        let digest = known ?? rulesDigest(profile)
+        let reusable = canReuse(previous, profile: profile, fingerprint: subject.fingerprint, rulesDigest: digest) ? previous : nil
         let results = profile.spec.rules.map { rule -> RuleResult in
             if subject.content == nil, rule.readsContent, applies(rule, to: subject.type) == nil {
                 return kept(rule, from: reusable, now: now)
@@ -27,9 +29,11 @@ public enum ComplianceEvaluator {
 
     /// True when `previous` can stand in for the content rules of a pass that did not
     /// read the content.
-    public static func canReuse(_ previous: ComplianceStatus?, profile: ComplianceProfile, fingerprint: String?) -> Bool {
-        guard let previous, let fingerprint else { return false }
-        return previous.profile == profile.name && previous.rulesDigest == rulesDigest(profile) && previous.fingerprint == fingerprint
+    public static func canReuse(
+        _ previous: ComplianceStatus?, profile: ComplianceProfile, fingerprint: String?, rulesDigest known: String? = nil
+    ) -> Bool {
+        guard let previous, let fingerprint, previous.profile == profile.name, previous.fingerprint == fingerprint else { return false }
+        return previous.rulesDigest == known ?? rulesDigest(profile)
     }
 
     /// A digest of the rules as declared: a changed rule is evaluated anew.

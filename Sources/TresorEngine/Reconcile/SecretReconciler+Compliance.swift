@@ -29,7 +29,9 @@ extension SecretReconciler {
         // New content is recorded as a version dated `now`: judge it as of then, so the
         // next pass (which reads that version's date) words every result the same.
         let since = fingerprint != nil && latest?.fingerprint == fingerprint ? latest?.createdAt ?? now : now
-        let result = ComplianceEvaluator.evaluate(profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now)
+        let result = ComplianceEvaluator.evaluate(
+            profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now,
+            rulesDigest: context.compliance.rulesDigests[profile.name])
         recordCompliance(result)
         guard profile.spec.enforcement == .deny, result.overall == .nok, writes else { return }
         let kept = latest.map { "the vault keeps version \($0.number)" } ?? "nothing was written"
@@ -50,7 +52,8 @@ extension SecretReconciler {
         guard let profile = complianceProfile else { return clearCompliance() }
         var content: [String: FieldValue]?
         if profile.spec.rules.contains(where: \.readsContent),
-            !ComplianceEvaluator.canReuse(previous?.compliance, profile: profile, fingerprint: fingerprint)
+            !ComplianceEvaluator.canReuse(
+                previous?.compliance, profile: profile, fingerprint: fingerprint, rulesDigest: context.compliance.rulesDigests[profile.name])
         {
             do {
                 content = try await adapter.read(at: path, version: nil)?.content.mapValues { FieldValue.value($0) } ?? [:]
@@ -63,7 +66,8 @@ extension SecretReconciler {
         }
         let since = status.latestVersion?.fingerprint == fingerprint ? status.latestVersion?.createdAt : nil
         let result = ComplianceEvaluator.evaluate(
-            profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now, previous: previous?.compliance)
+            profile, subject: subject(content: content, fingerprint: fingerprint, since: since), now: now, previous: previous?.compliance,
+            rulesDigest: context.compliance.rulesDigests[profile.name])
         recordCompliance(result)
         let uncopied = spec.syncVaultProfiles.filter { previous?.targets[$0]?.fingerprint != fingerprint }
         guard profile.spec.enforcement == .deny, result.overall == .nok, !uncopied.isEmpty else { return }
@@ -84,7 +88,8 @@ extension SecretReconciler {
         guard let profile = complianceProfile, status.compliance == nil || status.compliance?.profile != profile.name else { return }
         status.compliance = ComplianceStatus(
             profile: profile.name, enforcement: profile.spec.enforcement.rawValue, overall: .notChecked, rules: [], fingerprint: nil,
-            rulesDigest: ComplianceEvaluator.rulesDigest(profile), checkedAt: now, message: "not evaluated: \(failure.message)")
+            rulesDigest: context.compliance.rulesDigests[profile.name] ?? ComplianceEvaluator.rulesDigest(profile), checkedAt: now,
+            message: "not evaluated: \(failure.message)")
         status.setCondition(.compliant, .unknown, .notChecked, "not evaluated yet: the pass stopped before the content was known", now: now)
     }
 
