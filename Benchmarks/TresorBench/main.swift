@@ -56,18 +56,39 @@ func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
     print(String(format: "%-52@ %8.3f s  %7.1f MiB   target %@", name as NSString, seconds, peakMiB, target as NSString))
 }
 
-/// Writes `count` Secret manifests (one per file, in 100 directories) and their profile.
-func generateManifests(count: Int, in directory: URL, secretFile: String = "/run/secrets/url") throws {
+/// A compliance profile with one rule of every kind the benchmark's secrets can meet.
+let benchComplianceProfile = """
+    ---
+    apiVersion: tresor.dev/v1alpha1
+    kind: ComplianceProfile
+    metadata: {name: bench-rules}
+    spec:
+      enforcement: deny
+      rules:
+        - {name: long, minLength: {min: 24}}
+        - {name: classes, characterClasses: {required: [lower, upper, digit]}}
+        - {name: types, allowedTypes: {types: [basicAuth, apiKey, secretKey, keyValue]}}
+        - {name: aes, secretKeyBits: {min: 256}}
+        - {name: rotated, maxAge: {duration: 365d}}
+        - {name: owned, requiredLabels: {labels: [team]}}
+        - {name: unique, uniqueContent: {}}
+        - {name: no-inline, noInlineValues: {}}
+    """
+
+/// Writes `count` Secret manifests (one per file, in 100 directories) and their profile,
+/// with a compliance profile on the vault profile when `compliance` is set.
+func generateManifests(count: Int, in directory: URL, secretFile: String = "/run/secrets/url", compliance: Bool = false) throws {
     let manager = FileManager.default
     try manager.createDirectory(at: directory, withIntermediateDirectories: true)
-    try """
+    try ("""
     apiVersion: tresor.dev/v1alpha1
     kind: VaultProfile
     metadata: {name: bench-local}
     spec:
       provider:
         local: {}
-    """.write(to: directory.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
+    """ + (compliance ? "\n  complianceProfile: bench-rules\n" + benchComplianceProfile : ""))
+        .write(to: directory.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
     let types: [(String, String)] = [
         ("basicAuth", "    username: app\n    password: {generate: {length: 32}}"),
         ("apiKey", "    content: {fromEnv: API_KEY}"),
@@ -184,4 +205,22 @@ do {
     report(
         "open 10,000 sealed values before a run (in process)", seconds: openSeconds, peakMiB: peakMemoryMiB(),
         target: "< 1 s on 2 idle cores")
+}
+
+// The same 10,000 secrets under a compliance profile (every rule kind they can meet, with
+// uniqueContent, which reads every status file once per pass), then re-plan.
+do {
+    let manifests = root.appendingPathComponent("compliance")
+    let secretFile = root.appendingPathComponent("url-secret").path
+    try generateManifests(count: 10_000, in: manifests, secretFile: secretFile, compliance: true)
+    setenv("API_KEY", "bench-API-key-value-0123456789", 1)
+    let state = root.appendingPathComponent("state-compliance").path
+    let apply = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
+    guard apply.status == 0 || apply.status == 3 else {
+        print("tresor apply under compliance exited \(apply.status)")
+        exit(1)
+    }
+    report("tresor apply 10,000 Secrets, compliance profile", seconds: apply.seconds, peakMiB: apply.peakMiB, target: "(reported)")
+    let plan = runMeasured(tresorBinary, ["plan", "-f", manifests.path, "--state-dir", state])
+    report("tresor plan, no change, 10,000 Secrets, compliance", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
 }

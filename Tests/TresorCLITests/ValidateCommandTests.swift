@@ -45,7 +45,7 @@ import Testing
     @Test func unfinishedCommandsSaySoAndExitOne() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let result = try cli.run(["compliance"])
+        let result = try cli.run(["run", "-f", "."])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not implemented yet"))
     }

@@ -21,6 +21,14 @@ public struct LoadResult: Sendable {
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+
+    /// Adds diagnostics found by later checks (compliance), keeping file-and-position order.
+    public mutating func add(_ more: [Diagnostic]) {
+        guard !more.isEmpty else { return }
+        diagnostics = (diagnostics + more).enumerated().sorted { lhs, rhs in
+            lhs.element.location == rhs.element.location ? lhs.offset < rhs.offset : lhs.element.location < rhs.element.location
+        }.map(\.element)
+    }
 }
 
 /// Turns manifest files into a validated ``DesiredState``, collecting every problem in

@@ -38,6 +38,12 @@ public struct ComplianceRule: Sendable, Hashable, ManifestObject {
     /// Nil: every type the check understands.
     public var appliesTo: [SecretType]?
     public var check: ComplianceCheck
+
+    public init(name: String, appliesTo: [SecretType]? = nil, check: ComplianceCheck) {
+        self.name = name
+        self.appliesTo = appliesTo
+        self.check = check
+    }
 }
 
 public enum JWTAlgorithm: String, Sendable, Hashable, CaseIterable {

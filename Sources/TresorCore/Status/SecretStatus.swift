@@ -48,6 +48,9 @@ public enum ConditionReason: String, Sendable, Codable {
     case approved = "Approved"
     case rejected = "Rejected"
     case approvalExpired = "ApprovalExpired"
+    case compliant = "Compliant"
+    case nonCompliant = "NonCompliant"
+    case complianceFailed = "ComplianceFailed"
 }
 
 public struct Condition: Sendable, Codable, Hashable {
@@ -124,6 +127,10 @@ public struct SecretStatus: Sendable, Codable, Equatable {
     public var conditions: [Condition]
     public var versions: [SecretVersion]
     public var targets: [String: TargetStatus]
+    /// The last compliance evaluation; nil when the source profile carries no profile.
+    public var compliance: ComplianceStatus?
+    /// Where the Secret is declared.
+    public var origin: ManifestOrigin?
     public var lastReconciledAt: Date?
     /// The approval request the secret's change waits on or was refused by; nil when none.
     public var approval: ApprovalStatus?
@@ -141,11 +148,13 @@ public struct SecretStatus: Sendable, Codable, Equatable {
 
     public var latestVersion: SecretVersion? { versions.last }
 
-    /// True when `previous` is this status apart from `lastReconciledAt`.
+    /// True when `previous` is this status apart from `lastReconciledAt` (and the
+    /// compliance `checkedAt`, its twin).
     public func differsOnlyInTime(from previous: SecretStatus?) -> Bool {
         guard let previous else { return false }
         var comparable = self
         comparable.lastReconciledAt = previous.lastReconciledAt
+        if let checkedAt = previous.compliance?.checkedAt { comparable.compliance?.checkedAt = checkedAt }
         return comparable == previous
     }
 

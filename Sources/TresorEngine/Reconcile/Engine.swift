@@ -83,9 +83,10 @@ public struct Engine: Sendable {
             if registered != inventory { try store.writeInventory(registered) }
             inventory = registered
         }
-        let context = ReconcileContext(
+        var context = ReconcileContext(
             registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode,
             approvals: ApprovalGate(desired: desired, stateStore: store, requester: options.requester))
+        context.compliance = ComplianceSetup.make(desired, store: store)
         let outcomes = await reconcileAll(desired, inventory: inventory, context: context, audit: audit, progress: progress)
 
         var plans: [SecretPlan] = []

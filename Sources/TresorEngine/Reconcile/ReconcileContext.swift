@@ -18,6 +18,8 @@ public struct ReconcileContext: Sendable {
     public var mode: ReconcileMode
     /// Approval enforcement; nil when nothing is gated.
     public var approvals: ApprovalGate?
+    /// Compliance profiles by vault profile, and what their rules need from other secrets.
+    public var compliance = ComplianceSetup()
 
     public init(
         registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, actor: String, now: Date, mode: ReconcileMode,

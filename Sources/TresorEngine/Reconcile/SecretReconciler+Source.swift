@@ -53,6 +53,7 @@ extension SecretReconciler {
                     profile: profile, role: .source, path: path, action: .noop, fromFingerprint: mark.fingerprint,
                     toFingerprint: mark.fingerprint))
             if applying { managedTargets[profile] = path }
+            try await checkUnchangedCompliance(adapter: adapter, fingerprint: mark.fingerprint)
             return SourceState(adapter: adapter, fingerprint: mark.fingerprint, content: nil, mark: mark)
         }
 
@@ -64,6 +65,7 @@ extension SecretReconciler {
                 PlannedTarget(profile: profile, role: .source, path: path, action: .noop, fromFingerprint: fingerprint, toFingerprint: fingerprint))
             if applying { managedTargets[profile] = path }
             let mark = OwnershipMark(secret: secret.name, type: spec.type, fingerprint: fingerprint)
+            try await checkUnchangedCompliance(adapter: adapter, fingerprint: fingerprint)
             return SourceState(adapter: adapter, fingerprint: fingerprint, content: nil, mark: mark)
         }
 
@@ -129,6 +131,9 @@ extension SecretReconciler {
                 profile: profile, role: .source, path: path, action: action, fromFingerprint: currentFingerprint,
                 toFingerprint: desiredFingerprint, changedFields: action == .noop ? [] : changed,
                 note: generatedFields.isEmpty ? nil : "generates \(generatedFields.joined(separator: ", "))"))
+        try checkCompliance(
+            desired: desired, generators: inputs.generators, fingerprint: desiredFingerprint,
+            writes: action.changesVault || (spec.isExternal && !spec.syncVaultProfiles.isEmpty))
         let approved = try gateApproval(
             action: action, inputs: inputs, desiredFingerprint: desiredFingerprint, currentFingerprint: currentFingerprint,
             generatedFields: generatedFields, rotationDue: rotationDue)

@@ -43,6 +43,7 @@ struct SecretReconciler {
     mutating func run() async -> SecretOutcome {
         status.observedGeneration = Generation.digest(of: secret, fingerprinter: context.fingerprinter)
         status.lastReconciledAt = now
+        status.origin = ManifestOrigin(secret.origin.location)
         if !spec.enabled {
             finish(.disabled, ready: (.false, .disabled, "enabled is false: tresor leaves this secret untouched"))
         } else if context.registry.isDisabled(spec.vaultProfile) {
@@ -94,6 +95,8 @@ struct SecretReconciler {
     }
 
     mutating func fail(_ failure: ReconcileFailure) {
+        if failure.reason == .nonCompliant { return holdForCompliance(failure) }
+        noteComplianceUnchecked(failure)
         failed = true
         plan.error = failure.message
         // A secret never written stays inactive in a plan; a failed apply is failed.

@@ -92,6 +92,7 @@ public enum StatusTables {
             "  \($0.number)  \($0.fingerprint)  \($0.vaultProfile)@\($0.vaultVersion ?? "-")  \(StatusCoding.formatDate($0.createdAt))"
         }
         if status.versions.count > 10 { lines.append("  (\(status.versions.count - 10) earlier; `tresor versions \(status.name)`)") }
+        lines += ComplianceReport.describeLines(status.compliance)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -36,7 +36,8 @@ extension Tresor {
             let rendered = PlanReport(report, verbose: verbose)
             print(output == .json ? rendered.json() : rendered.text(applied: true), terminator: "")
             if report.refusal != nil || report.failures > 0 { throw ExitCode(1) }
-            if !report.heldForApproval.isEmpty { throw ExitCode(3) }
+            // Held by approval or by enforcement (compliance deny): not an error, it waits.
+            if !report.heldForApproval.isEmpty || report.plans.contains(where: \.isBlocked) { throw ExitCode(3) }
         }
     }
 }

@@ -30,14 +30,4 @@ extension Tresor {
         @Option(help: "Address for /healthz, /readyz and /metrics.") var listen = "127.0.0.1:9464"
         @Option(help: "Concurrent reconciles.") var workers = 8
     }
-
-
-
-
-
-    struct Compliance: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Report compliance over all secrets from status.")
-        @OptionGroup var global: GlobalOptions
-        @Option(name: .shortAndLong, help: "Output: table, json, github or junit.") var output: String = "table"
-    }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 import TresorCore
+import TresorEngine
 
 extension Tresor {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check manifests offline: syntax, fields, references. Exit 0 valid, 1 invalid.")
+            abstract: "Check manifests offline: syntax, fields, references, compliance rules. Exit 0 valid, 1 invalid.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -23,7 +25,8 @@ extension Tresor {
 
         func run() throws {
             let found = ManifestFiles.read(paths, skipping: [StateDirectory.path(global.stateDir)])
-            let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+            var result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+            result.add(OfflineCompliance.diagnostics(result.state, now: Date()))
             let report = ValidationReport(result)
             switch output {
             case .text:
