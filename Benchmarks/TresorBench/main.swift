@@ -143,3 +143,9 @@ do {
     let again = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
     report("tresor apply, no change, 10,000 Secrets", seconds: again.seconds, peakMiB: again.peakMiB, target: "(reported)")
 }
+
+// The daemon over the 10,000 secrets just applied: drift resync and edit latency.
+do {
+    let manifests = root.appendingPathComponent("apply")
+    try await daemonBenchmark(manifests: manifests, state: root.appendingPathComponent("state").path)
+}

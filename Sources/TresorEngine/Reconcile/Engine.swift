@@ -150,7 +150,7 @@ public struct Engine: Sendable {
         return outcomes
     }
 
-    private static func reconcileOne(
+    static func reconcileOne(
         _ secret: Secret, previousTargets: [String: String], context: ReconcileContext, store: StateStore, audit: AuditLog?
     ) async -> SecretOutcome {
         let previous: SecretStatus?

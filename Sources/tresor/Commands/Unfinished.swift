@@ -23,18 +23,6 @@ struct StandardError: TextOutputStream {
 extension Tresor {
 
 
-    struct Run: UnfinishedCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the reconciler daemon: watch manifests, converge, serve metrics.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var manifests: ManifestOptions
-        @Option(help: "Address for /healthz, /readyz and /metrics.") var listen = "127.0.0.1:9464"
-        @Option(help: "Concurrent reconciles.") var workers = 8
-    }
-
-
-
-
-
     struct Approve: UnfinishedCommand {
         static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request.")
         @OptionGroup var global: GlobalOptions

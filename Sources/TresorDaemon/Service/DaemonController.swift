@@ -1,0 +1,280 @@
+import Foundation
+import Logging
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// The daemon's core: holds the last valid desired state, feeds the work queue (start,
+/// file changes, drift resync, backoff retries) and runs the workers that reconcile one
+/// secret at a time through the engine.
+public actor DaemonController {
+    /// Builds the vault adapters for a set of profiles (injected so benchmarks can count
+    /// vault calls).
+    public typealias RegistryFactory = @Sendable ([String: VaultProfile], StateStore) -> VaultRegistry
+
+    let configuration: DaemonConfiguration
+    let parseCache: ManifestParseCache
+    let clock: DaemonClock
+    let metrics: DaemonMetrics
+    let health: DaemonHealth
+    let logger: Logger
+    let store: StateStore
+    let ledger: InventoryLedger
+    let audit: AuditLog
+    let queue: WorkQueue
+    let rateLimiter: RateLimiter
+    private let makeRegistry: RegistryFactory
+    private let fingerprinter: Fingerprinter
+    private var desired: DesiredState
+    private var engine: Engine
+    private var failures: [String: Int] = [:]
+    private var timers: [String: Task<Void, Never>] = [:]
+    private var initialPending: Set<String> = []
+    private var workers: [Task<Void, Never>] = []
+    private var watcher: ManifestWatcher?
+    private var debouncer: Debouncer?
+    private var stopping = false
+
+    /// Loads the manifests and opens the state directory; throws `InvalidManifestsError`
+    /// when the manifests do not validate.
+    public init(
+        configuration: DaemonConfiguration, clock: DaemonClock = .system, metrics: DaemonMetrics, health: DaemonHealth,
+        logger: Logger, makeRegistry: RegistryFactory? = nil
+    ) throws {
+        let store = try StateStore(root: configuration.stateDirectory)
+        let parseCache = ManifestParseCache()
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        guard result.isValid else { throw InvalidManifestsError(result: result) }
+        self.configuration = configuration
+        self.parseCache = parseCache
+        self.clock = clock
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+        self.store = store
+        self.ledger = try InventoryLedger(store: store)
+        self.audit = try store.auditLog()
+        self.queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0) })
+        self.rateLimiter = RateLimiter(clock: clock)
+        let environment = configuration.environment
+        let http = CurlHTTPClient(configuration: .init(logger: { [metrics] in metrics.vaultRequest($0) }))
+        let factory: RegistryFactory = makeRegistry ?? { profiles, store in
+            VaultRegistry(profiles: profiles, store: store, http: http, environment: environment)
+        }
+        let fingerprinter = try store.fingerprinter()
+        self.makeRegistry = factory
+        self.fingerprinter = fingerprinter
+        self.desired = result.state
+        self.engine = Engine(
+            store: store, registry: factory(result.state.vaultProfiles, store), fingerprinter: fingerprinter,
+            resolver: ValueResolver(environment: environment), options: configuration.engine)
+    }
+
+    nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
+        let found = ManifestFiles.read(configuration.paths, skipping: [configuration.stateDirectory])
+        return ManifestLoader().load(found.files, preDiagnostics: found.diagnostics, cache: cache)
+    }
+
+    /// The full pass at start (every declared secret, and removed ones unless the
+    /// mass-delete guard refuses), then the workers and the watcher.
+    public func start() async throws {
+        metrics.vaultProfiles(desired.vaultProfiles)
+        await rateLimiter.configure(desired.vaultProfiles)
+        try engine.register(desired, in: ledger)
+        var keys = Array(desired.secrets.keys)
+        let removed = engine.removedSecrets(desired, ledger: ledger)
+        if !removed.isEmpty {
+            if let refusal = engine.massDeleteRefusal(desired, ledger: ledger) {
+                logger.error("prune refused", metadata: ["reason": "\(refusal)"])
+            } else {
+                keys += removed
+            }
+        }
+        initialPending = Set(keys)
+        if initialPending.isEmpty { markReady() }
+        await enqueue(keys)
+        for index in 0..<max(configuration.workers, 1) {
+            workers.append(Task { [self] in await work(index) })
+        }
+        debouncer = Debouncer(quiet: configuration.debounceQuiet, maxWait: configuration.debounceMaxWait, clock: clock) {
+            [weak self] in await self?.reloadManifests()
+        }
+        let watcher = try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { [weak self] in
+            Task { await self?.noticeChange() }
+        }
+        self.watcher = watcher
+        watcher.start()
+        logger.info(
+            "started", metadata: ["secrets": "\(desired.secrets.count)", "removed": "\(removed.count)", "workers": "\(configuration.workers)"])
+    }
+
+    private func noticeChange() async {
+        await debouncer?.notice()
+    }
+
+    /// Stops taking work: the watcher, the timers and the queue; in-flight passes finish.
+    public func stop() async {
+        guard !stopping else { return }
+        stopping = true
+        watcher?.stop()
+        await queue.shutDown()
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        logger.info("stopping: finishing in-flight passes")
+    }
+
+    /// Returns once every worker has finished its last pass, with the audit log synced.
+    public func waitForWorkers() async {
+        for worker in workers { await worker.value }
+        audit.sync()
+        logger.info("stopped")
+    }
+
+    // MARK: Manifest changes
+
+    nonisolated func reloadManifests() async {
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        await apply(result)
+    }
+
+    private func apply(_ result: LoadResult) async {
+        guard !stopping else { return }
+        guard result.isValid else {
+            metrics.manifestLoad(valid: false)
+            for diagnostic in result.errors.prefix(20) {
+                logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
+            }
+            return
+        }
+        metrics.manifestLoad(valid: true)
+        let new = result.state
+        let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new)
+        if desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec) {
+            engine = Engine(
+                store: store, registry: makeRegistry(new.vaultProfiles, store), fingerprinter: fingerprinter,
+                resolver: engine.resolver, options: configuration.engine)
+            metrics.vaultProfiles(new.vaultProfiles)
+            await rateLimiter.configure(new.vaultProfiles)
+        }
+        desired = new
+        guard !affected.isEmpty else { return }
+        do {
+            try engine.register(new, in: ledger)
+        } catch {
+            logger.error("cannot record the inventory", metadata: ["error": "\(error)"])
+        }
+        var keys = affected.filter { new.secrets[$0] != nil }
+        let removed = affected.filter { new.secrets[$0] == nil && ledger.snapshot.secrets[$0] != nil }
+        for name in removed {
+            timers.removeValue(forKey: name)?.cancel()
+            failures.removeValue(forKey: name)
+        }
+        if !removed.isEmpty {
+            if let refusal = engine.massDeleteRefusal(new, ledger: ledger) {
+                metrics.reconciled(result: "refused", duration: .zero)
+                logger.error("prune refused", metadata: ["reason": "\(refusal)"])
+            } else {
+                keys.formUnion(removed)
+            }
+        }
+        logger.info("manifests changed", metadata: ["secrets": "\(keys.count)"])
+        await enqueue(Array(keys))
+    }
+
+    /// Queues keys, never-synced secrets in the priority lane.
+    private func enqueue(_ keys: [String]) async {
+        var priority: [String] = []
+        var normal: [String] = []
+        for key in keys {
+            if desired.secrets[key] != nil, !FileManager.default.fileExists(atPath: store.statusPath(key)) {
+                priority.append(key)
+            } else {
+                normal.append(key)
+            }
+        }
+        await queue.add(priority, lane: .priority)
+        await queue.add(normal.sorted())
+    }
+
+    // MARK: Workers
+
+    private struct Job {
+        var desired: DesiredState
+        var engine: Engine
+        var profiles: [String]
+    }
+
+    private func job(for key: String) -> Job {
+        var profiles: [String]
+        if let secret = desired.secrets[key] {
+            profiles = [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles
+        } else {
+            profiles = ledger.snapshot.secrets[key].map { Array($0.targets.keys) } ?? []
+        }
+        return Job(desired: desired, engine: engine, profiles: profiles)
+    }
+
+    private nonisolated func work(_ index: Int) async {
+        while let key = await queue.next() {
+            let job = await job(for: key)
+            let wait = await rateLimiter.reserve(job.profiles)
+            if wait > .zero { try? await clock.sleep(wait) }
+            let start = clock.now()
+            let report = await job.engine.reconcile([key], in: job.desired, ledger: ledger, audit: audit, now: clock.date())
+            await finished(key, report: report, duration: clock.now() - start)
+            await queue.done(key)
+        }
+    }
+
+    private func finished(_ key: String, report: Engine.Report, duration: Duration) {
+        let plan = report.plans.first { $0.secret == key }
+        let failed = report.failures > 0 || report.refusal != nil
+        metrics.reconciled(result: report.refusal != nil ? "refused" : failed ? "failure" : "success", duration: duration)
+        if let plan {
+            metrics.secretState(key, plan.pruned && !failed ? nil : plan.state)
+        }
+        if failed {
+            let count = (failures[key] ?? 0) + 1
+            failures[key] = count
+            let delay = configuration.backoff.delay(failures: count, unit: clock.random())
+            metrics.backoff(key, active: true)
+            logger.warning(
+                "reconcile failed; backing off",
+                metadata: [
+                    "secret": "\(key)", "attempt": "\(count)", "retryIn": "\(delay)",
+                    "error": "\(report.refusal ?? plan?.error ?? "see status")",
+                ])
+            schedule(key, after: delay)
+        } else {
+            if failures.removeValue(forKey: key) != nil { metrics.backoff(key, active: false) }
+            if report.writes > 0 {
+                logger.info("reconciled", metadata: ["secret": "\(key)", "writes": "\(report.writes)", "state": "\(plan?.state.rawValue ?? "-")"])
+            }
+            if let secret = desired.secrets[key] {
+                schedule(key, after: configuration.resync.delay(interval: secret.spec.refreshInterval.seconds, unit: clock.random()))
+            } else {
+                timers.removeValue(forKey: key)?.cancel()
+                metrics.secretState(key, nil)
+            }
+        }
+        if initialPending.remove(key) != nil, initialPending.isEmpty { markReady() }
+    }
+
+    /// Queues `key` again after `delay` (drift resync or backoff retry); replaces any
+    /// earlier timer of the key.
+    private func schedule(_ key: String, after delay: Duration) {
+        guard !stopping else { return }
+        timers[key]?.cancel()
+        timers[key] = Task { [queue, clock] in
+            do { try await clock.sleep(delay) } catch { return }
+            await queue.add(key)
+        }
+    }
+
+    private func markReady() {
+        guard !health.isReady else { return }
+        health.markReady()
+        metrics.ready()
+        logger.info("ready: first full pass done")
+    }
+}
