@@ -26,9 +26,9 @@ struct DesiredStateDiffTests {
         kind: Secret
         metadata: {name: \(name)}
         spec:
-          type: opaque
+          type: apiKey
           vaultProfile: \(profile)
-          content: {token: {generate: {length: \(length)}}}
+          content: {content: {generate: {length: \(length)}}}
         ---
 
         """
