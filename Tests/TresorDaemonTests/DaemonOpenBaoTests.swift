@@ -62,10 +62,15 @@ struct DaemonOpenBaoTests {
             #expect(try await server.password(m, "a") == passwords[1])
             #expect(try await server.currentVersion(m, "a") == 2)
             #expect(daemon.log.contains("a.yaml:"), "the error names the file")
+            let flagged = try StateStore(root: daemon.state).readStatus("a")?.condition(.ready)
+            #expect(flagged?.status == .false && flagged?.reason == .manifestInvalid)
 
             try daemon.write(m.secret("a", password: passwords[4]), to: "a.yaml")
             try await eventually("the fixed edit to reach the vault") { try await server.password(m, "a") == passwords[4] }
             #expect(try await server.currentVersion(m, "a") == 3)
+            try await eventually("the Ready condition to recover") {
+                try StateStore(root: daemon.state).readStatus("a")?.condition(.ready)?.status == .true
+            }
 
             let after = try await daemon.metrics()
             #expect(after.value("tresor_manifests_valid") == 1)

@@ -45,6 +45,8 @@ public enum ConditionReason: String, Sendable, Codable {
     case pending = "Pending"
     case notRequired = "NotRequired"
     case notChecked = "NotChecked"
+    /// The daemon saw an edit of the secret's manifest file that does not validate.
+    case manifestInvalid = "ManifestInvalid"
 }
 
 public struct Condition: Sendable, Codable, Hashable {

@@ -33,6 +33,8 @@ public actor DaemonController {
     private var workers: [Task<Void, Never>] = []
     private var watcher: ManifestWatcher?
     private var debouncer: Debouncer?
+    /// Secrets whose status says their manifest file does not validate.
+    private var flagged: Set<String> = []
     private var stopping = false
 
     /// Loads the manifests and opens the state directory; throws `InvalidManifestsError`
@@ -140,15 +142,18 @@ public actor DaemonController {
     private func apply(_ result: LoadResult) async {
         guard !stopping else { return }
         guard result.isValid else {
-            metrics.manifestLoad(valid: false)
             for diagnostic in result.errors.prefix(20) {
                 logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
             }
+            flagInvalid(result.errors)
+            metrics.manifestLoad(valid: false)
             return
         }
         metrics.manifestLoad(valid: true)
         let new = result.state
-        let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new)
+        // Flagged secrets are passed again so that their Ready condition is recomputed.
+        let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
+        flagged.removeAll()
         if desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec) {
             engine = Engine(
                 store: store, registry: makeRegistry(new.vaultProfiles, store), fingerprinter: fingerprinter,
@@ -159,12 +164,12 @@ public actor DaemonController {
         desired = new
         guard !affected.isEmpty else { return }
         do {
-            try engine.register(new, in: ledger)
+            try engine.register(new, only: affected, in: ledger)
         } catch {
             logger.error("cannot record the inventory", metadata: ["error": "\(error)"])
         }
         var keys = affected.filter { new.secrets[$0] != nil }
-        let removed = affected.filter { new.secrets[$0] == nil && ledger.snapshot.secrets[$0] != nil }
+        let removed = affected.filter { new.secrets[$0] == nil && ledger.entry($0) != nil }
         for name in removed {
             timers.removeValue(forKey: name)?.cancel()
             failures.removeValue(forKey: name)
@@ -196,6 +201,27 @@ public actor DaemonController {
         await queue.add(normal.sorted())
     }
 
+    /// Marks the status of each secret declared in a file with errors (`Ready=False`,
+    /// `ManifestInvalid`); the vaults are not touched.
+    private func flagInvalid(_ errors: [Diagnostic]) {
+        var firstError: [String: Diagnostic] = [:]
+        for error in errors where firstError[error.location.file] == nil { firstError[error.location.file] = error }
+        for secret in desired.secrets.values {
+            guard let error = firstError[secret.origin.location.file] else { continue }
+            do {
+                guard var status = try store.readStatus(secret.name) else { continue }
+                status.setCondition(
+                    .ready, .false, .manifestInvalid,
+                    "\(error); the last valid manifest stays applied and nothing is written until the file validates",
+                    now: clock.date())
+                try store.writeStatus(status)
+                flagged.insert(secret.name)
+            } catch {
+                logger.error("cannot record the invalid manifest in status", metadata: ["secret": "\(secret.name)", "error": "\(error)"])
+            }
+        }
+    }
+
     // MARK: Workers
 
     private struct Job {
@@ -209,7 +235,7 @@ public actor DaemonController {
         if let secret = desired.secrets[key] {
             profiles = [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles
         } else {
-            profiles = ledger.snapshot.secrets[key].map { Array($0.targets.keys) } ?? []
+            profiles = ledger.entry(key).map { Array($0.targets.keys) } ?? []
         }
         return Job(desired: desired, engine: engine, profiles: profiles)
     }

@@ -8,11 +8,17 @@ import TresorCore
 extension Engine {
     /// Records every declared secret's targets in the inventory, in one write, before any
     /// vault write: a crash can then never leave a vault copy the inventory does not know.
-    public func register(_ desired: DesiredState, in ledger: InventoryLedger) throws {
+    /// - Parameter names: only these secrets (nil: every declared one).
+    public func register(_ desired: DesiredState, only names: Set<String>? = nil, in ledger: InventoryLedger) throws {
+        let secrets = names.map { $0.compactMap { desired.secrets[$0] } } ?? Array(desired.secrets.values)
+        let changed = secrets.compactMap { secret -> (String, Inventory.Entry)? in
+            let previous = ledger.entry(secret.name)
+            let entry = Self.registered(secret, previous: previous)
+            return entry == previous ? nil : (secret.name, entry)
+        }
+        guard !changed.isEmpty else { return }
         try ledger.update { inventory in
-            for secret in desired.secrets.values {
-                inventory.secrets[secret.name] = Self.registered(secret, previous: inventory.secrets[secret.name])
-            }
+            for (name, entry) in changed { inventory.secrets[name] = entry }
         }
     }
 
@@ -55,23 +61,24 @@ extension Engine {
     private func reconcileDeclared(
         _ secret: Secret, ledger: InventoryLedger, context: ReconcileContext, audit: AuditLog, into report: inout Report
     ) async {
+        let previous = ledger.entry(secret.name)
+        let registered = Self.registered(secret, previous: previous)
         do {
-            try ledger.update { $0.secrets[secret.name] = Self.registered(secret, previous: $0.secrets[secret.name]) }
+            try ledger.set(secret.name, registered)
         } catch {
             report.plans.append(SecretPlan(secret: secret.name, state: .failed, error: "cannot record the inventory: \(error)"))
             report.failures += 1
             return
         }
-        let targets = ledger.snapshot.secrets[secret.name]?.targets ?? [:]
+        let targets = registered.targets
         let outcome = await Self.reconcileOne(secret, previousTargets: targets, context: context, store: store, audit: audit)
         report.plans.append(outcome.plan)
         report.writes += outcome.writes
         if outcome.failed { report.failures += 1 }
         do {
-            try ledger.update {
-                $0.secrets[secret.name] = Inventory.Entry(
-                    type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: outcome.managedTargets)
-            }
+            try ledger.set(
+                secret.name,
+                Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: outcome.managedTargets))
         } catch {
             report.failures += 1
         }
@@ -81,7 +88,7 @@ extension Engine {
         _ name: String, desired: DesiredState, ledger: InventoryLedger, context: ReconcileContext, audit: AuditLog,
         into report: inout Report
     ) async {
-        guard let entry = ledger.snapshot.secrets[name] else { return }
+        guard let entry = ledger.entry(name) else { return }
         if let refusal = massDeleteRefusal(desired, ledger: ledger) {
             report.refusal = refusal
             report.failures += 1
@@ -96,7 +103,7 @@ extension Engine {
             return
         }
         do {
-            try ledger.update { $0.secrets.removeValue(forKey: name) }
+            try ledger.set(name, nil)
             store.removeStatus(name)
         } catch {
             report.failures += 1
