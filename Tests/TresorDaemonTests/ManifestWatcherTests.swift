@@ -16,7 +16,7 @@ struct ManifestWatcherTests {
         try FileManager.default.createDirectory(atPath: directory + "/team", withIntermediateDirectories: true)
         try "a: 1\n".write(toFile: directory + "/team/a.yaml", atomically: false, encoding: .utf8)
         let counter = Counter()
-        let watcher = try ManifestWatcher(paths: [directory]) { counter.value.withLock { $0 += 1 } }
+        let watcher = try ManifestWatcher(paths: [directory]) { _ in counter.value.withLock { $0 += 1 } }
         watcher.start()
         do {
             try await body(directory, counter)

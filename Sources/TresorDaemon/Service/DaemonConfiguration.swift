@@ -20,7 +20,7 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
 
     public init(
-        paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(50),
+        paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),
         debounceMaxWait: Duration = .seconds(2), backoff: Backoff = Backoff(), resync: ResyncSchedule = ResyncSchedule(),
         engine: Engine.Options = Engine.Options(actor: "daemon"),
         environment: [String: String] = ProcessInfo.processInfo.environment

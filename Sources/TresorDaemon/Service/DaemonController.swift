@@ -99,10 +99,10 @@ public actor DaemonController {
             workers.append(Task { [self] in await work(index) })
         }
         debouncer = Debouncer(quiet: configuration.debounceQuiet, maxWait: configuration.debounceMaxWait, clock: clock) {
-            [weak self] in await self?.reloadManifests()
+            [weak self] changes in await self?.reloadManifests(changes)
         }
-        let watcher = try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { [weak self] in
-            Task { await self?.noticeChange() }
+        let watcher = try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { [weak self] changes in
+            Task { await self?.noticeChange(changes) }
         }
         self.watcher = watcher
         watcher.start()
@@ -110,8 +110,8 @@ public actor DaemonController {
             "started", metadata: ["secrets": "\(desired.secrets.count)", "removed": "\(removed.count)", "workers": "\(configuration.workers)"])
     }
 
-    private func noticeChange() async {
-        await debouncer?.notice()
+    private func noticeChange(_ changes: ManifestChanges) async {
+        await debouncer?.notice(changes)
     }
 
     /// Stops taking work: the watcher, the timers and the queue; in-flight passes finish.
@@ -134,23 +134,67 @@ public actor DaemonController {
 
     // MARK: Manifest changes
 
-    nonisolated func reloadManifests() async {
-        let result = Self.loadManifests(configuration, cache: parseCache)
-        await apply(result)
-    }
-
-    private func apply(_ result: LoadResult) async {
+    /// Re-reads only the changed files when that is provably the same as a full load,
+    /// else every file (the parse cache still skips unchanged ones).
+    func reloadManifests(_ changes: ManifestChanges) async {
         guard !stopping else { return }
-        guard result.isValid else {
-            for diagnostic in result.errors.prefix(20) {
-                logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
-            }
-            flagInvalid(result.errors)
-            metrics.manifestLoad(valid: false)
+        if !changes.full, let partial = partialLoad(changes.files) {
+            await apply(partial)
             return
         }
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
+    }
+
+    enum Reload {
+        case valid(DesiredState)
+        case invalid([Diagnostic])
+    }
+
+    /// The desired state with only `files` re-read, or nil when a full load is needed:
+    /// a file that declares (or declared) a profile, or a secret also declared in another
+    /// file (the full load reports the duplicate).
+    private func partialLoad(_ files: Set<String>) -> Reload? {
+        var profileFiles = Set(desired.vaultProfiles.values.map(\.origin.location.file))
+        profileFiles.formUnion(desired.approvalProfiles.values.map(\.origin.location.file))
+        profileFiles.formUnion(desired.complianceProfiles.values.map(\.origin.location.file))
+        guard files.isDisjoint(with: profileFiles) else { return nil }
+        let present = files.filter { FileManager.default.fileExists(atPath: $0) }.sorted()
+        // The profile files come along so that references resolve as in a full load.
+        let found = ManifestFiles.read(present + profileFiles.sorted(), skipping: [configuration.stateDirectory])
+        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        guard result.isValid else { return .invalid(result.errors) }
+        let declaresProfiles =
+            result.state.vaultProfiles.values.contains { files.contains($0.origin.location.file) }
+            || result.state.approvalProfiles.values.contains { files.contains($0.origin.location.file) }
+            || result.state.complianceProfiles.values.contains { files.contains($0.origin.location.file) }
+        guard !declaresProfiles else { return nil }
+        for secret in result.state.secrets.values {
+            if let old = desired.secrets[secret.name], !files.contains(old.origin.location.file) { return nil }
+        }
+        var state = desired
+        for (name, secret) in desired.secrets where files.contains(secret.origin.location.file) {
+            state.secrets.removeValue(forKey: name)
+        }
+        for secret in result.state.secrets.values { state.secrets[secret.name] = secret }
+        return .valid(state)
+    }
+
+    private func apply(_ reload: Reload) async {
+        guard !stopping else { return }
+        let new: DesiredState
+        switch reload {
+        case .invalid(let errors):
+            for diagnostic in errors.prefix(20) {
+                logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
+            }
+            flagInvalid(errors)
+            metrics.manifestLoad(valid: false)
+            return
+        case .valid(let state):
+            new = state
+        }
         metrics.manifestLoad(valid: true)
-        let new = result.state
         // Flagged secrets are passed again so that their Ready condition is recomputed.
         let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
         flagged.removeAll()

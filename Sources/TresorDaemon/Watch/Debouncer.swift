@@ -1,22 +1,24 @@
 /// Gathers a burst of change notices (a `git checkout`, an editor's save dance) into one
-/// call: `fire` runs once the notices have been quiet for `quiet`, or `maxWait` after the
+/// call with everything it touched: `fire` runs once the notices have been quiet for `quiet`, or `maxWait` after the
 /// first of them when they never stop.
 public actor Debouncer {
     private let quiet: Duration
     private let maxWait: Duration
     private let clock: DaemonClock
-    private let fire: @Sendable () async -> Void
+    private let fire: @Sendable (ManifestChanges) async -> Void
     private var first: Duration?
+    private var pending = ManifestChanges()
     private var last: Duration = .zero
 
-    public init(quiet: Duration, maxWait: Duration, clock: DaemonClock, fire: @escaping @Sendable () async -> Void) {
+    public init(quiet: Duration, maxWait: Duration, clock: DaemonClock, fire: @escaping @Sendable (ManifestChanges) async -> Void) {
         self.quiet = quiet
         self.maxWait = maxWait
         self.clock = clock
         self.fire = fire
     }
 
-    public func notice() {
+    public func notice(_ changes: ManifestChanges) {
+        pending.merge(changes)
         let now = clock.now()
         last = now
         guard first == nil else { return }
@@ -33,6 +35,8 @@ public actor Debouncer {
             try? await clock.sleep(min(quietUntil, deadline) - now)
         }
         first = nil
-        await fire()
+        let changes = pending
+        pending = ManifestChanges()
+        await fire(changes)
     }
 }

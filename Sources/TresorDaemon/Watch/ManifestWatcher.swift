@@ -19,18 +19,20 @@ public final class ManifestWatcher: @unchecked Sendable {
 
     private let paths: [String]
     private let skipping: Set<String>
-    private let onChange: @Sendable () -> Void
+    private let onChange: @Sendable (ManifestChanges) -> Void
     private let descriptor: Int32
     // Touched only by the reading thread after `start`.
     private var directories: [Int32: String] = [:]
     private var namedFiles: Set<String> = []
+    /// Directories watched only for the named files in them.
+    private var parentsOnly: Set<String> = []
     private let stopFlag = AtomicFlag()
 
     /// - Parameters:
     ///   - paths: the `-f` paths, files or directories.
     ///   - skipping: directories never watched (the state directory).
     ///   - onChange: called on the watcher's thread after each read that held a relevant event.
-    public init(paths: [String], skipping: [String] = [], onChange: @escaping @Sendable () -> Void) throws {
+    public init(paths: [String], skipping: [String] = [], onChange: @escaping @Sendable (ManifestChanges) -> Void) throws {
         self.paths = paths
         self.skipping = Set(skipping.map(Self.normalized))
         self.onChange = onChange
@@ -48,7 +50,9 @@ public final class ManifestWatcher: @unchecked Sendable {
             } else {
                 let normal = Self.normalized(path)
                 namedFiles.insert(normal)
-                try watchDirectory(Self.parent(of: normal))
+                let parent = Self.parent(of: normal)
+                if !directories.values.contains(parent) { parentsOnly.insert(parent) }
+                try watchDirectory(parent)
             }
         }
     }
@@ -75,19 +79,18 @@ public final class ManifestWatcher: @unchecked Sendable {
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, 200)
             guard ready > 0 else { continue }
-            var relevant = false
+            var changes = ManifestChanges()
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 guard count > 0 else { break }
-                relevant = handle(buffer, count: count) || relevant
+                handle(buffer, count: count, into: &changes)
             }
-            if relevant { onChange() }
+            if !changes.isEmpty { onChange(changes) }
         }
     }
 
-    /// Walks one read's events; true when any of them concerns a manifest.
-    private func handle(_ buffer: [UInt8], count: Int) -> Bool {
-        var relevant = false
+    /// Walks one read's events, noting the manifest files they concern.
+    private func handle(_ buffer: [UInt8], count: Int, into changes: inout ManifestChanges) {
         var offset = 0
         let header = MemoryLayout<inotify_event>.size
         buffer.withUnsafeBytes { raw in
@@ -103,7 +106,7 @@ public final class ManifestWatcher: @unchecked Sendable {
                 }
                 offset += header + length
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 {
-                    relevant = true
+                    changes.full = true
                     continue
                 }
                 if mask & UInt32(IN_IGNORED) != 0 {
@@ -112,16 +115,20 @@ public final class ManifestWatcher: @unchecked Sendable {
                 }
                 guard let directory = directories[watch] else { continue }
                 let path = name.isEmpty ? directory : directory + "/" + name
-                let isDirectory = mask & UInt32(IN_ISDIR) != 0
-                if isDirectory {
+                if parentsOnly.contains(directory) {
+                    if namedFiles.contains(path) { changes.files.insert(path) }
+                    continue
+                }
+                if mask & UInt32(IN_ISDIR) != 0 || name.isEmpty {
                     if mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0, !name.hasPrefix(".") { try? watchTree(path) }
-                    relevant = relevant || !name.hasPrefix(".")
-                } else if name.isEmpty || namedFiles.contains(path) || Self.isManifestName(name) {
-                    relevant = true
+                    if !name.hasPrefix(".") { changes.full = true }
+                } else if name == "..data" {
+                    changes.full = true
+                } else if namedFiles.contains(path) || Self.isManifestName(name) {
+                    changes.files.insert(path)
                 }
             }
         }
-        return relevant
     }
 
     private func watchTree(_ directory: String) throws {
@@ -171,6 +178,25 @@ public final class ManifestWatcher: @unchecked Sendable {
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+/// What a burst of file events touched: manifest files by path, or `full` when only a
+/// whole re-read can tell (a directory appeared or went, the event queue overflowed).
+public struct ManifestChanges: Sendable, Equatable {
+    public var files: Set<String> = []
+    public var full = false
+
+    public init(files: Set<String> = [], full: Bool = false) {
+        self.files = files
+        self.full = full
+    }
+
+    public var isEmpty: Bool { files.isEmpty && !full }
+
+    public mutating func merge(_ other: ManifestChanges) {
+        files.formUnion(other.files)
+        full = full || other.full
     }
 }
 
