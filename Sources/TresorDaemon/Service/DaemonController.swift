@@ -35,6 +35,8 @@ public actor DaemonController {
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
     private var flagged: Set<String> = []
+    /// The last reload did not validate: the next one re-reads every file.
+    private var lastLoadInvalid = false
     private var stopping = false
 
     /// Loads the manifests and opens the state directory; throws `InvalidManifestsError`
@@ -138,7 +140,8 @@ public actor DaemonController {
     /// else every file (the parse cache still skips unchanged ones).
     func reloadManifests(_ changes: ManifestChanges) async {
         guard !stopping else { return }
-        if !changes.full, let partial = partialLoad(changes.files) {
+        // After an invalid load the files changed meanwhile are not all in `changes`.
+        if !changes.full, !lastLoadInvalid, let partial = partialLoad(changes.files) {
             await apply(partial)
             return
         }
@@ -189,10 +192,12 @@ public actor DaemonController {
                 logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
             }
             flagInvalid(errors)
+            lastLoadInvalid = true
             metrics.manifestLoad(valid: false)
             return
         case .valid(let state):
             new = state
+            lastLoadInvalid = false
         }
         metrics.manifestLoad(valid: true)
         // Flagged secrets are passed again so that their Ready condition is recomputed.
