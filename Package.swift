@@ -12,6 +12,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // AES-GCM for the local vault, HMAC fingerprints, key generation, HPKE sealing.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The daemon's HTTP side, metrics, lifecycle and logs.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libyaml: walking its events into a marked node tree is ~20x faster
@@ -43,16 +49,28 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // `tresor run`: watcher, work queue, resync, metrics and the HTTP endpoint.
+        .target(
+            name: "TresorDaemon",
+            dependencies: [
+                "TresorCore", "TresorVaults", "TresorEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tresor",
             dependencies: [
-                "TresorCore", "TresorVaults", "TresorEngine",
+                "TresorCore", "TresorVaults", "TresorEngine", "TresorDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "TresorBench",
-            dependencies: ["TresorCore", "TresorVaults", "TresorEngine"],
+            dependencies: ["TresorCore", "TresorVaults", "TresorEngine", "TresorDaemon"],
             path: "Benchmarks/TresorBench"
         ),
         .testTarget(
@@ -68,6 +86,10 @@ let package = Package(
         .testTarget(
             name: "TresorEngineTests",
             dependencies: ["TresorEngine", "TresorVaults"]
+        ),
+        .testTarget(
+            name: "TresorDaemonTests",
+            dependencies: ["TresorDaemon", "TresorEngine", "TresorVaults", "TresorCore"]
         ),
         .testTarget(
             name: "TresorCLITests",

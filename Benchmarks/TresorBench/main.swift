@@ -224,3 +224,9 @@ do {
     let plan = runMeasured(tresorBinary, ["plan", "-f", manifests.path, "--state-dir", state])
     report("tresor plan, no change, 10,000 Secrets, compliance", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
 }
+
+// The daemon over the 10,000 secrets just applied: drift resync and edit latency.
+do {
+    let manifests = root.appendingPathComponent("apply")
+    try await daemonBenchmark(manifests: manifests, state: root.appendingPathComponent("state").path)
+}

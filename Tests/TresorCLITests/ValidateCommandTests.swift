@@ -41,12 +41,4 @@ import Testing
         #expect(diagnostics.count == 2)
         #expect(diagnostics.first?["line"] as? Int == 6)
     }
-
-    @Test func unfinishedCommandsSaySoAndExitOne() throws {
-        let cli = try CLI()
-        defer { cli.cleanUp() }
-        let result = try cli.run(["run", "-f", "."])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("not implemented yet"))
-    }
 }

@@ -54,10 +54,12 @@ public struct ManifestLoader: Sendable {
         return results
     }
 
-    public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = []) -> LoadResult {
+    /// - Parameter cache: parse results of earlier loads, reused for files whose bytes
+    ///   did not change (a long-running process reloading on every edit).
+    public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = [], cache: ManifestParseCache? = nil) -> LoadResult {
         var collector = Collector()
         collector.diagnostics = preDiagnostics
-        let parsed = Self.parseAll(files)
+        let parsed = cache?.parse(files) ?? Self.parseAll(files)
         for (file, result) in zip(files, parsed) {
             collector.load(file, parsed: result)
         }

@@ -51,6 +51,8 @@ public enum ConditionReason: String, Sendable, Codable {
     case compliant = "Compliant"
     case nonCompliant = "NonCompliant"
     case complianceFailed = "ComplianceFailed"
+    /// The daemon saw an edit of the secret's manifest file that does not validate.
+    case manifestInvalid = "ManifestInvalid"
 }
 
 public struct Condition: Sendable, Codable, Hashable {

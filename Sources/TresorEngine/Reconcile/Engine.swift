@@ -83,10 +83,7 @@ public struct Engine: Sendable {
             if registered != inventory { try store.writeInventory(registered) }
             inventory = registered
         }
-        var context = ReconcileContext(
-            registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode,
-            approvals: ApprovalGate(desired: desired, stateStore: store, requester: options.requester))
-        context.compliance = ComplianceSetup.make(desired, store: store)
+        let context = context(for: desired, mode: mode, now: now, compliance: ComplianceSetup.make(desired, store: store))
         let outcomes = await reconcileAll(desired, inventory: inventory, context: context, audit: audit, progress: progress)
 
         var plans: [SecretPlan] = []
@@ -121,6 +118,17 @@ public struct Engine: Sendable {
             audit?.sync()
         }
         return Report(plans: plans.sorted { $0.secret < $1.secret }, writes: writes, failures: failures, refusal: nil)
+    }
+
+    /// What every secret's pass needs: vaults, keys, values, and the approval and
+    /// compliance gates of this desired state. The full pass and the daemon's passes over a
+    /// few secrets both start here, so neither can run without the gates.
+    func context(for desired: DesiredState, mode: ReconcileMode, now: Date, compliance: ComplianceSetup) -> ReconcileContext {
+        var context = ReconcileContext(
+            registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode,
+            approvals: ApprovalGate(desired: desired, stateStore: store, requester: options.requester))
+        context.compliance = compliance
+        return context
     }
 
     func massDeleteRefusal(removing count: Int, of total: Int) -> String? {
@@ -160,7 +168,7 @@ public struct Engine: Sendable {
         return outcomes
     }
 
-    private static func reconcileOne(
+    static func reconcileOne(
         _ secret: Secret, previousTargets: [String: String], context: ReconcileContext, store: StateStore, audit: AuditLog?
     ) async -> SecretOutcome {
         let previous: SecretStatus?

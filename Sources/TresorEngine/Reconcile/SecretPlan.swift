@@ -77,6 +77,8 @@ public struct SecretPlan: Sendable {
     public var pruned: Bool
     /// Set when the secret's change is governed by an approval profile.
     public var approval: PlannedApproval?
+    /// The overall compliance result after the pass; nil when no profile applies.
+    public var compliance: ComplianceOverall?
 
     public init(secret: String, state: SecretState, targets: [PlannedTarget] = [], error: String? = nil, generatedFields: [String] = [], pruned: Bool = false) {
         self.secret = secret

@@ -62,6 +62,7 @@ struct SecretReconciler {
             }
         }
         plan.state = status.state
+        plan.compliance = status.compliance?.overall
         return SecretOutcome(
             plan: plan, status: applying ? status : nil, audit: audit, writes: writes, failed: failed, managedTargets: managedTargets)
     }

@@ -56,7 +56,8 @@ public struct SealedValues: Sendable {
     }
 
     /// Opens every sealed value of the enabled secrets and vault profiles (on all cores:
-    /// each costs an X25519 agreement), reporting every one that cannot be opened.
+    /// each costs an X25519 agreement), reporting every one that cannot be opened. Called
+    /// again with a changed desired state, it opens only the values not opened before.
     /// - Parameter content: false to open only vault credentials (`tresor read`, which
     ///   takes content from the vault, not from the manifests).
     public mutating func openAll(in desired: DesiredState, content: Bool = true) throws(OpenError) {
@@ -78,6 +79,11 @@ public struct SealedValues: Sendable {
                         binding: SealedBinding(kind: .secret, name: secret.name, field: field), text: text,
                         location: secret.origin.fields[path + ".sealed"] ?? secret.origin[path]))
             }
+        }
+        // Values opened by an earlier call (the daemon's previous load) are not opened again.
+        items.removeAll { item in
+            item.binding.kind == .vaultProfile
+                ? credentials[item.binding.name]?[item.text] != nil : opened[item.binding]?.text == item.text
         }
         var problems: [Problem] = []
         for (item, result) in zip(items, open(items)) {

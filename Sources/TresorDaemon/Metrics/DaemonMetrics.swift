@@ -1,0 +1,139 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+import TresorCore
+import TresorVaults
+
+/// Everything the daemon counts, through swift-metrics onto a Prometheus registry of its
+/// own (no global metrics system, so several daemons can live in one test process).
+public final class DaemonMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let stateCounts = LockedBox<[SecretState: Int]>([:])
+    private let states = LockedBox<[String: SecretState]>([:])
+    private let complianceCounts = LockedBox<[ComplianceOverall: Int]>([:])
+    private let compliance = LockedBox<[String: ComplianceOverall]>([:])
+    private let profiles = LockedBox<VaultRequestAttribution>(VaultRequestAttribution([:]))
+    private let backingOff = LockedBox<Set<String>>([])
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["tresor_reconcile_duration_seconds"] = [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        self.factory = factory
+        for state in SecretState.allCases { gauge("tresor_secrets", [("state", state.rawValue)]).record(0) }
+        gauge("tresor_pending_approvals").record(0)
+        gauge("tresor_queue_depth").record(0)
+        gauge("tresor_secrets_backing_off").record(0)
+        gauge("tresor_manifests_valid").record(1)
+        gauge("tresor_ready").record(0)
+        counter("tresor_manifest_load_errors_total").increment(by: 0)
+    }
+
+    /// One finished pass over one secret. `result` is success, failure or refused.
+    public func reconciled(result: String, duration: Duration) {
+        counter("tresor_reconciles_total", [("result", result)]).increment()
+        CoreMetrics.Timer(label: "tresor_reconcile_duration_seconds", dimensions: [], factory: factory).record(duration: duration)
+    }
+
+    public func queueDepth(_ depth: Int) {
+        gauge("tresor_queue_depth").record(depth)
+    }
+
+    /// Records a secret's state after a pass (nil once it is pruned).
+    public func secretState(_ name: String, _ state: SecretState?) {
+        let changed: [SecretState: Int]? = states.withLock { states in
+            let before = states[name]
+            guard before != state else { return nil }
+            states[name] = state
+            return stateCounts.withLock { counts in
+                if let before { counts[before, default: 0] -= 1 }
+                if let state { counts[state, default: 0] += 1 }
+                return counts
+            }
+        }
+        guard let changed else { return }
+        for state in SecretState.allCases { gauge("tresor_secrets", [("state", state.rawValue)]).record(changed[state] ?? 0) }
+        gauge("tresor_pending_approvals").record(changed[.pendingApproval] ?? 0)
+    }
+
+    /// Records a secret's overall compliance result after a pass (nil: no profile, or pruned).
+    public func secretCompliance(_ name: String, _ result: ComplianceOverall?) {
+        let changed: [ComplianceOverall: Int]? = compliance.withLock { results in
+            let before = results[name]
+            guard before != result else { return nil }
+            results[name] = result
+            return complianceCounts.withLock { counts in
+                if let before { counts[before, default: 0] -= 1 }
+                if let result { counts[result, default: 0] += 1 }
+                return counts
+            }
+        }
+        guard let changed else { return }
+        for result in ComplianceOverall.allCases {
+            gauge("tresor_secrets_compliance", [("result", result.rawValue)]).record(changed[result] ?? 0)
+        }
+    }
+
+    public func backoff(_ name: String, active: Bool) {
+        let count = backingOff.withLock { set in
+            if active { set.insert(name) } else { set.remove(name) }
+            return set.count
+        }
+        gauge("tresor_secrets_backing_off").record(count)
+    }
+
+    public func manifestLoad(valid: Bool) {
+        gauge("tresor_manifests_valid").record(valid ? 1 : 0)
+        if !valid { counter("tresor_manifest_load_errors_total").increment() }
+    }
+
+    public func ready() {
+        gauge("tresor_ready").record(1)
+    }
+
+    /// The vault profiles requests are attributed to (by URL).
+    public func vaultProfiles(_ declared: [String: VaultProfile]) {
+        profiles.withLock { $0 = VaultRequestAttribution(declared) }
+    }
+
+    /// The HTTP client's hook: one count per attempt, by profile, operation and status.
+    public func vaultRequest(_ entry: HTTPRequestLogEntry) {
+        let profile = profiles.withLock { $0.profile(for: entry.url) } ?? "unknown"
+        let status = entry.status.map(String.init) ?? "error"
+        counter(
+            "tresor_vault_requests_total",
+            [("profile", profile), ("operation", VaultRequestAttribution.operation(entry.method, url: entry.url)), ("code", status)]
+        ).increment()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> String {
+        registry.emitToString()
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Gauge {
+        CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+    }
+}
+
+/// A value behind a lock.
+final class LockedBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.withLock { body(&value) }
+    }
+}

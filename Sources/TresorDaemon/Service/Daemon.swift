@@ -1,0 +1,59 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TresorEngine
+
+/// `tresor run` assembled: the controller and the HTTP endpoint in one service group
+/// that shuts down gracefully on SIGTERM and SIGINT.
+public struct Daemon: Sendable {
+    public var configuration: DaemonConfiguration
+    public var host: String
+    public var port: Int
+    /// How long a graceful shutdown may take before in-flight work is cancelled.
+    public var shutdownTimeout: Duration
+    public var extraRoutes: [DaemonServer.RouteRegistration]
+    /// Bearer tokens of the approval API (`--approval-tokens`); nil: the API is not served.
+    public var approvalTokens: ApprovalTokens?
+    public var logger: Logger
+
+    public init(
+        configuration: DaemonConfiguration, host: String, port: Int, shutdownTimeout: Duration = .seconds(30),
+        extraRoutes: [DaemonServer.RouteRegistration] = [], approvalTokens: ApprovalTokens? = nil, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.host = host
+        self.port = port
+        self.shutdownTimeout = shutdownTimeout
+        self.extraRoutes = extraRoutes
+        self.approvalTokens = approvalTokens
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM/SIGINT; throws `InvalidManifestsError` before doing anything
+    /// when the manifests do not validate.
+    public func run(clock: DaemonClock = .system, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let metrics = DaemonMetrics()
+        let health = DaemonHealth()
+        let controller = try DaemonController(
+            configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
+        var routes = extraRoutes
+        if let approvalTokens {
+            let api = ApprovalAPI(
+                service: ApprovalService(stateStore: controller.store), tokens: approvalTokens,
+                onDecision: { request in Task { await controller.requeue(request.secret) } })
+            routes.append { router in ApprovalRoutes(api: api).register(on: router) }
+        }
+        let server = DaemonServer.application(
+            host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes,
+            logger: logger, onRunning: onRunning)
+        var group = ServiceGroupConfiguration(
+            services: [
+                // Shut down in reverse: the controller finishes its in-flight passes while
+                // the endpoint still answers.
+                .init(service: server), .init(service: DaemonService(controller: controller)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = shutdownTimeout
+        try await ServiceGroup(configuration: group).run()
+    }
+}

@@ -1,0 +1,391 @@
+import Foundation
+import Logging
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// The daemon's core: holds the last valid desired state, feeds the work queue (start,
+/// file changes, drift resync, backoff retries) and runs the workers that reconcile one
+/// secret at a time through the engine.
+public actor DaemonController {
+    /// Builds the vault adapters for a set of profiles (injected so benchmarks can count
+    /// vault calls).
+    public typealias RegistryFactory = @Sendable ([String: VaultProfile], StateStore, SealedValues) -> VaultRegistry
+
+    let configuration: DaemonConfiguration
+    let parseCache: ManifestParseCache
+    let clock: DaemonClock
+    let metrics: DaemonMetrics
+    let health: DaemonHealth
+    let logger: Logger
+    let store: StateStore
+    let ledger: InventoryLedger
+    let audit: AuditLog
+    let queue: WorkQueue
+    let rateLimiter: RateLimiter
+    private let makeRegistry: RegistryFactory
+    private let fingerprinter: Fingerprinter
+    private var desired: DesiredState
+    private var engine: Engine
+    /// The sealed values of `desired`, opened (those of earlier loads are kept, not reopened).
+    private var sealed: SealedValues
+    /// Made once per desired state: its uniqueness index reads every status file.
+    private var compliance: ComplianceSetup
+    private var failures: [String: Int] = [:]
+    private var timers: [String: Task<Void, Never>] = [:]
+    private var initialPending: Set<String> = []
+    private var workers: [Task<Void, Never>] = []
+    private var watcher: ManifestWatcher?
+    private var debouncer: Debouncer?
+    /// Secrets whose status says their manifest file does not validate.
+    private var flagged: Set<String> = []
+    /// The last reload did not validate: the next one re-reads every file.
+    private var lastLoadInvalid = false
+    private var stopping = false
+
+    /// Loads the manifests, opens their sealed values and the state directory; throws
+    /// `InvalidManifestsError` when the manifests do not validate and
+    /// `SealedValues.OpenError` when a sealed value cannot be opened.
+    public init(
+        configuration: DaemonConfiguration, clock: DaemonClock = .system, metrics: DaemonMetrics, health: DaemonHealth,
+        logger: Logger, makeRegistry: RegistryFactory? = nil
+    ) throws {
+        let store = try StateStore(root: configuration.stateDirectory)
+        let parseCache = ManifestParseCache()
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        guard result.isValid else { throw InvalidManifestsError(result: result) }
+        var sealed = SealedValues(keyring: configuration.sealing)
+        try sealed.openAll(in: result.state)
+        self.configuration = configuration
+        self.parseCache = parseCache
+        self.clock = clock
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+        self.store = store
+        self.ledger = try InventoryLedger(store: store)
+        self.audit = try store.auditLog()
+        self.queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0) })
+        self.rateLimiter = RateLimiter(clock: clock)
+        let environment = configuration.environment
+        let http = CurlHTTPClient(configuration: .init(logger: { [metrics] in metrics.vaultRequest($0) }))
+        let factory: RegistryFactory = makeRegistry ?? { profiles, store, sealed in
+            VaultRegistry(profiles: profiles, store: store, http: http, environment: environment, sealed: sealed)
+        }
+        let fingerprinter = try store.fingerprinter()
+        self.makeRegistry = factory
+        self.fingerprinter = fingerprinter
+        self.desired = result.state
+        self.sealed = sealed
+        self.compliance = ComplianceSetup.make(result.state, store: store)
+        self.engine = Engine(
+            store: store, registry: factory(result.state.vaultProfiles, store, sealed), fingerprinter: fingerprinter,
+            resolver: ValueResolver(environment: environment, sealed: sealed), options: configuration.engine)
+    }
+
+    nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
+        let found = ManifestFiles.read(configuration.paths, skipping: [configuration.stateDirectory])
+        return ManifestLoader().load(found.files, preDiagnostics: found.diagnostics, cache: cache)
+    }
+
+    /// The full pass at start (every declared secret, and removed ones unless the
+    /// mass-delete guard refuses), then the workers and the watcher.
+    public func start() async throws {
+        metrics.vaultProfiles(desired.vaultProfiles)
+        await rateLimiter.configure(desired.vaultProfiles)
+        try engine.register(desired, in: ledger)
+        var keys = Array(desired.secrets.keys)
+        let removed = engine.removedSecrets(desired, ledger: ledger)
+        if !removed.isEmpty {
+            if let refusal = engine.massDeleteRefusal(desired, ledger: ledger) {
+                logger.error("prune refused", metadata: ["reason": "\(refusal)"])
+            } else {
+                keys += removed
+            }
+        }
+        initialPending = Set(keys)
+        if initialPending.isEmpty { markReady() }
+        await enqueue(keys)
+        for index in 0..<max(configuration.workers, 1) {
+            workers.append(Task { [self] in await work(index) })
+        }
+        debouncer = Debouncer(quiet: configuration.debounceQuiet, maxWait: configuration.debounceMaxWait, clock: clock) {
+            [weak self] changes in await self?.reloadManifests(changes)
+        }
+        let watcher = try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { [weak self] changes in
+            Task { await self?.noticeChange(changes) }
+        }
+        self.watcher = watcher
+        watcher.start()
+        logger.info(
+            "started", metadata: ["secrets": "\(desired.secrets.count)", "removed": "\(removed.count)", "workers": "\(configuration.workers)"])
+    }
+
+    private func noticeChange(_ changes: ManifestChanges) async {
+        await debouncer?.notice(changes)
+    }
+
+    /// Stops taking work: the watcher, the timers and the queue; in-flight passes finish.
+    public func stop() async {
+        guard !stopping else { return }
+        stopping = true
+        watcher?.stop()
+        await queue.shutDown()
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        logger.info("stopping: finishing in-flight passes")
+    }
+
+    /// Returns once every worker has finished its last pass, with the audit log synced.
+    public func waitForWorkers() async {
+        for worker in workers { await worker.value }
+        audit.sync()
+        logger.info("stopped")
+    }
+
+    // MARK: Manifest changes
+
+    /// Re-reads only the changed files when that is provably the same as a full load,
+    /// else every file (the parse cache still skips unchanged ones).
+    func reloadManifests(_ changes: ManifestChanges) async {
+        guard !stopping else { return }
+        // After an invalid load the files changed meanwhile are not all in `changes`.
+        if !changes.full, !lastLoadInvalid, let partial = partialLoad(changes.files) {
+            await apply(partial)
+            return
+        }
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
+    }
+
+    enum Reload {
+        case valid(DesiredState)
+        case invalid([Diagnostic])
+    }
+
+    /// The desired state with only `files` re-read, or nil when a full load is needed:
+    /// a file that declares (or declared) a profile, or a secret also declared in another
+    /// file (the full load reports the duplicate).
+    private func partialLoad(_ files: Set<String>) -> Reload? {
+        var profileFiles = Set(desired.vaultProfiles.values.map(\.origin.location.file))
+        profileFiles.formUnion(desired.approvalProfiles.values.map(\.origin.location.file))
+        profileFiles.formUnion(desired.complianceProfiles.values.map(\.origin.location.file))
+        guard files.isDisjoint(with: profileFiles) else { return nil }
+        let present = files.filter { FileManager.default.fileExists(atPath: $0) }.sorted()
+        // The profile files come along so that references resolve as in a full load.
+        let found = ManifestFiles.read(present + profileFiles.sorted(), skipping: [configuration.stateDirectory])
+        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        guard result.isValid else { return .invalid(result.errors) }
+        let declaresProfiles =
+            result.state.vaultProfiles.values.contains { files.contains($0.origin.location.file) }
+            || result.state.approvalProfiles.values.contains { files.contains($0.origin.location.file) }
+            || result.state.complianceProfiles.values.contains { files.contains($0.origin.location.file) }
+        guard !declaresProfiles else { return nil }
+        for secret in result.state.secrets.values {
+            if let old = desired.secrets[secret.name], !files.contains(old.origin.location.file) { return nil }
+        }
+        var state = desired
+        for (name, secret) in desired.secrets where files.contains(secret.origin.location.file) {
+            state.secrets.removeValue(forKey: name)
+        }
+        for secret in result.state.secrets.values { state.secrets[secret.name] = secret }
+        return .valid(state)
+    }
+
+    private func apply(_ reload: Reload) async {
+        guard !stopping else { return }
+        let new: DesiredState
+        switch reload {
+        case .invalid(let errors):
+            for diagnostic in errors.prefix(20) {
+                logger.error("invalid manifest; keeping the last valid desired state", metadata: ["diagnostic": "\(diagnostic)"])
+            }
+            flagInvalid(errors)
+            lastLoadInvalid = true
+            metrics.manifestLoad(valid: false)
+            return
+        case .valid(let state):
+            new = state
+        }
+        var opened = sealed
+        do throws(SealedValues.OpenError) {
+            try opened.openAll(in: new)
+        } catch {
+            for problem in error.problems.prefix(20) {
+                logger.error("sealed value cannot be opened; keeping the last valid desired state", metadata: ["problem": "\(problem)"])
+            }
+            flagInvalid(error.problems.map { Diagnostic(.error, at: $0.location, "\($0.binding): cannot open the sealed value: \($0.error)") })
+            lastLoadInvalid = true
+            metrics.manifestLoad(valid: false)
+            return
+        }
+        lastLoadInvalid = false
+        metrics.manifestLoad(valid: true)
+        // Flagged secrets are passed again so that their Ready condition is recomputed.
+        let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
+        flagged.removeAll()
+        let profilesChanged = desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
+        engine = Engine(
+            store: store, registry: profilesChanged ? makeRegistry(new.vaultProfiles, store, opened) : engine.registry,
+            fingerprinter: fingerprinter, resolver: ValueResolver(environment: configuration.environment, sealed: opened),
+            options: configuration.engine)
+        if profilesChanged {
+            metrics.vaultProfiles(new.vaultProfiles)
+            await rateLimiter.configure(new.vaultProfiles)
+        }
+        sealed = opened
+        desired = new
+        compliance = ComplianceSetup.make(new, store: store)
+        guard !affected.isEmpty else { return }
+        do {
+            try engine.register(new, only: affected, in: ledger)
+        } catch {
+            logger.error("cannot record the inventory", metadata: ["error": "\(error)"])
+        }
+        var keys = affected.filter { new.secrets[$0] != nil }
+        let removed = affected.filter { new.secrets[$0] == nil && ledger.entry($0) != nil }
+        for name in removed {
+            timers.removeValue(forKey: name)?.cancel()
+            failures.removeValue(forKey: name)
+        }
+        if !removed.isEmpty {
+            if let refusal = engine.massDeleteRefusal(new, ledger: ledger) {
+                metrics.reconciled(result: "refused", duration: .zero)
+                logger.error("prune refused", metadata: ["reason": "\(refusal)"])
+            } else {
+                keys.formUnion(removed)
+            }
+        }
+        logger.info("manifests changed", metadata: ["secrets": "\(keys.count)"])
+        await enqueue(Array(keys))
+    }
+
+    /// Queues keys, never-synced secrets in the priority lane.
+    private func enqueue(_ keys: [String]) async {
+        var priority: [String] = []
+        var normal: [String] = []
+        for key in keys {
+            if desired.secrets[key] != nil, !FileManager.default.fileExists(atPath: store.statusPath(key)) {
+                priority.append(key)
+            } else {
+                normal.append(key)
+            }
+        }
+        await queue.add(priority, lane: .priority)
+        await queue.add(normal.sorted())
+    }
+
+    /// Marks the status of each secret declared in a file with errors (`Ready=False`,
+    /// `ManifestInvalid`); the vaults are not touched.
+    private func flagInvalid(_ errors: [Diagnostic]) {
+        var firstError: [String: Diagnostic] = [:]
+        for error in errors where firstError[error.location.file] == nil { firstError[error.location.file] = error }
+        for secret in desired.secrets.values {
+            guard let error = firstError[secret.origin.location.file] else { continue }
+            do {
+                guard var status = try store.readStatus(secret.name) else { continue }
+                status.setCondition(
+                    .ready, .false, .manifestInvalid,
+                    "\(error); the last valid manifest stays applied and nothing is written until the file validates",
+                    now: clock.date())
+                try store.writeStatus(status)
+                flagged.insert(secret.name)
+            } catch {
+                logger.error("cannot record the invalid manifest in status", metadata: ["secret": "\(secret.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: Workers
+
+    private struct Job {
+        var desired: DesiredState
+        var engine: Engine
+        var compliance: ComplianceSetup
+        var profiles: [String]
+    }
+
+    private func job(for key: String) -> Job {
+        var profiles: [String]
+        if let secret = desired.secrets[key] {
+            profiles = [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles
+        } else {
+            profiles = ledger.entry(key).map { Array($0.targets.keys) } ?? []
+        }
+        return Job(desired: desired, engine: engine, compliance: compliance, profiles: profiles)
+    }
+
+    private nonisolated func work(_ index: Int) async {
+        while let key = await queue.next() {
+            let job = await job(for: key)
+            let wait = await rateLimiter.reserve(job.profiles)
+            if wait > .zero { try? await clock.sleep(wait) }
+            let start = clock.now()
+            let report = await job.engine.reconcile(
+                [key], in: job.desired, ledger: ledger, audit: audit, now: clock.date(), compliance: job.compliance)
+            await finished(key, report: report, duration: clock.now() - start)
+            await queue.done(key)
+        }
+    }
+
+    private func finished(_ key: String, report: Engine.Report, duration: Duration) {
+        let plan = report.plans.first { $0.secret == key }
+        let failed = report.failures > 0 || report.refusal != nil
+        metrics.reconciled(result: report.refusal != nil ? "refused" : failed ? "failure" : "success", duration: duration)
+        if let plan {
+            metrics.secretState(key, plan.pruned && !failed ? nil : plan.state)
+            metrics.secretCompliance(key, plan.pruned && !failed ? nil : plan.compliance)
+        }
+        if failed {
+            let count = (failures[key] ?? 0) + 1
+            failures[key] = count
+            let delay = configuration.backoff.delay(failures: count, unit: clock.random())
+            metrics.backoff(key, active: true)
+            logger.warning(
+                "reconcile failed; backing off",
+                metadata: [
+                    "secret": "\(key)", "attempt": "\(count)", "retryIn": "\(delay)",
+                    "error": "\(report.refusal ?? plan?.error ?? "see status")",
+                ])
+            schedule(key, after: delay)
+        } else {
+            if failures.removeValue(forKey: key) != nil { metrics.backoff(key, active: false) }
+            if report.writes > 0 {
+                logger.info("reconciled", metadata: ["secret": "\(key)", "writes": "\(report.writes)", "state": "\(plan?.state.rawValue ?? "-")"])
+            }
+            if let secret = desired.secrets[key] {
+                schedule(key, after: configuration.resync.delay(interval: secret.spec.refreshInterval.seconds, unit: clock.random()))
+            } else {
+                timers.removeValue(forKey: key)?.cancel()
+                metrics.secretState(key, nil)
+                metrics.secretCompliance(key, nil)
+            }
+        }
+        if initialPending.remove(key) != nil, initialPending.isEmpty { markReady() }
+    }
+
+    /// Queues `key` again after `delay` (drift resync or backoff retry); replaces any
+    /// earlier timer of the key.
+    private func schedule(_ key: String, after delay: Duration) {
+        guard !stopping else { return }
+        timers[key]?.cancel()
+        timers[key] = Task { [queue, clock] in
+            do { try await clock.sleep(delay) } catch { return }
+            await queue.add(key)
+        }
+    }
+
+    private func markReady() {
+        guard !health.isReady else { return }
+        health.markReady()
+        metrics.ready()
+        logger.info("ready: first full pass done")
+    }
+
+    /// Queues a secret now, e.g. after an approval decision: the approved change is
+    /// performed at once rather than at the next resync.
+    public func requeue(_ name: String) async {
+        guard !stopping, desired.secrets[name] != nil || ledger.entry(name) != nil else { return }
+        await enqueue([name])
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// The approval API on `tresor run`'s endpoint, over real HTTP: who may list and decide,
+/// and that an approval is performed by the daemon at once.
+@Suite(.serialized) struct DaemonApprovalHTTPTests {
+    static let http = CurlHTTPClient()
+
+    func call(_ method: String, _ port: Int, _ path: String, token: String?) async throws -> (status: Int, body: String) {
+        var headers: [(name: String, value: String)] = []
+        if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
+        let response = try await Self.http.send(
+            HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: method == "POST" ? [] : nil),
+            tls: TLSOptions())
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    func pendingID(_ port: Int, token: String) async throws -> String? {
+        let (status, body) = try await call("GET", port, "/v1/approvals", token: token)
+        guard status == 200, let list = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]] else { return nil }
+        return list.first?["id"] as? String
+    }
+
+    @Test func onlyAnApproverWithAValidTokenDecidesAndTheApprovedCreateIsWritten() async throws {
+        let directory = try DaemonProcess.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let value = "approved-over-http-" + UUID().uuidString
+        try """
+            apiVersion: tresor.dev/v1alpha1
+            kind: VaultProfile
+            metadata: {name: main}
+            spec: {provider: {local: {}}, approvalProfile: review}
+            ---
+            apiVersion: tresor.dev/v1alpha1
+            kind: ApprovalProfile
+            metadata: {name: review}
+            spec: {requiredApprovals: 1, approvers: [alice, bob]}
+            ---
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata: {name: db}
+            spec: {type: apiKey, vaultProfile: main, content: {content: {fromEnv: DB_API_KEY}}}
+            """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        let alice = ApprovalTokens.make(identity: "alice")
+        let mallory = ApprovalTokens.make(identity: "mallory")
+        try (alice.line + "\n" + mallory.line + "\n").write(toFile: directory + "/tokens", atomically: true, encoding: .utf8)
+
+        let daemon = try DaemonProcess.start(
+            in: directory, environment: ["DB_API_KEY": value], arguments: ["--approval-tokens", directory + "/tokens"])
+        do {
+            try await daemon.waitUntilReady()
+            let port = daemon.port
+
+            // The create waits: the daemon asked for approval as `gitops`.
+            try await eventually("a pending request") {
+                try await pendingID(port, token: alice.token) != nil
+            }
+            let id = try #require(try await pendingID(port, token: alice.token))
+            let approve = "/v1/approvals/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/approve"
+
+            #expect(try await call("GET", port, "/v1/approvals", token: nil).status == 401)
+            #expect(try await call("GET", port, "/v1/approvals", token: "not-a-token").status == 401)
+            #expect(try await call("POST", port, approve, token: nil).status == 401)
+            #expect(try await call("POST", port, approve, token: alice.token + "x").status == 401)
+            #expect(try await call("POST", port, approve, token: mallory.token).status == 403)
+
+            let vault = try LocalAdapter(directory: directory + "/state/vaults/main", keyFile: directory + "/state/local.key")
+            let nothingYet = try await vault.readMetadata(at: "db") == nil
+            #expect(nothingYet, "no write before the approval")
+
+            #expect(try await call("POST", port, approve, token: alice.token).status == 200)
+            try await eventually("the approved create in the vault", timeout: .seconds(60)) {
+                try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == value
+            }
+            let metrics = try await daemon.metrics()
+            #expect(metrics.value("tresor_pending_approvals") == 0)
+
+            let log = daemon.log
+            #expect(!log.contains(value) && !log.contains(alice.token) && !log.contains(mallory.token), "no value or token in the log")
+            #expect(try await daemon.signal(SIGTERM) == 0)
+        } catch {
+            await daemon.kill9()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Manifests for the daemon tests: one OpenBao profile and basicAuth secrets under a
+/// prefix of their own.
+struct BaoManifests {
+    let address: String
+    let prefix: String
+
+    init(address: String) {
+        self.address = address
+        self.prefix = "daemon-" + UUID().uuidString.prefix(8).lowercased()
+    }
+
+    var profile: String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: bao}
+        spec:
+          provider:
+            hashicorp:
+              address: \(address)
+              mount: secret
+              pathPrefix: \(prefix)
+              auth: {token: {fromEnv: BAO_TEST_TOKEN}}
+
+        """
+    }
+
+    func secret(_ name: String, password: String, type: String = "basicAuth", deletionPolicy: String = "Delete") -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: \(name)}
+        spec:
+          type: \(type)
+          vaultProfile: bao
+          allowInlineValues: true
+          deletionPolicy: \(deletionPolicy)
+          content: {username: app, password: "\(password)"}
+        ---
+
+        """
+    }
+}
+
+extension OpenBaoDevServer {
+    /// The password the vault holds at `prefix/name`, nil when absent.
+    func password(_ manifests: BaoManifests, _ name: String) async throws -> String? {
+        let result = try await cli(["kv", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
+        guard result.status == 0 else { return nil }
+        return ((result.json["data"] as? [String: Any])?["data"] as? [String: String])?["password"]
+    }
+
+    /// The KV v2 current version at `prefix/name`, nil when absent.
+    func currentVersion(_ manifests: BaoManifests, _ name: String) async throws -> Int? {
+        let result = try await cli(["kv", "metadata", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
+        guard result.status == 0 else { return nil }
+        return (result.json["data"] as? [String: Any])?["current_version"] as? Int
+    }
+}

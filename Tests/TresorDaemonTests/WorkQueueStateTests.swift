@@ -1,0 +1,76 @@
+import Testing
+import TresorDaemon
+
+struct WorkQueueStateTests {
+    @Test func keysAreQueuedOnce() {
+        var queue = WorkQueueState()
+        queue.add("a")
+        queue.add("b")
+        queue.add("a")
+        #expect(queue.depth == 2)
+        #expect(queue.next() == "a")
+        #expect(queue.next() == "b")
+        #expect(queue.next() == nil)
+    }
+
+    @Test func neverSyncedSecretsGoFirst() {
+        var queue = WorkQueueState()
+        queue.add("old-1")
+        queue.add("old-2")
+        queue.add("new", lane: .priority)
+        queue.add("old-2", lane: .priority)
+        #expect([queue.next(), queue.next(), queue.next(), queue.next()] == ["new", "old-2", "old-1", nil])
+    }
+
+    @Test func aKeyAddedWhileProcessingRunsAgainAfterwardsNotAlongside() {
+        var queue = WorkQueueState()
+        queue.add("a")
+        #expect(queue.next() == "a")
+        queue.add("a")
+        queue.add("a")
+        #expect(queue.next() == nil, "never handed to two workers at once")
+        queue.done("a")
+        #expect(queue.next() == "a")
+        queue.done("a")
+        #expect(queue.next() == nil)
+        #expect(queue.inFlight == 0)
+    }
+
+    @Test func shutDownHandsOutNothingMore() {
+        var queue = WorkQueueState()
+        queue.add("a")
+        queue.add("b")
+        #expect(queue.next() == "a")
+        queue.shutDown()
+        queue.add("c")
+        #expect(queue.next() == nil)
+        queue.done("a")
+        #expect(queue.inFlight == 0)
+    }
+
+    @Test func manyKeysKeepTheirOrderAcrossCompaction() {
+        var queue = WorkQueueState()
+        for index in 0..<5_000 { queue.add("k\(index)") }
+        var order: [String] = []
+        while let key = queue.next() {
+            order.append(key)
+            queue.done(key)
+        }
+        #expect(order == (0..<5_000).map { "k\($0)" })
+    }
+}
+
+struct WorkQueueTests {
+    @Test func waitingWorkersGetKeysAndNilAtShutdown() async {
+        let queue = WorkQueue()
+        async let first = queue.next()
+        async let second = queue.next()
+        await queue.add("x")
+        await queue.add("y")
+        let got = await Set([first, second])
+        #expect(got == ["x", "y"])
+        async let third = queue.next()
+        await queue.shutDown()
+        #expect(await third == nil)
+    }
+}
