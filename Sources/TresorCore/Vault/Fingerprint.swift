@@ -23,11 +23,11 @@ public struct Fingerprinter: Sendable {
     /// + `b|c` cannot collide).
     static func canonicalEncoding(type: SecretType, content: [String: SecretValue]) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
         func append(_ text: String) {
-            let utf8 = Array(text.utf8)
-            var length = UInt64(utf8.count).bigEndian
+            var length = UInt64(text.utf8.count).bigEndian
             withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: utf8)
+            bytes.append(contentsOf: text.utf8)
         }
         append("tresor-content-v1")
         append(type.rawValue)
