@@ -134,6 +134,19 @@ struct HashiCorpAdapterTests {
         #expect(http.operations.map(\.method) == ["POST"])
     }
 
+    /// A KV v2 mount enabled moments ago answers 400 "Upgrading…" for a while (seen on a
+    /// real OpenBao right after `secrets enable -version=2`): waited out, not a failure.
+    @Test func mountStillUpgradingToVersionTwoIsWaitedOut() async throws {
+        let upgrading = HTTPResponse.json(400, #"{"errors":["Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly."]}"#)
+        let http = FakeVaultHTTP()
+        http.on("POST", T.dataPath, upgrading, upgrading, .json(200, Canned.written(1)))
+        http.on("POST", T.metadataPath, .json(204, ""))
+        let written = try await T.adapter(http).write(
+            at: "db/main", content: T.content(["password": "x"]), mark: T.mark(), expected: .absent)
+        #expect(written.vaultVersion == "1")
+        #expect(http.requests("POST", T.dataPath).count == 3)
+    }
+
     @Test func casMismatchIsAConflictAndWritesNoMark() async throws {
         let http = FakeVaultHTTP()
         http.on("POST", T.dataPath, Canned.casMismatch)

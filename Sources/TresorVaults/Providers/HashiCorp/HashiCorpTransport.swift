@@ -27,11 +27,31 @@ struct HashiCorpTransport: Sendable {
         if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
         let url = address + "/v1/" + apiPath + (query.map { "?" + $0 } ?? "")
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
-        do {
-            return try await http.send(request, tls: tls)
-        } catch let error as HTTPClientError {
-            throw unreachable(error, method: method, apiPath: apiPath)
+        var waits = upgradeWaits.makeIterator()
+        while true {
+            let response: HTTPResponse
+            do {
+                response = try await http.send(request, tls: tls)
+            } catch let error as HTTPClientError {
+                throw unreachable(error, method: method, apiPath: apiPath)
+            }
+            guard Self.isUpgrading(response), let wait = waits.next() else { return response }
+            try await Task.sleep(for: wait)
         }
+    }
+
+    /// A KV mount enabled as version 2 (or upgraded to it) moments ago answers every
+    /// request with 400 "Upgrading from non-versioned to versioned data" until its
+    /// upgrade is done; the server says it resumes shortly, so such answers are waited
+    /// out, about 15 s in all, instead of failing the secret.
+    var upgradeWaits: [Duration] {
+        [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800)]
+            + Array(repeating: .seconds(1), count: 2) + Array(repeating: .seconds(2), count: 6)
+    }
+
+    static func isUpgrading(_ response: HTTPResponse) -> Bool {
+        response.status == 400
+            && String(decoding: response.body, as: UTF8.self).contains("Upgrading from non-versioned to versioned data")
     }
 
     /// Decodes a JSON response body; a body of the wrong shape is reported as corrupted.
@@ -110,6 +130,9 @@ struct HashiCorpTransport: Sendable {
         let said = errors.isEmpty ? "" : " (\(errors))"
         let request = "\(method) /v1/\(apiPath)"
         switch response.status {
+        case 400 where Self.isUpgrading(response):
+            return VaultError(
+                .unavailable, "\(server): the KV mount of \(request) is still being upgraded to version 2; tresor will retry")
         case 400:
             return VaultError(.invalidRequest, "\(server) rejected \(request)\(said)")
         case 401, 403:
