@@ -71,12 +71,17 @@ import TresorVaults
             let nothingYet = try await vault.readMetadata(at: "db") == nil
             #expect(nothingYet, "no write before the approval")
 
+            try await eventually("one pending approval in /metrics") {
+                try await daemon.metrics().value("tresor_pending_approvals") == 1
+            }
             #expect(try await call("POST", port, approve, token: alice.token).status == 200)
             try await eventually("the approved create in the vault", timeout: .seconds(60)) {
                 try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == value
             }
-            let metrics = try await daemon.metrics()
-            #expect(metrics.value("tresor_pending_approvals") == 0)
+            // The gauge moves when the pass that wrote has finished, just after the write.
+            try await eventually("no pending approvals in /metrics") {
+                try await daemon.metrics().value("tresor_pending_approvals") == 0
+            }
 
             let log = daemon.log
             #expect(!log.contains(value) && !log.contains(alice.token) && !log.contains(mallory.token), "no value or token in the log")
