@@ -26,40 +26,38 @@ public struct ComplianceSetup: Sendable {
         self.rulesDigests = digests
     }
 
+    /// True when some rule needs every secret's latest fingerprint (`uniqueContent`).
+    public static func needsStatuses(_ desired: DesiredState) -> Bool {
+        profiles(of: desired).values.contains { $0.spec.rules.contains { $0.check == .uniqueContent } }
+    }
+
+    /// Reads the status files itself when a rule needs them (the daemon, once per desired
+    /// state); nil store: offline, no index.
     public static func make(_ desired: DesiredState, store: StateStore?) -> ComplianceSetup {
+        guard let store, needsStatuses(desired) else { return make(desired, statuses: nil) }
+        return make(desired, statuses: StatusPrefetch.read(desired.secrets.keys.sorted(), store: store))
+    }
+
+    /// - Parameter statuses: the pass's status files, read up front (``needsStatuses(_:)``).
+    public static func make(_ desired: DesiredState, statuses: StatusPrefetch?) -> ComplianceSetup {
+        let profiles = profiles(of: desired)
+        guard let statuses, needsStatuses(desired) else { return ComplianceSetup(profiles: profiles) }
+        var index: [String: [String]] = [:]
+        for (name, status) in statuses.statuses {
+            if let fingerprint = status.latestVersion?.fingerprint { index[fingerprint, default: []].append(name) }
+        }
+        for key in index.keys { index[key]?.sort() }
+        return ComplianceSetup(profiles: profiles, secretsByFingerprint: index)
+    }
+
+    /// Vault profile name → its compliance profile.
+    static func profiles(of desired: DesiredState) -> [String: ComplianceProfile] {
         var profiles: [String: ComplianceProfile] = [:]
         for (name, vaultProfile) in desired.vaultProfiles {
             if let complianceName = vaultProfile.spec.complianceProfile, let profile = desired.complianceProfiles[complianceName] {
                 profiles[name] = profile
             }
         }
-        let needsFingerprints = profiles.values.contains { $0.spec.rules.contains { $0.check == .uniqueContent } }
-        guard needsFingerprints, let store else { return ComplianceSetup(profiles: profiles) }
-        let names = desired.secrets.keys.sorted()
-        let fingerprints = latestFingerprints(names, store: store)
-        var index: [String: [String]] = [:]
-        for (name, fingerprint) in zip(names, fingerprints) {
-            if let fingerprint { index[fingerprint, default: []].append(name) }
-        }
-        return ComplianceSetup(profiles: profiles, secretsByFingerprint: index)
-    }
-
-    /// Reads the status files on all cores (decoding them is most of the cost, and it
-    /// happens before the pass starts). An unreadable status fails that secret's own
-    /// pass; here it only has no fingerprint.
-    static func latestFingerprints(_ names: [String], store: StateStore) -> [String?] {
-        let chunk = 64
-        let chunks = (names.count + chunk - 1) / chunk
-        var fingerprints = [String?](repeating: nil, count: names.count)
-        fingerprints.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes a disjoint range of the buffer.
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                for position in index * chunk..<min(names.count, (index + 1) * chunk) {
-                    output[position] = (try? store.readStatus(names[position]))?.latestVersion?.fingerprint
-                }
-            }
-        }
-        return fingerprints
+        return profiles
     }
 }

@@ -83,8 +83,12 @@ public struct Engine: Sendable {
             if registered != inventory { try store.writeInventory(registered) }
             inventory = registered
         }
-        let context = context(for: desired, mode: mode, now: now, compliance: ComplianceSetup.make(desired, store: store))
-        let outcomes = await reconcileAll(desired, inventory: inventory, context: context, audit: audit, progress: progress)
+        // Compliance's uniqueness index needs every status before the pass: read them once,
+        // for the index and for the pass.
+        let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        let context = context(for: desired, mode: mode, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses))
+        let outcomes = await reconcileAll(
+            desired, inventory: inventory, context: context, audit: audit, statuses: statuses, progress: progress)
 
         var plans: [SecretPlan] = []
         var writes = 0
@@ -141,7 +145,7 @@ public struct Engine: Sendable {
     }
 
     private func reconcileAll(
-        _ desired: DesiredState, inventory: Inventory, context: ReconcileContext, audit: AuditLog?,
+        _ desired: DesiredState, inventory: Inventory, context: ReconcileContext, audit: AuditLog?, statuses: StatusPrefetch?,
         progress: (@Sendable (Int, Int) -> Void)?
     ) async -> [SecretOutcome] {
         let secrets = desired.secrets.values.sorted { $0.name < $1.name }
@@ -155,7 +159,8 @@ public struct Engine: Sendable {
                 let targets = inventory.secrets[secret.name]?.targets ?? [:]
                 next += 1
                 group.addTask {
-                    await Self.reconcileOne(secret, previousTargets: targets, context: context, store: store, audit: audit)
+                    await Self.reconcileOne(
+                        secret, previousTargets: targets, context: context, store: store, audit: audit, statuses: statuses)
                 }
             }
             while next < min(options.concurrency, secrets.count) { submit() }
@@ -169,11 +174,16 @@ public struct Engine: Sendable {
     }
 
     static func reconcileOne(
-        _ secret: Secret, previousTargets: [String: String], context: ReconcileContext, store: StateStore, audit: AuditLog?
+        _ secret: Secret, previousTargets: [String: String], context: ReconcileContext, store: StateStore, audit: AuditLog?,
+        statuses: StatusPrefetch? = nil
     ) async -> SecretOutcome {
         let previous: SecretStatus?
         do {
-            previous = try store.readStatus(secret.name)
+            if let prefetched = try statuses?.lookup(secret.name) {
+                previous = prefetched
+            } else {
+                previous = try store.readStatus(secret.name)
+            }
         } catch {
             let plan = SecretPlan(secret: secret.name, state: .failed, error: "\(error)")
             return SecretOutcome(plan: plan, status: nil, audit: [], writes: 0, failed: true, managedTargets: previousTargets)

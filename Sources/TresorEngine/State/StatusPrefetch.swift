@@ -1,0 +1,41 @@
+import Dispatch
+import TresorCore
+
+/// Status files read up front, on all cores, for a pass that needs all of them before
+/// it starts (compliance's uniqueness index). The pass then takes each secret's status
+/// from here instead of decoding its file a second time.
+public struct StatusPrefetch: Sendable {
+    struct ReadError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let entries: [String: Result<SecretStatus?, ReadError>]
+
+    /// Reads the status of each name (a missing file is a nil status; an unreadable one is
+    /// kept as its error, which fails that secret's own pass, as a direct read would).
+    public static func read(_ names: [String], store: StateStore) -> StatusPrefetch {
+        let chunk = 64
+        var results = [Result<SecretStatus?, ReadError>](repeating: .success(nil), count: names.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes a disjoint range of the buffer.
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: (names.count + chunk - 1) / chunk) { index in
+                for position in index * chunk..<min(names.count, (index + 1) * chunk) {
+                    output[position] = Result { try store.readStatus(names[position]) }.mapError { ReadError(description: "\($0)") }
+                }
+            }
+        }
+        return StatusPrefetch(entries: Dictionary(zip(names, results), uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// The status as read (`.some(nil)`: no status file); nil when `name` was not read.
+    func lookup(_ name: String) throws -> SecretStatus?? {
+        guard let entry = entries[name] else { return nil }
+        return .some(try entry.get())
+    }
+
+    /// Every status that was read and exists, by secret name.
+    var statuses: [String: SecretStatus] {
+        entries.compactMapValues { try? $0.get() }
+    }
+}
