@@ -51,3 +51,13 @@ private final class Rendezvous: @unchecked Sendable {
         return true
     }
 }
+
+@Suite struct ConcurrentMapTests {
+    @Test func resultsKeepTheOrderAcrossChunkBoundaries() {
+        for count in [0, 1, 63, 64, 65, 1000] {
+            let input = Array(0..<count)
+            #expect(input.concurrentMap(chunk: 64) { $0 * 3 } == input.map { $0 * 3 })
+        }
+        #expect(["a", "b"].concurrentMap(chunk: 0) { $0 + "!" } == ["a!", "b!"])
+    }
+}

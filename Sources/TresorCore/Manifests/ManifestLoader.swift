@@ -39,19 +39,7 @@ public struct ManifestLoader: Sendable {
     /// Parses every file, on all cores: parsing is independent per file and is most of
     /// the cost of loading; decoding stays sequential so diagnostics keep file order.
     static func parseAll(_ files: [ManifestFile]) -> [YAMLParseResult] {
-        let chunk = 64
-        let chunks = (files.count + chunk - 1) / chunk
-        var results = [YAMLParseResult](repeating: YAMLParseResult(documents: [], problems: [], error: nil), count: files.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes a disjoint range of the buffer.
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                for position in index * chunk..<min(files.count, (index + 1) * chunk) {
-                    output[position] = YAMLParser.parse(files[position].bytes)
-                }
-            }
-        }
-        return results
+        files.concurrentMap(chunk: 64) { YAMLParser.parse($0.bytes) }
     }
 
     /// - Parameter cache: parse results of earlier loads, reused for files whose bytes

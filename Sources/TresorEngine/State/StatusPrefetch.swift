@@ -1,4 +1,3 @@
-import Dispatch
 import TresorCore
 
 /// Status files read up front, on all cores, for a pass that needs all of them before
@@ -14,16 +13,8 @@ public struct StatusPrefetch: Sendable {
     /// Reads the status of each name (a missing file is a nil status; an unreadable one is
     /// kept as its error, which fails that secret's own pass, as a direct read would).
     public static func read(_ names: [String], store: StateStore) -> StatusPrefetch {
-        let chunk = 64
-        var results = [Result<SecretStatus?, ReadError>](repeating: .success(nil), count: names.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes a disjoint range of the buffer.
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: (names.count + chunk - 1) / chunk) { index in
-                for position in index * chunk..<min(names.count, (index + 1) * chunk) {
-                    output[position] = Result { try store.readStatus(names[position]) }.mapError { ReadError(description: "\($0)") }
-                }
-            }
+        let results = names.concurrentMap(chunk: 64) { name in
+            Result { try store.readStatus(name) }.mapError { ReadError(description: "\($0)") }
         }
         return StatusPrefetch(entries: Dictionary(zip(names, results), uniquingKeysWith: { first, _ in first }))
     }

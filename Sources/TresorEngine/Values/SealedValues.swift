@@ -108,20 +108,10 @@ public struct SealedValues: Sendable {
     }
 
     private func open(_ items: [Item]) -> [Result<SecretValue, SealedValueError>] {
-        let chunk = 256
         let keyring = self.keyring
-        var results = [Result<SecretValue, SealedValueError>](repeating: .failure(.boundElsewhere), count: items.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes a disjoint range of the buffer.
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { index in
-                for position in index * chunk..<min(items.count, (index + 1) * chunk) {
-                    let item = items[position]
-                    output[position] = Result { () throws(SealedValueError) in try keyring.open(item.text, for: item.binding) }
-                }
-            }
+        return items.concurrentMap(chunk: 256) { item in
+            Result { () throws(SealedValueError) in try keyring.open(item.text, for: item.binding) }
         }
-        return results
     }
 
     /// The value of a sealed content field: opened before the pass, or opened now.
