@@ -73,22 +73,13 @@ public struct ValidationReport: Sendable {
     public func github() -> String {
         var output = ""
         for diagnostic in result.diagnostics {
-            var properties = "file=\(Self.escapeProperty(diagnostic.location.file))"
+            var properties = "file=\(GitHubAnnotation.escapeProperty(diagnostic.location.file))"
             if diagnostic.location.line > 0 {
                 properties += ",line=\(diagnostic.location.line),col=\(diagnostic.location.column)"
             }
-            output += "::\(diagnostic.severity.rawValue) \(properties)::\(Self.escapeData(diagnostic.message))\n"
+            output += "::\(diagnostic.severity.rawValue) \(properties)::\(GitHubAnnotation.escapeData(diagnostic.message))\n"
         }
         return output + summary() + "\n"
-    }
-
-    static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    static func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     static func count(_ value: Int, _ noun: String) -> String {

@@ -135,28 +135,20 @@ public struct ComplianceReport: Sendable {
             let severity = entry.compliance.enforcement == Enforcement.deny.rawValue ? "error" : "warning"
             var properties: [String] = []
             if let origin = entry.origin {
-                properties.append("file=\(escapeProperty(origin.file))")
+                properties.append("file=\(GitHubAnnotation.escapeProperty(origin.file))")
                 if origin.line > 0 { properties += ["line=\(origin.line)", "col=\(origin.column)"] }
             }
             for rule in failing {
                 let title = "compliance: \(entry.secret) / \(rule.name)"
-                output += "::\(severity) \((properties + ["title=\(escapeProperty(title))"]).joined(separator: ","))::"
-                    + escapeData("Secret '\(entry.secret)' rule '\(rule.name)' (\(rule.kind)) \(rule.result.rawValue): \(rule.message)") + "\n"
+                output += "::\(severity) \((properties + ["title=\(GitHubAnnotation.escapeProperty(title))"]).joined(separator: ","))::"
+                    + GitHubAnnotation.escapeData("Secret '\(entry.secret)' rule '\(rule.name)' (\(rule.kind)) \(rule.result.rawValue): \(rule.message)") + "\n"
             }
             if entry.compliance.overall == .failed {
-                output += "::error \((properties + ["title=\(escapeProperty("compliance: \(entry.secret)"))"]).joined(separator: ","))::"
-                    + escapeData("Secret '\(entry.secret)': \(entry.compliance.message ?? "evaluation failed")") + "\n"
+                output += "::error \((properties + ["title=\(GitHubAnnotation.escapeProperty("compliance: \(entry.secret)"))"]).joined(separator: ","))::"
+                    + GitHubAnnotation.escapeData("Secret '\(entry.secret)': \(entry.compliance.message ?? "evaluation failed")") + "\n"
             }
         }
         return output + summary() + "\n"
-    }
-
-    func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     // MARK: JUnit
