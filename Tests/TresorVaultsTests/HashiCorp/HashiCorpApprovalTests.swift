@@ -85,15 +85,9 @@ struct HashiCorpApprovalTests {
 
     @discardableResult
     func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
-        let result = ManifestLoader().load([ManifestFile(path: setup.state.path + "/m.yaml", bytes: Array(yaml.utf8))])
-        #expect(result.isValid, "\(result.errors)")
-        let engine = Engine(
-            store: setup.store,
-            registry: VaultRegistry(
-                profiles: result.state.vaultProfiles, store: setup.store, http: Self.http, environment: setup.environment),
-            fingerprinter: try setup.store.fingerprinter(), resolver: ValueResolver(environment: setup.environment),
+        let report = try await EnginePass.apply(
+            yaml, state: setup.state, store: setup.store, environment: setup.environment, http: Self.http,
             options: Engine.Options(actor: "carol", requester: .identity("carol")))
-        let report = try await engine.run(result.state, mode: .apply, now: Date())
         #expect(report.failures == 0, "\(report.failedSecrets.map { $0.error ?? "\($0.targets)" })")
         return report
     }

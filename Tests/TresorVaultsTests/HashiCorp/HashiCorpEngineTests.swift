@@ -76,15 +76,9 @@ struct HashiCorpEngineTests {
     }
 
     func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
-        let result = ManifestLoader().load([ManifestFile(path: setup.state.path + "/m.yaml", bytes: Array(yaml.utf8))])
-        #expect(result.isValid, "\(result.errors)")
-        let engine = Engine(
-            store: setup.store,
-            registry: VaultRegistry(
-                profiles: result.state.vaultProfiles, store: setup.store, http: Self.http, environment: setup.environment),
-            fingerprinter: try setup.store.fingerprinter(), resolver: ValueResolver(environment: setup.environment),
+        try await EnginePass.apply(
+            yaml, state: setup.state, store: setup.store, environment: setup.environment, http: Self.http,
             options: Engine.Options(actor: "bao-test"))
-        return try await engine.run(result.state, mode: .apply, now: Date())
     }
 
     func outside(_ mount: String, _ path: String) async throws -> [String: String]? {

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// One apply pass of the engine over manifests given as text, as the suites that run
+/// whole passes against real servers (OpenBao, moto) need it.
+enum EnginePass {
+    static func apply(
+        _ yaml: String, state: URL, store: StateStore, environment: [String: String], http: any HTTPClient,
+        options: Engine.Options, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) async throws -> Engine.Report {
+        let result = ManifestLoader().load([ManifestFile(path: state.path + "/m.yaml", bytes: Array(yaml.utf8))])
+        #expect(result.isValid, "\(result.errors)", sourceLocation: sourceLocation)
+        let engine = Engine(
+            store: store,
+            registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, http: http, environment: environment),
+            fingerprinter: try store.fingerprinter(), resolver: ValueResolver(environment: environment), options: options)
+        return try await engine.run(result.state, mode: .apply, now: Date())
+    }
+}
