@@ -79,7 +79,7 @@ struct BlockYAMLWriter {
         if StatusCoding.isPlainSafe(text) {
             append(text)
         } else {
-            append(StatusCoding.quoted(text))
+            JSONText.appendString(text, to: &output)
         }
     }
 

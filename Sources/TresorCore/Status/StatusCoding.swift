@@ -14,6 +14,14 @@ public enum StatusCoding {
 
     /// The document as UTF-8, the form files are written in.
     public static func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let tree = try (value as? any EncodedTreeConvertible)?.encodedTree ?? TreeEncoder.encode(value)
+        var writer = BlockYAMLWriter()
+        writer.write(tree, indent: 0, inline: false)
+        return writer.output
+    }
+
+    /// The document as Codable alone makes it, for holding the hand-built trees to it.
+    static func encodeBytesThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
         var writer = BlockYAMLWriter()
         writer.write(try TreeEncoder.encode(value), indent: 0, inline: false)
         return writer.output
@@ -93,29 +101,24 @@ public enum StatusCoding {
     }
 
     static func isPlainSafe(_ text: String) -> Bool {
-        !text.isEmpty
-            && text.utf8.allSatisfy { byte in
+        guard let first = text.utf8.first, first != UInt8(ascii: "-"),
+            text.utf8.allSatisfy({ byte in
                 (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
-            }
-            && text.utf8.first != UInt8(ascii: "-")
-            && YAMLScalar(text: text, isPlain: true).resolved == .string(text)
+            })
+        else { return false }
+        // Only a leading digit, sign or dot can make a number, and only these words a
+        // null or a boolean (the core schema of `YAMLScalar.resolved`).
+        let mayResolve = (first >= 48 && first <= 57) || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
+        if !mayResolve { return text.utf8.count > 5 || !reservedWords.contains(text) }
+        return YAMLScalar(text: text, isPlain: true).resolved == .string(text)
     }
 
+    private static let reservedWords: Set<String> = ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]
+
     static func quoted(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                quoted += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
+        var bytes: [UInt8] = []
+        JSONText.appendString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -35,6 +35,23 @@ public struct AuditEvent: Sendable, Codable {
     }
 }
 
+extension AuditEvent {
+    /// The event as one JSON line, keys sorted, nil members left out: what `JSONEncoder`
+    /// with sorted keys writes, built without it (a line per change of every secret).
+    var jsonLine: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320)
+        JSONText.appendObject(
+            ordered: [
+                ("actor", actor), ("fingerprint", fingerprint), ("message", message), ("operation", operation),
+                ("outcome", outcome), ("previousFingerprint", previousFingerprint), ("secret", secret),
+                ("time", StatusCoding.formatDate(time)), ("vaultProfile", vaultProfile), ("vaultVersion", vaultVersion),
+            ], to: &bytes)
+        bytes.append(0x0A)
+        return bytes
+    }
+}
+
 /// Appends JSON lines to `audit.log`. Each line is one `write` on an O_APPEND file, so
 /// concurrent writers never interleave within a line.
 public final class AuditLog: Sendable {
@@ -55,18 +72,8 @@ public final class AuditLog: Sendable {
 
     public func append(_ events: [AuditEvent]) {
         guard !events.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(StatusCoding.formatDate(date))
-        }
         var bytes: [UInt8] = []
-        for event in events {
-            guard let data = try? encoder.encode(event) else { continue }
-            bytes.append(contentsOf: data)
-            bytes.append(0x0A)
-        }
+        for event in events { bytes.append(contentsOf: event.jsonLine) }
         bytes.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress!, $0.count) }
     }
 

@@ -38,6 +38,10 @@ struct HTTPURLParts: Sendable {
     var redacted: String
 
     init(_ url: String) {
+        if let parts = Self.plainParts(url) {
+            (scheme, hostPort, redacted) = (parts.scheme, parts.hostPort, url)
+            return
+        }
         var rest = Substring(url)
         if let range = rest.range(of: "://") {
             scheme = rest[..<range.lowerBound].lowercased()
@@ -66,6 +70,28 @@ struct HTTPURLParts: Sendable {
             result += "?" + names.joined(separator: "&")
         }
         redacted = result
+    }
+
+    /// Scheme and host of a `scheme://host[:port][/path]` URL with a lowercase scheme and no user info, query or
+    /// fragment, which is then its own redacted form: one pass over the bytes, for the
+    /// URL of every request.
+    private static func plainParts(_ url: String) -> (scheme: String, hostPort: String)? {
+        url.utf8.withContiguousStorageIfAvailable { bytes -> (scheme: String, hostPort: String)? in
+            let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/")
+            guard !bytes.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "@") }),
+                let schemeEnd = bytes.firstIndex(where: { $0 == colon || $0 == slash }),
+                schemeEnd > 0, !bytes[..<schemeEnd].contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
+                schemeEnd + 2 < bytes.count, bytes[schemeEnd] == colon,
+                bytes[schemeEnd + 1] == slash, bytes[schemeEnd + 2] == slash
+            else { return nil }
+            let hostStart = schemeEnd + 3
+            let hostEnd = bytes[hostStart...].firstIndex(of: slash) ?? bytes.endIndex
+            guard hostEnd > hostStart else { return nil }
+            return (
+                String(decoding: bytes[..<schemeEnd], as: UTF8.self),
+                String(decoding: bytes[hostStart..<hostEnd], as: UTF8.self)
+            )
+        } ?? nil
     }
 }
 

@@ -417,6 +417,13 @@ struct CurlHTTPClientLoggingTests {
         #expect(parts.redacted == "https://vault.example:8200/v1/kv/data/a?version=REDACTED&list")
         #expect(HTTPURLParts("http://h").hostPort == "h")
         #expect(HTTPURLParts("http://[::1]:80?x=1").redacted == "http://[::1]:80?x=REDACTED")
+        // The plain form every adapter request has, and its near misses.
+        let plain = HTTPURLParts("http://127.0.0.1:8200/v1/secret/data/a/b")
+        #expect((plain.scheme, plain.hostPort, plain.redacted) == ("http", "127.0.0.1:8200", "http://127.0.0.1:8200/v1/secret/data/a/b"))
+        #expect(HTTPURLParts("HTTP://h/x").redacted == "http://h/x")
+        #expect(HTTPURLParts("https://h").redacted == "https://h")
+        #expect(HTTPURLParts("http:/h/x").scheme == "")
+        #expect(HTTPURLParts("http:///x").hostPort == "(no host)")
     }
 
     /// libcurl reads `http_proxy` and `no_proxy` itself, for every transfer. The test sets

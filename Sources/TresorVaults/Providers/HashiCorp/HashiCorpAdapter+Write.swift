@@ -29,14 +29,14 @@ extension HashiCorpAdapter {
         }
         let apiPath = try v2Path("data", path)
         let data = content.mapValues { $0.reveal() }
-        var response = try await call("POST", apiPath, body: try Self.json(HashiCorpWriteRequest(options: .init(cas: cas), data: data)))
+        var response = try await call("POST", apiPath, body: HashiCorpRequestBody.write(data: data, cas: cas))
         if cas == 0, transport.isCASMismatch(response), let body = try await metadataBody(at: path),
             Self.isGone(deletionTime: body.versions?[String(body.currentVersion)]?.deletionTime,
                 destroyed: body.versions?[String(body.currentVersion)]?.destroyed)
         {
             response = try await call(
                 "POST", apiPath,
-                body: try Self.json(HashiCorpWriteRequest(options: .init(cas: body.currentVersion), data: data)))
+                body: HashiCorpRequestBody.write(data: data, cas: body.currentVersion))
         }
         if transport.isCASMismatch(response) {
             throw try await conflict(at: path, expected: cas)
@@ -48,7 +48,7 @@ extension HashiCorpAdapter {
         let custom = HashiCorpMark.encode(mark, keeping: existing)
         if custom != existing {
             let metadataPath = try v2Path("metadata", path)
-            let body = try Self.json(HashiCorpMetadataRequest(customMetadata: custom))
+            let body = HashiCorpRequestBody.metadata(custom: custom)
             var failure: VaultError?
             // The content is written: a passing failure gets one more try, so that it does
             // not leave the content without its mark.
@@ -86,7 +86,9 @@ extension HashiCorpAdapter {
                 "\(transport.server): \(path) exists on KV v1 mount '\(mount)' but was expected absent; observe it again before writing")
         }
         let apiPath = try v1Path(path)
-        let response = try await call("POST", apiPath, body: try Self.json(content.mapValues { $0.reveal() }))
+        var body: [UInt8] = []
+        JSONText.appendObject(content.mapValues { $0.reveal() }, to: &body)
+        let response = try await call("POST", apiPath, body: body)
         guard response.status == 200 || response.status == 204 else {
             throw transport.failure(response, method: "POST", apiPath: apiPath)
         }
@@ -107,11 +109,5 @@ extension HashiCorpAdapter {
         return VaultError(
             .conflict,
             "\(transport.server): \(path) changed since it was observed (expected \(expectation), found \(found)); someone else wrote it: observe it again before writing")
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
     }
 }

@@ -93,21 +93,25 @@ struct HashiCorpAuthResponse: Decodable {
     let auth: Body?
 }
 
-/// `POST <mount>/data/<path>` body (KV v2).
-struct HashiCorpWriteRequest: Encodable {
-    struct Options: Encodable {
-        let cas: Int
+/// Request bodies, written straight to bytes (two per created secret).
+enum HashiCorpRequestBody {
+    /// `POST <mount>/data/<path>` (KV v2): `{"data":{…},"options":{"cas":N}}`.
+    static func write(data: [String: String], cas: Int) -> [UInt8] {
+        var bytes = Array(#"{"data":"#.utf8)
+        bytes.reserveCapacity(64 + data.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        JSONText.appendObject(data, to: &bytes)
+        bytes.append(contentsOf: #","options":{"cas":"#.utf8)
+        bytes.append(contentsOf: String(cas).utf8)
+        bytes.append(contentsOf: "}}".utf8)
+        return bytes
     }
-    let options: Options
-    let data: [String: String]
-}
 
-/// `POST <mount>/metadata/<path>` body.
-struct HashiCorpMetadataRequest: Encodable {
-    let customMetadata: [String: String]
-
-    enum CodingKeys: String, CodingKey {
-        case customMetadata = "custom_metadata"
+    /// `POST <mount>/metadata/<path>`: `{"custom_metadata":{…}}`.
+    static func metadata(custom: [String: String]) -> [UInt8] {
+        var bytes = Array(#"{"custom_metadata":"#.utf8)
+        JSONText.appendObject(custom, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 }
 

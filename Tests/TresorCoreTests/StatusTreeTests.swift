@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import TresorCore
+
+/// The hand-built status trees (`StatusTrees.swift`) against the Codable encoding they
+/// stand in for: same bytes, and no field left out.
+@Suite struct StatusTreeTests {
+    static let awkward = "quote \" backslash \\ newline \n cr \r tab \t control \u{01}\u{7F} colon: # yes 1.5 ünïcødé 🔑"
+
+    /// Every property set, optionals included (checked below), with text that needs quoting.
+    static func fullStatus() -> SecretStatus {
+        let now = Date(timeIntervalSince1970: 1_800_000_000.25)
+        var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
+        status.observedGeneration = "hmac-sha256:0a"
+        status.state = .pendingApproval
+        status.appliedInputs = "hmac-sha256:0b"
+        status.setCondition(.ready, .false, .sourceFailed, awkward, now: now)
+        status.setCondition(.approved, .unknown, .pending, "waits", now: now)
+        status.appendVersion(fingerprint: "hmac-sha256:00ff", vaultProfile: "main", vaultVersion: "7", at: now)
+        status.appendVersion(fingerprint: "hmac-sha256:0100", vaultProfile: "true", vaultVersion: "8", at: now)
+        status.targets["main"] = TargetStatus(
+            role: .source, path: "db/main", fingerprint: "hmac-sha256:00ff", vaultVersion: "7", lastSyncedAt: now, lastError: awkward)
+        status.targets["null"] = TargetStatus(role: .sync, path: "-x")
+        status.targets["a-b"] = TargetStatus(role: .sync, path: "")
+        status.compliance = ComplianceStatus(
+            profile: "strict", enforcement: "block", overall: .nok,
+            rules: [
+                RuleResult(name: "len", kind: "minLength", result: .nok, message: awkward, field: "password", validUntil: now),
+                RuleResult(name: "jwt", kind: "jwt", result: .na, message: "not a token"),
+            ],
+            fingerprint: "hmac-sha256:00ff", rulesDigest: "hmac-sha256:0c", checkedAt: now, message: "1e3")
+        status.origin = ManifestOrigin(SourceLocation(file: "secrets/db file.yaml", line: 12, column: 3))
+        status.lastReconciledAt = now
+        status.approval = ApprovalStatus(
+            request: "req-1", operation: "update", state: "pending", requester: "ci", approvals: ["alice", "True"],
+            requiredApprovals: 2, requestedAt: now, expiresAt: now.addingTimeInterval(3600))
+        return status
+    }
+
+    @Test func fullStatusIsWrittenAsCodableWritesIt() throws {
+        let status = Self.fullStatus()
+        let fast = try StatusCoding.encodeBytes(status)
+        let codable = try StatusCoding.encodeBytesThroughCodable(status)
+        #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
+        #expect(try StatusCoding.decode(SecretStatus.self, from: fast) == status)
+    }
+
+    @Test func minimalStatusIsWrittenAsCodableWritesIt() throws {
+        let status = SecretStatus(name: "x", type: .generic, sourceProfile: "local")
+        #expect(try StatusCoding.encodeBytes(status) == StatusCoding.encodeBytesThroughCodable(status))
+    }
+
+    /// A property added to a status type must be set in `fullStatus()`, so that the
+    /// comparison above covers it (and fails until `StatusTrees.swift` writes it).
+    @Test func fullStatusLeavesNoOptionalUnset() {
+        var unset: [String] = []
+        func visit(_ value: Any, path: String) {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional {
+                guard let wrapped = mirror.children.first?.value else { return unset.append(path) }
+                return visit(wrapped, path: path)
+            }
+            for child in mirror.children {
+                let name = child.label.map { path + "." + $0 } ?? path + "[]"
+                visit(child.value, path: name)
+            }
+        }
+        visit(Self.fullStatus(), path: "status")
+        // A status carries exactly one of these per target; the "sync" targets here show the absent case.
+        let allowed = ["status.targets[].value.fingerprint", "status.targets[].value.vaultVersion",
+            "status.targets[].value.lastSyncedAt", "status.targets[].value.lastError",
+            "status.compliance.rules[].field", "status.compliance.rules[].validUntil"]
+        #expect(Set(unset).subtracting(allowed).isEmpty, "unset in fullStatus(): \(Set(unset).subtracting(allowed).sorted())")
+        // Each allowed one is set somewhere too: the first target and the first rule carry them.
+        let status = Self.fullStatus()
+        #expect(status.targets["main"].map { $0.fingerprint != nil && $0.lastSyncedAt != nil && $0.lastError != nil } == true)
+        #expect(status.compliance?.rules.first.map { $0.field != nil && $0.validUntil != nil } == true)
+    }
+
+    @Test func plainScalarsAreThoseThatReadBackAsTheSameString() {
+        let candidates = [
+            "true", "True", "TRUE", "tRUE", "false", "FALSE", "null", "Null", "NULL", "nul", "nulls", "falsey", "yes", "on",
+            "a1", "1a", "0x1F", "0o17", ".5", "5.", "+1", "1e3", "1_000", "_x", "/p", "-x", "abc.def", "inf", ".inf", ".nan",
+            "main", "db/main", "v1.2.3", "2027-01-15",
+        ]
+        for text in candidates {
+            let readsBack = YAMLScalar(text: text, isPlain: true).resolved == .string(text)
+            if StatusCoding.isPlainSafe(text) {
+                #expect(readsBack, "'\(text)' is written plain but reads back as something else")
+            }
+        }
+        #expect(StatusCoding.isPlainSafe("main") && StatusCoding.isPlainSafe("nulls") && StatusCoding.isPlainSafe("v1.2.3"))
+        #expect(!StatusCoding.isPlainSafe("null") && !StatusCoding.isPlainSafe("True") && !StatusCoding.isPlainSafe("1e3"))
+    }
+}
