@@ -78,6 +78,35 @@ import Testing
         #expect(status.compliance?.rules.first.map { $0.field != nil && $0.validUntil != nil } == true)
     }
 
+    /// Reading takes strings, integers and dates from the nodes directly; a file that does
+    /// not fit still fails with the field's path.
+    @Test func statusFilesOfTheWrongShapeNameTheField() throws {
+        let good = String(decoding: try StatusCoding.encodeBytes(Self.fullStatus()), as: UTF8.self)
+        let cases: [(String, String, String)] = [
+            ("  - number: 1\n", "  - number: one\n", "versions[0].number: expected an integer"),
+            ("name: db\n", "name: null\n", ".name: expected a string"),
+            ("name: db\n", "", "missing 'name'"),
+            ("name: db\n", "name: [db]\n", ".name: expected a scalar"),
+            ("lastReconciledAt: \"2027-01-15T08:00:00.250Z\"\n", "lastReconciledAt: yesterday\n", ".lastReconciledAt: 'yesterday' is not an RFC 3339 time"),
+            ("requiredApprovals: 2\n", "requiredApprovals: \"2\"\n", ".approval.requiredApprovals: expected an integer"),
+        ]
+        for (original, replacement, expected) in cases {
+            #expect(good.contains(original), "fixture lacks \(original)")
+            let broken = good.replacingOccurrences(of: original, with: replacement)
+            #expect(throws: StatusCoding.DecodeError.self) { try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8)) }
+            do {
+                _ = try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8))
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+        // Optional members may be null or absent alike; quoted numbers stay strings.
+        let relaxed = good.replacingOccurrences(of: "appliedInputs: \"hmac-sha256:0b\"\n", with: "appliedInputs: null\n")
+            .replacingOccurrences(of: "vaultVersion: \"8\"\n", with: "vaultVersion: 8\n")
+        let decoded = try StatusCoding.decode(SecretStatus.self, from: Array(relaxed.utf8))
+        #expect(decoded.appliedInputs == nil && decoded.versions.last?.vaultVersion == "8")
+    }
+
     @Test func plainScalarsAreThoseThatReadBackAsTheSameString() {
         let candidates = [
             "true", "True", "TRUE", "tRUE", "false", "FALSE", "null", "Null", "NULL", "nul", "nulls", "falsey", "yes", "on",

@@ -88,12 +88,41 @@ struct YAMLNodeDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try YAMLNodeDecoder.decode(type, from: try node(key), codingPath: codingPath + [key])
+            let node = try node(key)
+            if T.self == Date.self, let date = Leaf.date(node) { return date as! T }
+            return try YAMLNodeDecoder.decode(type, from: node, codingPath: codingPath + [key])
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard try !decodeNil(forKey: key) else { return nil }
             return try decode(type, forKey: key)
+        }
+
+        // Strings, integers and dates are most of a status file: these take them from the
+        // node directly, and build a coding path only for the error when they fail.
+
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            let node = try node(key)
+            if let text = Leaf.string(node) { return text }
+            return try SingleValue(node: node, codingPath: codingPath + [key]).decode(String.self)
+        }
+
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+            let node = try node(key)
+            if let number = Leaf.int(node) { return number }
+            return try SingleValue(node: node, codingPath: codingPath + [key]).decode(Int.self)
+        }
+
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            guard let node = member(key.stringValue), !Leaf.isNull(node) else { return nil }
+            if let text = Leaf.string(node) { return text }
+            return try SingleValue(node: node, codingPath: codingPath + [key]).decode(String.self)
+        }
+
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+            guard let node = member(key.stringValue), !Leaf.isNull(node) else { return nil }
+            if let number = Leaf.int(node) { return number }
+            return try SingleValue(node: node, codingPath: codingPath + [key]).decode(Int.self)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -166,6 +195,33 @@ struct YAMLNodeDecoder: Decoder {
         mutating func superDecoder() throws -> any Decoder {
             let path = codingPath + [Index(currentIndex)]
             return YAMLNodeDecoder(node: try next(), codingPath: path)
+        }
+    }
+
+    /// A scalar's value as ``SingleValue`` reads it, or nil where that would fail.
+    enum Leaf {
+        static func isNull(_ node: YAMLNode) -> Bool {
+            if case .scalar(let scalar, _) = node, scalar.isPlain, scalar.resolved == .null { return true }
+            return false
+        }
+
+        static func string(_ node: YAMLNode) -> String? {
+            guard case .scalar(let scalar, _) = node else { return nil }
+            guard scalar.isPlain else { return scalar.text }
+            switch scalar.resolved {
+            case .string(let text): return text
+            case .null: return nil
+            default: return scalar.text
+            }
+        }
+
+        static func int(_ node: YAMLNode) -> Int? {
+            guard case .scalar(let scalar, _) = node, case .int(let value) = scalar.resolved else { return nil }
+            return value
+        }
+
+        static func date(_ node: YAMLNode) -> Date? {
+            string(node).flatMap { Timestamp(rfc3339: $0)?.date }
         }
     }
 
