@@ -3,8 +3,9 @@ import Testing
 
 @testable import TresorCore
 
-/// The hand-built status trees (`StatusTrees.swift`) against the Codable encoding they
-/// stand in for: same bytes, and no field left out.
+/// The hand-built status trees (`StatusTrees.swift`) and readers (`StatusReaders.swift`)
+/// against the Codable conformances they stand in for: same bytes, same values, no field
+/// left out.
 @Suite struct StatusTreeTests {
     static let awkward = "quote \" backslash \\ newline \n cr \r tab \t control \u{01}\u{7F} colon: # yes 1.5 ünïcødé 🔑"
 
@@ -46,6 +47,41 @@ import Testing
         #expect(try StatusCoding.decode(SecretStatus.self, from: fast) == status)
     }
 
+    @Test func statusFilesAreReadAsCodableReadsThem() throws {
+        let full = try StatusCoding.encodeBytes(Self.fullStatus())
+        #expect(try StatusCoding.decode(SecretStatus.self, from: full) == Self.fullStatus())
+        #expect(try StatusCoding.decodeThroughCodable(SecretStatus.self, from: full) == Self.fullStatus())
+        // What other writers may leave: nulls for absent members, unknown members, numbers
+        // and booleans where strings are expected, flow style.
+        let relaxed = """
+            name: db
+            kind: Secret
+            type: apiKey
+            state: active
+            observedGeneration: 12
+            sourceProfile: "true"
+            appliedInputs: null
+            conditions: [{type: Ready, status: "True", reason: Reconciled, message: yes, lastTransitionTime: "2027-01-15T08:00:00Z", extra: 1}]
+            targets: {main: {role: source, path: a/b, vaultVersion: 3, lastError: ~}}
+            versions:
+              - {number: 1, fingerprint: f, vaultProfile: main, createdAt: "2027-01-15T08:00:00.5Z"}
+            compliance: null
+            """
+        let bytes = Array(relaxed.utf8)
+        let read = try StatusCoding.decode(SecretStatus.self, from: bytes)
+        #expect(read == (try StatusCoding.decodeThroughCodable(SecretStatus.self, from: bytes)))
+        #expect(read.observedGeneration == "12" && read.sourceProfile == "true" && read.targets["main"]?.vaultVersion == "3")
+        #expect(read.appliedInputs == nil && read.targets["main"]?.lastError == nil && read.compliance == nil)
+        let wrongState = relaxed.replacingOccurrences(of: "state: active", with: "state: bogus")
+        #expect(throws: (any Error).self) { try StatusCoding.decodeThroughCodable(SecretStatus.self, from: Array(wrongState.utf8)) }
+        do {
+            _ = try StatusCoding.decode(SecretStatus.self, from: Array(wrongState.utf8))
+            Issue.record("a state of 'bogus' was read")
+        } catch {
+            #expect("\(error)" == ".state: 'bogus' is not one of \(SecretState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     @Test func minimalStatusIsWrittenAsCodableWritesIt() throws {
         let status = SecretStatus(name: "x", type: .generic, sourceProfile: "local")
         #expect(try StatusCoding.encodeBytes(status) == StatusCoding.encodeBytesThroughCodable(status))
@@ -78,8 +114,7 @@ import Testing
         #expect(status.compliance?.rules.first.map { $0.field != nil && $0.validUntil != nil } == true)
     }
 
-    /// Reading takes strings, integers and dates from the nodes directly; a file that does
-    /// not fit still fails with the field's path.
+    /// A status file that does not fit fails with the field's path, as through Codable.
     @Test func statusFilesOfTheWrongShapeNameTheField() throws {
         let good = String(decoding: try StatusCoding.encodeBytes(Self.fullStatus()), as: UTF8.self)
         let cases: [(String, String, String)] = [
@@ -94,6 +129,7 @@ import Testing
             #expect(good.contains(original), "fixture lacks \(original)")
             let broken = good.replacingOccurrences(of: original, with: replacement)
             #expect(throws: StatusCoding.DecodeError.self) { try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8)) }
+            #expect(throws: (any Error).self) { try StatusCoding.decodeThroughCodable(SecretStatus.self, from: Array(broken.utf8)) }
             do {
                 _ = try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8))
             } catch {

@@ -21,14 +21,14 @@ public enum ConditionType: String, Sendable, Codable, CaseIterable {
     case compliant = "Compliant"
 }
 
-public enum ConditionStatus: String, Sendable, Codable {
+public enum ConditionStatus: String, Sendable, Codable, CaseIterable {
     case `true` = "True"
     case `false` = "False"
     case unknown = "Unknown"
 }
 
 /// Why a condition is what it is; named so that tools can match on it.
-public enum ConditionReason: String, Sendable, Codable {
+public enum ConditionReason: String, Sendable, Codable, CaseIterable {
     case reconciled = "Reconciled"
     case created = "Created"
     case updated = "Updated"
@@ -88,7 +88,7 @@ public struct SecretVersion: Sendable, Codable, Hashable {
     }
 }
 
-public enum TargetRole: String, Sendable, Codable {
+public enum TargetRole: String, Sendable, Codable, CaseIterable {
     case source
     case sync
 }

@@ -1,11 +1,22 @@
 import Foundation
 
-/// Reads and writes status documents as YAML through Codable: values are encoded to a
-/// tree, then written as block YAML with keys in a readable order; reading parses the
-/// YAML with the manifest parser and decodes straight from its node tree.
+/// Reads and writes status documents as YAML: values are turned into a tree (by hand for
+/// the secret status, ``EncodedTreeConvertible``; through Codable for the rest), then
+/// written as block YAML with keys in a readable order; reading parses the YAML with the
+/// manifest parser and reads straight from its node tree (by hand for the secret status,
+/// ``NodeReadable``; through Codable for the rest).
 public enum StatusCoding {
     public struct DecodeError: Error, CustomStringConvertible {
         public var description: String
+
+        init(description: String) {
+            self.description = description
+        }
+
+        /// `.versions[0].number: expected an integer, got a string`
+        init(_ path: String, _ message: String) {
+            description = path + ": " + message
+        }
     }
 
     public static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -20,6 +31,13 @@ public enum StatusCoding {
         return writer.output
     }
 
+    /// The value as Codable alone reads it, for holding the hand-written readers to it.
+    static func decodeThroughCodable<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        let parsed = YAMLParser.parse(bytes)
+        guard parsed.error == nil, let root = parsed.documents.first?.root else { throw DecodeError(description: "not a YAML document") }
+        return try YAMLNodeDecoder.decode(T.self, from: root)
+    }
+
     /// The document as Codable alone makes it, for holding the hand-built trees to it.
     static func encodeBytesThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
         var writer = BlockYAMLWriter()
@@ -31,6 +49,7 @@ public enum StatusCoding {
         let parsed = YAMLParser.parse(bytes)
         if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }
         guard let root = parsed.documents.first?.root else { throw DecodeError(description: "empty document") }
+        if let readable = T.self as? any NodeReadable.Type { return try readable.init(reading: root, at: "") as! T }
         do {
             return try YAMLNodeDecoder.decode(T.self, from: root)
         } catch let error as DecodingError {
