@@ -19,6 +19,8 @@ for _ in $(seq 100); do curl -fs "$BAO_ADDR/v1/sys/health" >/dev/null && break; 
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+# CPU seconds (user + system) the server has used so far, from /proc.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$bao_pid/stat"; }
 
 # 1,000 Secret manifests on the dev server's KV v2 mount.
 mkdir -p "$work/m"
@@ -46,8 +48,19 @@ spec:
 """)
 PY
 
-start=$(now); "$tresor" apply -f "$work/m" --state-dir "$work/state" >/dev/null; end=$(now)
+# The apply's own CPU (its rusage as a child) and the server's, over the same time.
+bao_before=$(server_cpu)
+start=$(now)
+tresor_cpu=$(python3 - "$tresor" apply -f "$work/m" --state-dir "$work/state" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{usage.ru_utime + usage.ru_stime:.2f}")
+PY
+)
+end=$(now)
 tresor_s=$(elapsed "$start" "$end")
+tresor_bao_cpu=$(python3 -c "print(f'{$(server_cpu) - $bao_before:.2f}')")
 
 start=$(now)
 python3 - <<'PY'
@@ -79,11 +92,13 @@ for i in $(seq 0 999); do
     printf 'url = "%s/v1/secret/metadata/curl-mark-bench/s%d"\nrequest = "POST"\nheader = "X-Vault-Token: %s"\ndata = "{\\"custom_metadata\\":{\\"tresor.dev/secret\\":\\"s%d\\",\\"tresor.dev/fingerprint\\":\\"hmac-sha256:%064d\\"}}"\noutput = "/dev/null"\nnext\n' \
         "$BAO_ADDR" "$i" "$token" "$i" "$i"
 done | head -n -1 >"$work/curl-mark.cfg"
+bao_before=$(server_cpu)
 start=$(now)
 curl --no-progress-meter --parallel --parallel-max 16 -K "$work/curl-data.cfg"
 curl --no-progress-meter --parallel --parallel-max 16 -K "$work/curl-mark.cfg"
 end=$(now)
 curl_mark_s=$(elapsed "$start" "$end")
+curl_mark_bao_cpu=$(python3 -c "print(f'{$(server_cpu) - $bao_before:.2f}')")
 
 # No-change re-plan through a counting proxy: the same server, every request tallied.
 proxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -144,9 +159,13 @@ printf '%-52s %8s s\n' "curl --parallel 16, 1,000 writes (raw limit)" "$curl_s"
 printf '%-52s %8s s\n' "curl --parallel 16, 1,000 writes + 1,000 marks" "$curl_mark_s"
 printf '%-52s %8s s   exit %s, %s reads, %s writes for 1,000 secrets x 1 target\n' \
     "tresor plan, no change, 1,000 secrets" "$plan_s" "$plan_exit" "$reads" "$writes"
-python3 - "$tresor_s" "$hvac_s" "$curl_s" "$curl_mark_s" <<'PY'
+python3 - "$tresor_s" "$hvac_s" "$curl_s" "$curl_mark_s" "$tresor_cpu" "$tresor_bao_cpu" "$curl_mark_bao_cpu" "$(nproc)" <<'PY'
 import sys
-t, h, c, m = map(float, sys.argv[1:])
+t, h, c, m, tresor_cpu, tresor_bao_cpu, curl_bao_cpu, cores = map(float, sys.argv[1:])
 print(f"tresor / raw curl = {t / c:.2f}x (target <= 3x);  hvac / tresor = {h / t:.2f}x (target >= 3x)")
 print(f"with marks, the raw limit is {m / c:.2f}x raw curl, and hvac / that limit = {h / m:.2f}x")
+# Where the apply's time goes: tresor and the server share the machine's cores.
+print(f"CPU during the apply: tresor {tresor_cpu:.2f} s, OpenBao {tresor_bao_cpu:.2f} s, "
+      f"of {cores:.0f} cores x {t:.2f} s = {cores * t:.2f} s; "
+      f"OpenBao for the same 2,000 requests from curl: {curl_bao_cpu:.2f} s")
 PY

@@ -215,6 +215,35 @@ struct HashiCorpAdapterTests {
         #expect(vault.capabilities == [.versions, .metadataMarks, .compareAndSet])
     }
 
+    /// A pass starts many secrets at once: they wait for one detection instead of each
+    /// sending its own (the detection answers slowly here, so they all overlap it).
+    @Test func concurrentFirstRequestsShareOneMountDetection() async throws {
+        let http = FakeVaultHTTP()
+        let mountPath = "/v1/sys/internal/ui/mounts/secret"
+        http.on("GET", mountPath, responders: [{ _ in
+            usleep(100_000)
+            return .json(200, Canned.mount("secret", version: 2))
+        }])
+        let vault = T.adapter(http)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<8 { group.addTask { _ = try await vault.readMetadata(at: "s\(index)") } }
+            try await group.waitForAll()
+        }
+        #expect(http.requests("GET", mountPath).count == 1)
+        #expect(http.operations.count == 8)
+    }
+
+    @Test func aFailedMountDetectionIsTriedAgainByTheNextRequest() async throws {
+        let http = FakeVaultHTTP()
+        let mountPath = "/v1/sys/internal/ui/mounts/secret"
+        http.on("GET", mountPath, Canned.sealed, .json(200, Canned.mount("secret", version: 1)))
+        let vault = T.adapter(http)
+        await #expect(throws: VaultError.self) { _ = try await vault.readMetadata(at: "a") }
+        _ = try await vault.readMetadata(at: "a")
+        #expect(http.requests("GET", mountPath).count == 2)
+        #expect(vault.capabilities.isEmpty)
+    }
+
     @Test func deleteRemovesMetadataAndAllVersions() async throws {
         let http = FakeVaultHTTP()
         http.on("DELETE", T.metadataPath, .noContent)

@@ -112,6 +112,10 @@ public struct HashiCorpAdapter: VaultAdapter {
     /// The mount's KV version, detected once.
     func kvVersion() async throws -> HashiCorpKVVersion {
         if let known = mountInfo.known { return known }
+        return try await mountInfo.detectOnce { try await self.detectKVVersion() }
+    }
+
+    private func detectKVVersion() async throws -> HashiCorpKVVersion {
         let apiPath = "sys/internal/ui/mounts/" + HashiCorpPath.encode(mount)
         let response = try await call("GET", apiPath)
         let detected: HashiCorpKVVersion
@@ -132,7 +136,6 @@ public struct HashiCorpAdapter: VaultAdapter {
         default:
             throw transport.failure(response, method: "GET", apiPath: apiPath)
         }
-        mountInfo.known = detected
         return detected
     }
 
@@ -170,10 +173,31 @@ enum HashiCorpKVVersion: Sendable, Hashable {
 
 /// The mount's KV version once known, readable without suspension for ``HashiCorpAdapter/capabilities``.
 final class HashiCorpMountInfo: Sendable {
-    private let state = Mutex<HashiCorpKVVersion?>(nil)
+    private struct State {
+        var known: HashiCorpKVVersion?
+        var detecting: Task<HashiCorpKVVersion, any Error>?
+    }
 
-    var known: HashiCorpKVVersion? {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+    private let state = Mutex(State())
+
+    var known: HashiCorpKVVersion? { state.withLock { $0.known } }
+
+    /// The version from one detection, however many requests of a pass ask for it at
+    /// once; a detection that fails is not kept, so the next request tries again.
+    func detectOnce(_ detect: @escaping @Sendable () async throws -> HashiCorpKVVersion) async throws -> HashiCorpKVVersion {
+        let task = state.withLock { state in
+            if let running = state.detecting { return running }
+            let started = Task { try await detect() }
+            state.detecting = started
+            return started
+        }
+        do {
+            let version = try await task.value
+            state.withLock { $0.known = version }
+            return version
+        } catch {
+            state.withLock { if $0.detecting == task { $0.detecting = nil } }
+            throw error
+        }
     }
 }
