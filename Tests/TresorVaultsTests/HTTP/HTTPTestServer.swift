@@ -87,14 +87,9 @@ final class TestHTTPServer: @unchecked Sendable {
 
     var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
-    private static let scriptPath: String = {
-        let path = FileManager.default.temporaryDirectory.path + "/tresor-http-test-server-\(getpid()).py"
-        try? httpTestServerScript.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }()
-
     private init(security: Security) throws {
-        var arguments = [Self.scriptPath]
+        // The script goes on the command line: no file is left behind in the temp directory.
+        var arguments = ["-c", httpTestServerScript]
         switch security {
         case .plain:
             scheme = "http"
