@@ -10,6 +10,20 @@ import Testing
         #expect(result.stdout.contains("valid:"))
     }
 
+    /// `-f`, as plan and apply take it, names manifests too; naming none is a usage error.
+    @Test func manifestsNamedWithDashFAsForPlanAndApply() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let examples = CLI.repositoryRoot.appendingPathComponent("examples").path
+        let positional = try cli.run(["validate", examples, "--list"])
+        let flagged = try cli.run(["validate", "-f", examples, "--list"])
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        #expect(flagged.stdout == positional.stdout)
+        let none = try cli.run(["validate"])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("name the manifests"))
+    }
+
     @Test func invalidManifestExitsOneWithLocatedErrorsInEveryFormat() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -11,7 +11,11 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
 
         @Argument(help: "Manifest files or directories.")
-        var paths: [String]
+        var paths: [String] = []
+
+        // The same flag as plan and apply take, so a command line can switch verbs.
+        @Option(name: [.customShort("f"), .customLong("filename")], help: "Manifest file or directory (repeatable), as for plan and apply.")
+        var filenames: [String] = []
 
         @Option(name: .shortAndLong, help: "Output: text, json or github (annotations).")
         var output: Format = .text
@@ -23,8 +27,14 @@ extension Tresor {
             case text, json, github
         }
 
+        func validate() throws {
+            if paths.isEmpty && filenames.isEmpty {
+                throw ValidationError("name the manifests: tresor validate FILE_OR_DIRECTORY… (or -f FILE_OR_DIRECTORY)")
+            }
+        }
+
         func run() throws {
-            let found = ManifestFiles.read(paths, skipping: [StateDirectory.path(global.stateDir)])
+            let found = ManifestFiles.read(paths + filenames, skipping: [StateDirectory.path(global.stateDir)])
             var result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
             result.add(OfflineCompliance.diagnostics(result.state, now: Date()))
             let report = ValidationReport(result)
