@@ -22,10 +22,18 @@ final class CurlMultiLoop: @unchecked Sendable {
         if maxConnectionsPerHost > 0 {
             _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         }
+        // libcurl sizes its connection cache by the transfers added at the moment: when a
+        // pass's workers are between requests (writing a status file), it closes idle
+        // connections that the next requests then open again, a TLS handshake each.
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.connectionCacheSize)
         let thread = Thread { [self] in run() }
         thread.name = "tresor-curl"
         thread.start()
     }
+
+    /// Idle connections kept: the engine's requests in flight (32) with room for a
+    /// second host.
+    static let connectionCacheSize = 64
 
     func submit(_ transfer: CurlTransfer) {
         lock.lock()

@@ -89,6 +89,34 @@ struct CurlHTTPClientTests {
         }
     }
 
+    /// A pass keeps a fixed number of requests in flight, each worker sending its next
+    /// request when the previous one has answered: the connections stay open across
+    /// those gaps instead of being closed and opened again (a TLS handshake each).
+    @Test("Workers sending one request after another keep their connections")
+    func connectionsKeptBetweenAWorkersRequests() async throws {
+        try await TestHTTPServer.with { server in
+            let client = CurlHTTPClient()
+            let workers = 32
+            let ports = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<workers {
+                    group.addTask {
+                        var seen: [Int] = []
+                        for _ in 0..<12 {
+                            let response = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo"), tls: TLSOptions())
+                            seen.append(try decodeEcho(response).clientPort)
+                            // Work between requests (a status file, a fingerprint), so that
+                            // at moments few requests are in flight.
+                            try await Task.sleep(for: .milliseconds(Int.random(in: 1...30)))
+                        }
+                        return seen
+                    }
+                }
+                return try await group.reduce(into: Set<Int>()) { $0.formUnion($1) }
+            }
+            #expect(ports.count <= workers, "\(ports.count) connections for \(workers) workers")
+        }
+    }
+
     @Test("200 sequential requests on one connection are not held up by the poll loop")
     func sequentialLatency() async throws {
         try await TestHTTPServer.with { server in

@@ -1,5 +1,5 @@
-/// The Python test server the HTTP tests start (written to a temp dir at run time; kept in
-/// Swift so the test target needs no resource rules).
+/// The Python test server the HTTP tests start (given to `python3 -c`; kept in Swift so
+/// the test target needs no resource rules).
 ///
 /// Routes: `/echo...` answers JSON with the method, raw request path, headers, base64 body
 /// and client port; `/sleep/<ms>`; `/status/<code>[?retry_after=S]`;
