@@ -10,54 +10,15 @@ import TresorVaults
 struct HashiCorpApprovalTests {
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
-    var server: OpenBaoDevServer {
-        get throws {
-            guard let server = OpenBaoDevServer.current else {
-                throw OpenBaoDevServer.Failure(description: "no OpenBao dev server in scope")
-            }
-            return server
-        }
-    }
+    var server: OpenBaoDevServer { get throws { try OpenBaoDevServer.inScope() } }
 
-    struct Setup {
-        let state: URL
-        let store: StateStore
-        let prefix: String
-        let copyMount: String
-        let environment: [String: String]
-        var approvals: ApprovalService { ApprovalService(stateStore: store) }
-    }
+    typealias Setup = OpenBaoTwoMounts
 
-    func setup() async throws -> Setup {
-        let server = try server
-        let copyMount = "appr-\(UUID().uuidString.prefix(8).lowercased())"
-        try await server.must(["secrets", "enable", "-path=\(copyMount)", "-version=2", "kv"])
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bao-approvals-\(UUID().uuidString)")
-        return Setup(
-            state: state, store: try StateStore(root: state.path), prefix: "approvals-\(UUID().uuidString.prefix(8).lowercased())",
-            copyMount: copyMount, environment: ["BAO_TEST_TOKEN": server.rootToken])
-    }
+    func setup() async throws -> Setup { try await OpenBaoTwoMounts(label: "approvals") }
 
     /// Two profiles on two mounts, both governed by the `review` approval profile (one approval).
-    func profiles(_ setup: Setup) throws -> String {
-        let address = try server.address
-        return [("secret", "secret"), ("copy", setup.copyMount)].map { name, mount in
-            """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: bao-\(name)}
-            spec:
-              provider:
-                hashicorp:
-                  address: \(address)
-                  mount: \(mount)
-                  pathPrefix: \(setup.prefix)
-                  auth: {token: {fromEnv: BAO_TEST_TOKEN}}
-              approvalProfile: review
-            ---
-
-            """
-        }.joined() + """
+    func profiles(_ setup: Setup) -> String {
+        setup.profiles(specLine: "approvalProfile: review") + """
             apiVersion: tresor.dev/v1alpha1
             kind: ApprovalProfile
             metadata: {name: review}
@@ -93,19 +54,17 @@ struct HashiCorpApprovalTests {
     }
 
     func decide(_ setup: Setup, _ secret: String, _ verdict: ApprovalDecision.Verdict) throws {
-        _ = try setup.approvals.decide(secret: secret, requestID: nil, verdict: verdict, identity: "alice", comment: nil, now: Date())
+        _ = try ApprovalService(stateStore: setup.store).decide(secret: secret, requestID: nil, verdict: verdict, identity: "alice", comment: nil, now: Date())
     }
 
     func password(_ mount: String, _ path: String) async throws -> String? {
-        let result = try await server.cli(["kv", "get", "-format=json", "-mount=\(mount)", path])
-        guard result.status == 0 else { return nil }
-        return ((result.json["data"] as? [String: Any])?["data"] as? [String: String])?["password"]
+        try await server.kvData(mount: mount, path)?["password"]
     }
 
     @Test func approvedCreateUpdateDeleteAndMoveReachOpenBaoExactly() async throws {
         let setup = try await setup()
         defer { try? FileManager.default.removeItem(at: setup.state) }
-        let base = try profiles(setup)
+        let base = profiles(setup)
         let path = "\(setup.prefix)/db"
 
         let created = base + secret("db", password: "bao-approved-1")
@@ -141,7 +100,7 @@ struct HashiCorpApprovalTests {
     @Test func rejectedCreateUpdateDeleteAndMoveLeaveOpenBaoAlone() async throws {
         let setup = try await setup()
         defer { try? FileManager.default.removeItem(at: setup.state) }
-        let base = try profiles(setup)
+        let base = profiles(setup)
         let path = "\(setup.prefix)/db"
 
         let refusedCreate = base + secret("never", password: "bao-never")

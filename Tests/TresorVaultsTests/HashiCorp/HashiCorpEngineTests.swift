@@ -10,53 +10,13 @@ import TresorVaults
 struct HashiCorpEngineTests {
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
-    var server: OpenBaoDevServer {
-        get throws {
-            guard let server = OpenBaoDevServer.current else {
-                throw OpenBaoDevServer.Failure(description: "no OpenBao dev server in scope")
-            }
-            return server
-        }
-    }
+    var server: OpenBaoDevServer { get throws { try OpenBaoDevServer.inScope() } }
 
-    struct Setup {
-        let state: URL
-        let store: StateStore
-        let prefix: String
-        /// A KV v2 mount of this test's own, the sync target.
-        let copyMount: String
-        let environment: [String: String]
-    }
+    typealias Setup = OpenBaoTwoMounts
 
-    func setup() async throws -> Setup {
-        let server = try server
-        let copyMount = "copy-\(UUID().uuidString.prefix(8).lowercased())"
-        try await server.must(["secrets", "enable", "-path=\(copyMount)", "-version=2", "kv"])
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bao-engine-\(UUID().uuidString)")
-        return Setup(
-            state: state, store: try StateStore(root: state.path), prefix: "engine-\(UUID().uuidString.prefix(8).lowercased())",
-            copyMount: copyMount, environment: ["BAO_TEST_TOKEN": server.rootToken])
-    }
+    func setup() async throws -> Setup { try await OpenBaoTwoMounts(label: "engine") }
 
-    func profiles(_ setup: Setup) throws -> String {
-        let address = try server.address
-        return [("secret", "secret"), ("copy", setup.copyMount)].map { name, mount in
-            """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: bao-\(name)}
-            spec:
-              provider:
-                hashicorp:
-                  address: \(address)
-                  mount: \(mount)
-                  pathPrefix: \(setup.prefix)
-                  auth: {token: {fromEnv: BAO_TEST_TOKEN}}
-            ---
-
-            """
-        }.joined()
-    }
+    func profiles(_ setup: Setup) -> String { setup.profiles() }
 
     func secret(_ name: String, password: String, adopt: Bool = false) -> String {
         """
@@ -82,15 +42,13 @@ struct HashiCorpEngineTests {
     }
 
     func outside(_ mount: String, _ path: String) async throws -> [String: String]? {
-        let result = try await server.cli(["kv", "get", "-format=json", "-mount=\(mount)", path])
-        guard result.status == 0 else { return nil }
-        return (result.json["data"] as? [String: Any])?["data"] as? [String: String]
+        try await server.kvData(mount: mount, path)
     }
 
     @Test func syncsFromOneMountToAnotherAndConvergesWithoutWrites() async throws {
         let setup = try await setup()
         defer { try? FileManager.default.removeItem(at: setup.state) }
-        let manifests = try profiles(setup) + secret("db", password: "bao-engine-pw-1") + secret("api", password: "bao-engine-pw-2")
+        let manifests = profiles(setup) + secret("db", password: "bao-engine-pw-1") + secret("api", password: "bao-engine-pw-2")
         let first = try await apply(manifests, setup)
         #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
         #expect(first.writes == 4)
@@ -102,7 +60,7 @@ struct HashiCorpEngineTests {
         #expect(second.writes == 0)
 
         // One edited value: one new version on each side, visible to the outside client.
-        let edited = try profiles(setup) + secret("db", password: "bao-engine-pw-3") + secret("api", password: "bao-engine-pw-2")
+        let edited = profiles(setup) + secret("db", password: "bao-engine-pw-3") + secret("api", password: "bao-engine-pw-2")
         let third = try await apply(edited, setup)
         #expect(third.writes == 2)
         #expect(try await outside(setup.copyMount, "\(setup.prefix)/db")?["password"] == "bao-engine-pw-3")
@@ -114,7 +72,7 @@ struct HashiCorpEngineTests {
     @Test func outsideWriteToTheSyncTargetIsDriftAndIsCorrected() async throws {
         let setup = try await setup()
         defer { try? FileManager.default.removeItem(at: setup.state) }
-        let manifests = try profiles(setup) + secret("db", password: "bao-drift-pw")
+        let manifests = profiles(setup) + secret("db", password: "bao-drift-pw")
         _ = try await apply(manifests, setup)
         try await server.must(["kv", "put", "-mount=\(setup.copyMount)", "\(setup.prefix)/db", "username=app", "password=tampered"])
         let report = try await apply(manifests, setup)
@@ -129,12 +87,12 @@ struct HashiCorpEngineTests {
         let setup = try await setup()
         defer { try? FileManager.default.removeItem(at: setup.state) }
         try await server.must(["kv", "put", "-mount=secret", "\(setup.prefix)/theirs", "username=them", "password=theirs-pw"])
-        let refused = try await apply(try profiles(setup) + secret("theirs", password: "ours-pw"), setup)
+        let refused = try await apply(profiles(setup) + secret("theirs", password: "ours-pw"), setup)
         #expect(refused.failures == 1)
         #expect(refused.plans.first?.isBlocked == true)
         #expect(try await outside("secret", "\(setup.prefix)/theirs")?["password"] == "theirs-pw")
 
-        let adopted = try await apply(try profiles(setup) + secret("theirs", password: "ours-pw", adopt: true), setup)
+        let adopted = try await apply(profiles(setup) + secret("theirs", password: "ours-pw", adopt: true), setup)
         #expect(adopted.failures == 0)
         #expect(try await outside("secret", "\(setup.prefix)/theirs")?["password"] == "ours-pw")
         #expect(try await outside(setup.copyMount, "\(setup.prefix)/theirs")?["password"] == "ours-pw")

@@ -12,14 +12,7 @@ struct HashiCorpOpenBaoTests {
 
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
-    var server: OpenBaoDevServer {
-        get throws {
-            guard let server = OpenBaoDevServer.current else {
-                throw OpenBaoDevServer.Failure(description: "no OpenBao dev server in scope")
-            }
-            return server
-        }
-    }
+    var server: OpenBaoDevServer { get throws { try OpenBaoDevServer.inScope() } }
 
     /// A prefix no other test uses.
     static func uniquePrefix(_ name: String) -> String { "tresor-it/\(name)-\(UUID().uuidString.prefix(8).lowercased())" }

@@ -12,7 +12,7 @@ struct HashiCorpSealedTests {
     static let password = "bao-sealed-password-q1"
 
     @Test func sealedTokenLogsInAndSealedPasswordIsWritten() async throws {
-        guard let server = OpenBaoDevServer.current else { throw OpenBaoDevServer.Failure(description: "no OpenBao dev server in scope") }
+        let server = try OpenBaoDevServer.inScope()
         let privateKey = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let publicKey = try SealingPublicKey(privateKey: privateKey)
         let token = try Sealer.seal(
