@@ -15,14 +15,18 @@ enum LocalFileSystem {
     static let temporaryPrefix = ".tresor-"
     static let temporarySuffix = ".tmp"
 
+    /// A descriptor to read `file` with, or nil when nothing is there.
+    private static func openForReading(_ file: String) throws -> Int32? {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { return fd }
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { return nil }
+        throw failure("read", file, code)
+    }
+
     /// The whole content of a regular file, or nil when nothing is there.
     static func readFile(_ file: String) throws -> Data? {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw failure("read", file, code)
-        }
+        guard let fd = try openForReading(file) else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("read", file, errno) }
@@ -53,12 +57,7 @@ enum LocalFileSystem {
     /// The file's first line (without its newline), reading no further than needed;
     /// nil when nothing is there.
     static func readFirstLine(_ file: String) throws -> Data? {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw failure("read", file, code)
-        }
+        guard let fd = try openForReading(file) else { return nil }
         defer { close(fd) }
         // Headers are a few hundred bytes: one read of a stack buffer usually suffices.
         return try withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 1) { chunk in
