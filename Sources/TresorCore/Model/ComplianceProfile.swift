@@ -115,3 +115,22 @@ public enum ComplianceRuleParams {
         public static let requiredFields: [Field] = [.labels]
     }
 }
+
+extension ComplianceRule {
+    /// The kind's name as written in manifests (`minLength`, …).
+    public var kind: String {
+        switch check {
+        case .minLength: "minLength"
+        case .characterClasses: "characterClasses"
+        case .allowedTypes: "allowedTypes"
+        case .privateKey: "privateKey"
+        case .jwt: "jwt"
+        case .keyStore: "keyStore"
+        case .secretKeyBits: "secretKeyBits"
+        case .maxAge: "maxAge"
+        case .requiredLabels: "requiredLabels"
+        case .uniqueContent: "uniqueContent"
+        case .noInlineValues: "noInlineValues"
+        }
+    }
+}

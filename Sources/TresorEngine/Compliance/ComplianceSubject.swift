@@ -48,23 +48,6 @@ public struct ComplianceSubject: Sendable {
 }
 
 extension ComplianceRule {
-    /// The kind's name as written in manifests (`minLength`, …).
-    public var kind: String {
-        switch check {
-        case .minLength: "minLength"
-        case .characterClasses: "characterClasses"
-        case .allowedTypes: "allowedTypes"
-        case .privateKey: "privateKey"
-        case .jwt: "jwt"
-        case .keyStore: "keyStore"
-        case .secretKeyBits: "secretKeyBits"
-        case .maxAge: "maxAge"
-        case .requiredLabels: "requiredLabels"
-        case .uniqueContent: "uniqueContent"
-        case .noInlineValues: "noInlineValues"
-        }
-    }
-
     /// True for rules that judge the content's values (and so need it read).
     public var readsContent: Bool {
         switch check {
