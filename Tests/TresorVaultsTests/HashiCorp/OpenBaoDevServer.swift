@@ -93,7 +93,8 @@ final class OpenBaoDevServer: Sendable {
     }
 
     private func waitUntilHealthy() async throws {
-        let deadline = ContinuousClock.now + .seconds(90)  // a loaded 2-core machine can take this long
+        let patience = 90  // seconds: a loaded 2-core machine can take this long
+        let deadline = ContinuousClock.now + .seconds(patience)
         while ContinuousClock.now < deadline {
             guard isRunning else {
                 throw Failure(description: "bao server exited at start: \(serverLog.suffix(2000))")
@@ -102,7 +103,7 @@ final class OpenBaoDevServer: Sendable {
             if result?.status == 0 { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw Failure(description: "bao server did not become healthy in 30 s: \(serverLog.suffix(2000))")
+        throw Failure(description: "bao server did not become healthy in \(patience) s: \(serverLog.suffix(2000))")
     }
 
     /// Stops the server (SIGTERM, then SIGKILL) and removes its directory.
