@@ -37,36 +37,46 @@ private struct NodeMapping {
         return node
     }
 
-    func string(_ key: String) throws -> String { try Self.string(try required(key), at: path + "." + key) }
-    func string(ifPresent key: String) throws -> String? { try present(key).map { try Self.string($0, at: path + "." + key) } }
-    func int(_ key: String) throws -> Int { try Self.int(try required(key), at: path + "." + key) }
-    func date(_ key: String) throws -> Date { try Self.date(try required(key), at: path + "." + key) }
-    func date(ifPresent key: String) throws -> Date? { try present(key).map { try Self.date($0, at: path + "." + key) } }
+    // A leaf's path is built only for its error: a status file has hundreds of leaves.
+    private func child(_ key: String) -> String { path + "." + key }
+
+    func string(_ key: String) throws -> String { try Self.string(try required(key), at: child(key)) }
+    func string(ifPresent key: String) throws -> String? {
+        guard let node = present(key) else { return nil }
+        return try Self.string(node, at: child(key))
+    }
+    func int(_ key: String) throws -> Int { try Self.int(try required(key), at: child(key)) }
+    func date(_ key: String) throws -> Date { try Self.date(try required(key), at: child(key)) }
+    func date(ifPresent key: String) throws -> Date? {
+        guard let node = present(key) else { return nil }
+        return try Self.date(node, at: child(key))
+    }
 
     func value<T: RawRepresentable & CaseIterable>(_ key: String) throws -> T where T.RawValue == String {
         let text = try string(key)
         guard let value = T(rawValue: text) else {
             let known = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw StatusCoding.DecodeError(path + "." + key, "'\(text)' is not one of \(known)")
+            throw StatusCoding.DecodeError(child(key), "'\(text)' is not one of \(known)")
         }
         return value
     }
 
-    func object<T: NodeReadable>(_ key: String) throws -> T { try T(reading: try required(key), at: path + "." + key) }
-    func object<T: NodeReadable>(ifPresent key: String) throws -> T? { try present(key).map { try T(reading: $0, at: path + "." + key) } }
+    func object<T: NodeReadable>(_ key: String) throws -> T { try T(reading: try required(key), at: child(key)) }
+    func object<T: NodeReadable>(ifPresent key: String) throws -> T? { try present(key).map { try T(reading: $0, at: child(key)) } }
 
     func list<T: NodeReadable>(_ key: String) throws -> [T] {
-        let items = try Self.items(try required(key), at: path + "." + key)
-        return try items.enumerated().map { try T(reading: $1, at: path + "." + key + "[\($0)]") }
+        let listPath = child(key)
+        let items = try Self.items(try required(key), at: listPath)
+        return try items.enumerated().map { try T(reading: $1, at: listPath + "[\($0)]") }
     }
 
     func strings(_ key: String) throws -> [String] {
-        let items = try Self.items(try required(key), at: path + "." + key)
-        return try items.enumerated().map { try Self.string($1, at: path + "." + key + "[\($0)]") }
+        let items = try Self.items(try required(key), at: child(key))
+        return try items.enumerated().map { try Self.string($1, at: child(key) + "[\($0)]") }
     }
 
     func map<T: NodeReadable>(_ key: String) throws -> [String: T] {
-        let inner = try NodeMapping(try required(key), at: path + "." + key)
+        let inner = try NodeMapping(try required(key), at: child(key))
         var result: [String: T] = [:]
         result.reserveCapacity(inner.pairs.count)
         for pair in inner.pairs {
@@ -76,30 +86,30 @@ private struct NodeMapping {
         return result
     }
 
-    private static func items(_ node: YAMLNode, at path: String) throws -> [YAMLNode] {
-        guard case .sequence(let items, _) = node else { throw StatusCoding.DecodeError(path, "expected a list, got \(node.kindName)") }
+    private static func items(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> [YAMLNode] {
+        guard case .sequence(let items, _) = node else { throw StatusCoding.DecodeError(path(), "expected a list, got \(node.kindName)") }
         return items
     }
 
-    private static func string(_ node: YAMLNode, at path: String) throws -> String {
-        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path, "expected a scalar, got \(node.kindName)") }
+    private static func string(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> String {
+        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path(), "expected a scalar, got \(node.kindName)") }
         guard scalar.isPlain else { return scalar.text }
         switch scalar.resolved {
         case .string(let text): return text
-        case .null: throw StatusCoding.DecodeError(path, "expected a string, got \(node.kindName)")
+        case .null: throw StatusCoding.DecodeError(path(), "expected a string, got \(node.kindName)")
         default: return scalar.text
         }
     }
 
-    private static func int(_ node: YAMLNode, at path: String) throws -> Int {
-        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path, "expected a scalar, got \(node.kindName)") }
-        guard case .int(let value) = scalar.resolved else { throw StatusCoding.DecodeError(path, "expected an integer, got \(node.kindName)") }
+    private static func int(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> Int {
+        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path(), "expected a scalar, got \(node.kindName)") }
+        guard case .int(let value) = scalar.resolved else { throw StatusCoding.DecodeError(path(), "expected an integer, got \(node.kindName)") }
         return value
     }
 
-    private static func date(_ node: YAMLNode, at path: String) throws -> Date {
-        let text = try string(node, at: path)
-        guard let date = Timestamp(rfc3339: text)?.date else { throw StatusCoding.DecodeError(path, "'\(text)' is not an RFC 3339 time") }
+    private static func date(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> Date {
+        let text = try string(node, at: path())
+        guard let date = Timestamp(rfc3339: text)?.date else { throw StatusCoding.DecodeError(path(), "'\(text)' is not an RFC 3339 time") }
         return date
     }
 }
