@@ -159,3 +159,18 @@ import Testing
         #expect(!StatusCoding.isPlainSafe("null") && !StatusCoding.isPlainSafe("True") && !StatusCoding.isPlainSafe("1e3"))
     }
 }
+
+/// The Codable twins of the hand-written status writer and readers.
+extension StatusCoding {
+    static func decodeThroughCodable<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        let parsed = YAMLParser.parse(bytes)
+        guard parsed.error == nil, let root = parsed.documents.first?.root else { throw DecodeError(description: "not a YAML document") }
+        return try YAMLNodeDecoder.decode(T.self, from: root)
+    }
+
+    static func encodeBytesThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var writer = BlockYAMLWriter()
+        writer.write(try TreeEncoder.encode(value), indent: 0, inline: false)
+        return writer.output
+    }
+}

@@ -31,20 +31,6 @@ public enum StatusCoding {
         return writer.output
     }
 
-    /// The value as Codable alone reads it, for holding the hand-written readers to it.
-    static func decodeThroughCodable<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let parsed = YAMLParser.parse(bytes)
-        guard parsed.error == nil, let root = parsed.documents.first?.root else { throw DecodeError(description: "not a YAML document") }
-        return try YAMLNodeDecoder.decode(T.self, from: root)
-    }
-
-    /// The document as Codable alone makes it, for holding the hand-built trees to it.
-    static func encodeBytesThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var writer = BlockYAMLWriter()
-        writer.write(try TreeEncoder.encode(value), indent: 0, inline: false)
-        return writer.output
-    }
-
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let parsed = YAMLParser.parse(bytes)
         if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }

@@ -27,8 +27,7 @@ private struct NodeMapping {
     }
 
     private func present(_ key: String) -> YAMLNode? {
-        guard let node = member(key) else { return nil }
-        if case .scalar(let scalar, _) = node, scalar.isPlain, scalar.resolved == .null { return nil }
+        guard let node = member(key), !YAMLLeaf.isNull(node) else { return nil }
         return node
     }
 
@@ -92,25 +91,25 @@ private struct NodeMapping {
     }
 
     private static func string(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> String {
-        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path(), "expected a scalar, got \(node.kindName)") }
-        guard scalar.isPlain else { return scalar.text }
-        switch scalar.resolved {
-        case .string(let text): return text
-        case .null: throw StatusCoding.DecodeError(path(), "expected a string, got \(node.kindName)")
-        default: return scalar.text
-        }
+        if let text = YAMLLeaf.string(node) { return text }
+        throw mismatch(node, expected: "a string", at: path())
     }
 
     private static func int(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> Int {
-        guard case .scalar(let scalar, _) = node else { throw StatusCoding.DecodeError(path(), "expected a scalar, got \(node.kindName)") }
-        guard case .int(let value) = scalar.resolved else { throw StatusCoding.DecodeError(path(), "expected an integer, got \(node.kindName)") }
-        return value
+        if let value = YAMLLeaf.int(node) { return value }
+        throw mismatch(node, expected: "an integer", at: path())
     }
 
     private static func date(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> Date {
         let text = try string(node, at: path())
         guard let date = Timestamp(rfc3339: text)?.date else { throw StatusCoding.DecodeError(path(), "'\(text)' is not an RFC 3339 time") }
         return date
+    }
+
+    /// A mapping or list where a scalar belongs, or a scalar of the wrong kind.
+    private static func mismatch(_ node: YAMLNode, expected: String, at path: String) -> StatusCoding.DecodeError {
+        guard case .scalar = node else { return StatusCoding.DecodeError(path, "expected a scalar, got \(node.kindName)") }
+        return StatusCoding.DecodeError(path, "expected \(expected), got \(node.kindName)")
     }
 }
 

@@ -83,13 +83,12 @@ struct YAMLNodeDecoder: Decoder {
 
         func decodeNil(forKey key: Key) throws -> Bool {
             guard let node = member(key.stringValue) else { return true }
-            if case .scalar(let scalar, _) = node, scalar.resolved == .null { return true }
-            return false
+            return YAMLLeaf.isNull(node)
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             let node = try node(key)
-            if T.self == Date.self, let date = Leaf.date(node) { return date as! T }
+            if T.self == Date.self, let date = YAMLLeaf.date(node) { return date as! T }
             return try YAMLNodeDecoder.decode(type, from: node, codingPath: codingPath + [key])
         }
 
@@ -103,25 +102,25 @@ struct YAMLNodeDecoder: Decoder {
 
         func decode(_ type: String.Type, forKey key: Key) throws -> String {
             let node = try node(key)
-            if let text = Leaf.string(node) { return text }
+            if let text = YAMLLeaf.string(node) { return text }
             return try SingleValue(node: node, codingPath: codingPath + [key]).decode(String.self)
         }
 
         func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
             let node = try node(key)
-            if let number = Leaf.int(node) { return number }
+            if let number = YAMLLeaf.int(node) { return number }
             return try SingleValue(node: node, codingPath: codingPath + [key]).decode(Int.self)
         }
 
         func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-            guard let node = member(key.stringValue), !Leaf.isNull(node) else { return nil }
-            if let text = Leaf.string(node) { return text }
+            guard let node = member(key.stringValue), !YAMLLeaf.isNull(node) else { return nil }
+            if let text = YAMLLeaf.string(node) { return text }
             return try SingleValue(node: node, codingPath: codingPath + [key]).decode(String.self)
         }
 
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-            guard let node = member(key.stringValue), !Leaf.isNull(node) else { return nil }
-            if let number = Leaf.int(node) { return number }
+            guard let node = member(key.stringValue), !YAMLLeaf.isNull(node) else { return nil }
+            if let number = YAMLLeaf.int(node) { return number }
             return try SingleValue(node: node, codingPath: codingPath + [key]).decode(Int.self)
         }
 
@@ -170,11 +169,9 @@ struct YAMLNodeDecoder: Decoder {
 
         mutating func decodeNil() throws -> Bool {
             guard !isAtEnd else { return true }
-            if case .scalar(let scalar, _) = items[currentIndex], scalar.resolved == .null {
-                currentIndex += 1
-                return true
-            }
-            return false
+            guard YAMLLeaf.isNull(items[currentIndex]) else { return false }
+            currentIndex += 1
+            return true
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -198,33 +195,6 @@ struct YAMLNodeDecoder: Decoder {
         }
     }
 
-    /// A scalar's value as ``SingleValue`` reads it, or nil where that would fail.
-    enum Leaf {
-        static func isNull(_ node: YAMLNode) -> Bool {
-            if case .scalar(let scalar, _) = node, scalar.isPlain, scalar.resolved == .null { return true }
-            return false
-        }
-
-        static func string(_ node: YAMLNode) -> String? {
-            guard case .scalar(let scalar, _) = node else { return nil }
-            guard scalar.isPlain else { return scalar.text }
-            switch scalar.resolved {
-            case .string(let text): return text
-            case .null: return nil
-            default: return scalar.text
-            }
-        }
-
-        static func int(_ node: YAMLNode) -> Int? {
-            guard case .scalar(let scalar, _) = node, case .int(let value) = scalar.resolved else { return nil }
-            return value
-        }
-
-        static func date(_ node: YAMLNode) -> Date? {
-            string(node).flatMap { Timestamp(rfc3339: $0)?.date }
-        }
-    }
-
     struct SingleValue: SingleValueDecodingContainer {
         let node: YAMLNode
         let codingPath: [any CodingKey]
@@ -241,10 +211,7 @@ struct YAMLNodeDecoder: Decoder {
             .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), got \(node.kindName)"))
         }
 
-        func decodeNil() -> Bool {
-            if case .scalar(let scalar, _) = node, scalar.resolved == .null { return true }
-            return false
-        }
+        func decodeNil() -> Bool { YAMLLeaf.isNull(node) }
 
         func decode(_ type: Bool.Type) throws -> Bool {
             guard case .bool(let value) = try scalar().resolved else { throw failure("a boolean") }
@@ -252,12 +219,9 @@ struct YAMLNodeDecoder: Decoder {
         }
 
         func decode(_ type: String.Type) throws -> String {
-            let scalar = try scalar()
-            switch scalar.resolved {
-            case .string(let text): return text
-            case .null: throw failure("a string")
-            default: return scalar.text
-            }
+            if let text = YAMLLeaf.string(node) { return text }
+            _ = try scalar()
+            throw failure("a string")
         }
 
         func decode(_ type: Double.Type) throws -> Double {
@@ -271,8 +235,9 @@ struct YAMLNodeDecoder: Decoder {
         func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
         func decode(_ type: Int.Type) throws -> Int {
-            guard case .int(let value) = try scalar().resolved else { throw failure("an integer") }
-            return value
+            if let value = YAMLLeaf.int(node) { return value }
+            _ = try scalar()
+            throw failure("an integer")
         }
 
         func decode<T: BinaryInteger & Decodable>(integer type: T.Type) throws -> T {
