@@ -45,7 +45,7 @@ final class MotoServer: Sendable {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["TRESOR_MOTO_SERVER"], !explicit.isEmpty { return explicit }
         if let found = ServerProcess.onPath("moto_server") { return found }
-        let scripts = try? await run(
+        let scripts = try? await runToEnd(
             "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"], environment: environment,
             directory: FileManager.default.temporaryDirectory.path)
         if let scripts, scripts.status == 0 {
@@ -144,7 +144,7 @@ final class MotoServer: Sendable {
             environment["MOTO_KEY_ID"] = accessKeyId
             environment["MOTO_KEY_SECRET"] = secretAccessKey
         }
-        let result = try await Self.run("/usr/bin/env", ["python3", script], environment: environment, directory: directory)
+        let result = try await runToEnd("/usr/bin/env", ["python3", script], environment: environment, directory: directory)
         guard result.status == 0 else {
             throw Failure(description: "python snippet failed (\(result.status)): \(result.stderr.suffix(2000))")
         }
@@ -153,46 +153,6 @@ final class MotoServer: Sendable {
         }
         return object
     }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs a process to its end without blocking a thread of the cooperative pool.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String], directory: String) async throws
-        -> Result
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let id = UUID().uuidString
-        let out = directory + "/run-\(id).out"
-        let err = directory + "/run-\(id).err"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: err)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return Result(
-            status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
-    }
 }
 
 /// Starts one moto server around a whole suite and stops it afterwards.
@@ -200,14 +160,9 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let server = try await MotoServer.start()
-        do {
+        try await withSuiteServer(start: { try await MotoServer.start() }, stop: { await $0.stopOffPool() }) { server in
             try await MotoServer.$current.withValue(server) { try await function() }
-        } catch {
-            await server.stopOffPool()
-            throw error
         }
-        await server.stopOffPool()
     }
 }
 

@@ -97,22 +97,11 @@ final class OpenBaoDevServer: Sendable {
         serverLog.split(separator: "\n").first { $0.hasPrefix("Unseal Key: ") }.map { String($0.dropFirst("Unseal Key: ".count)) }
     }
 
-    struct CLIResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        var json: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
-        }
-    }
+    typealias CLIResult = ProcessOutput
 
     /// Runs the real `bao` CLI against this server (BAO_ADDR, BAO_TOKEN, BAO_NAMESPACE).
     @discardableResult
     func cli(_ arguments: [String], namespace: String? = nil, token: String? = nil, stdin: String? = nil) async throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BAO_ADDR"] = address
         environment["BAO_TOKEN"] = token ?? rootToken
@@ -120,39 +109,7 @@ final class OpenBaoDevServer: Sendable {
         if address.hasPrefix("https") { environment["BAO_CACERT"] = caFile }
         environment.removeValue(forKey: "BAO_NAMESPACE")
         if let namespace { environment["BAO_NAMESPACE"] = namespace }
-        process.environment = environment
-        let id = UUID().uuidString
-        let out = directory + "/cli-\(id).out"
-        let err = directory + "/cli-\(id).err"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: err)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        if let stdin {
-            let input = directory + "/cli-\(id).in"
-            _ = FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
-            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        // Waits without blocking a thread of the cooperative pool.
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return CLIResult(
-            status: status,
-            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        return try await runToEnd(try Self.binary(), arguments, environment: environment, directory: directory, stdin: stdin)
     }
 
     /// Runs the CLI and fails with its stderr when it does not succeed.
@@ -173,14 +130,9 @@ struct OpenBaoServerTrait: SuiteTrait, TestScoping {
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let server = try await OpenBaoDevServer.start(tls: tls)
-        do {
+        try await withSuiteServer(start: { try await OpenBaoDevServer.start(tls: tls) }, stop: { await $0.stopOffPool() }) { server in
             try await OpenBaoDevServer.$current.withValue(server) { try await function() }
-        } catch {
-            await server.stopOffPool()
-            throw error
         }
-        await server.stopOffPool()
     }
 }
 

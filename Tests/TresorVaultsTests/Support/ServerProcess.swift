@@ -74,3 +74,69 @@ final class ServerProcess: Sendable {
         _ = try? await offloaded { self.stop() }
     }
 }
+
+/// Runs `body` with a server started for a whole suite, and stops the server afterwards,
+/// pass or fail.
+func withSuiteServer<Server: Sendable>(
+    start: () async throws -> Server, stop: (Server) async -> Void, _ body: (Server) async throws -> Void
+) async throws {
+    let server = try await start()
+    do {
+        try await body(server)
+    } catch {
+        await stop(server)
+        throw error
+    }
+    await stop(server)
+}
+
+/// What a process that ran to its end printed, and its exit status.
+struct ProcessOutput {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+/// Runs `executable` to its end without blocking a thread of the cooperative pool. Its
+/// output (and `stdin`, when given) goes through files in `directory`, removed after.
+func runToEnd(
+    _ executable: String, _ arguments: [String], environment: [String: String], directory: String, stdin: String? = nil
+) async throws -> ProcessOutput {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = environment
+    let id = UUID().uuidString
+    let out = directory + "/run-\(id).out"
+    let err = directory + "/run-\(id).err"
+    let input = directory + "/run-\(id).in"
+    _ = FileManager.default.createFile(atPath: out, contents: nil)
+    _ = FileManager.default.createFile(atPath: err, contents: nil)
+    defer {
+        for file in [out, err, input] { try? FileManager.default.removeItem(atPath: file) }
+    }
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    if let stdin {
+        _ = FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    return ProcessOutput(
+        status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+        stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+}
