@@ -5,7 +5,7 @@ import Testing
 @testable import TresorVaults
 
 /// Builders shared by the AWS adapter tests.
-enum AWSTesting {
+enum AWSTesting: VaultTestHelpers {
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
     static var server: MotoServer {
@@ -43,23 +43,6 @@ enum AWSTesting {
         OwnershipMark(
             secret: secret, type: type, fingerprint: fingerprinter.fingerprint(type: type, content: content), generators: generators,
             generatedAt: generators.isEmpty ? nil : Date(timeIntervalSince1970: 1_795_000_000))
-    }
-
-    static func content(_ map: [String: String]) -> [String: SecretValue] { map.mapValues(SecretValue.init) }
-
-    static func reveal(_ content: [String: SecretValue]?) -> [String: String]? { content?.mapValues { $0.reveal() } }
-
-    /// Runs `body` and returns the VaultError it throws.
-    static func vaultError(_ body: () async throws -> Void) async -> VaultError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as VaultError {
-            return error
-        } catch {
-            Issue.record("expected a VaultError, got \(error)")
-            return nil
-        }
     }
 
     /// The current value, tags, version count and deletion date of a secret, as boto3 sees them.

@@ -5,7 +5,7 @@ import Testing
 @testable import TresorVaults
 
 /// Builders shared by the HashiCorp adapter tests.
-enum HashiCorpTesting {
+enum HashiCorpTesting: VaultTestHelpers {
     static let address = "https://vault.test:8200"
 
     static func provider(
@@ -41,10 +41,6 @@ enum HashiCorpTesting {
             generators: ["password": "gen:9a1b"], generatedAt: generatedAt)
     }
 
-    static func content(_ map: [String: String]) -> [String: SecretValue] { map.mapValues(SecretValue.init) }
-
-    static func reveal(_ content: [String: SecretValue]?) -> [String: String]? { content?.mapValues { $0.reveal() } }
-
     /// The custom_metadata the sample mark is stored as.
     static let markMetadata: [String: String] = [
         "managed-by": "tresor", "tresor-secret": "payments-db", "tresor-type": "basicAuth",
@@ -54,17 +50,4 @@ enum HashiCorpTesting {
 
     static let metadataPath = "/v1/secret/metadata/apps/payments/db/main"
     static let dataPath = "/v1/secret/data/apps/payments/db/main"
-
-    /// Runs `body` and returns the VaultError it throws.
-    static func vaultError(_ body: () async throws -> Void) async -> VaultError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as VaultError {
-            return error
-        } catch {
-            Issue.record("expected a VaultError, got \(error)")
-            return nil
-        }
-    }
 }
