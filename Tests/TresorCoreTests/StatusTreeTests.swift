@@ -22,7 +22,10 @@ import Testing
         status.appendVersion(fingerprint: "hmac-sha256:0100", vaultProfile: "true", vaultVersion: "8", at: now)
         status.targets["main"] = TargetStatus(
             role: .source, path: "db/main", fingerprint: "hmac-sha256:00ff", vaultVersion: "7", lastSyncedAt: now, lastError: awkward)
-        status.targets["null"] = TargetStatus(role: .sync, path: "-x")
+        status.targets["null"] = TargetStatus(
+            role: .sync, path: "-x",
+            compliance: ComplianceStatus(
+                profile: "copy", enforcement: "deny", overall: .ok, rules: [], fingerprint: nil, rulesDigest: "d", checkedAt: now))
         status.targets["a-b"] = TargetStatus(role: .sync, path: "")
         status.compliance = ComplianceStatus(
             profile: "strict", enforcement: "block", overall: .nok,

@@ -123,7 +123,10 @@ import TresorCore
         #expect(try await harness.content("main", "db") == ["content": "value-two"])
         #expect(try await harness.content("copy", "db") == ["content": "value-two"])
         let status = try #require(try harness.status("db"))
-        #expect(status.state == .active)
+        // Rejected for an update too; the vaults keep version 2 and Ready says so.
+        #expect(status.state == .rejected)
+        #expect(status.condition(.ready)?.status == .true)
+        #expect(status.condition(.ready)?.message.contains("holds version 2") == true)
         #expect(status.versions.map(\.number) == [1, 2])
         #expect(status.condition(.approved)?.reason == .rejected)
     }
@@ -165,7 +168,7 @@ import TresorCore
         #expect(try await harness.content("main", "gone") == nil)
         #expect(try await harness.content("copy", "gone") == nil)
         #expect(try harness.store.readInventory().secrets["gone"] == nil)
-        #expect(try harness.status("gone") == nil)
+        #expect(try harness.status("gone")?.state == .deleted)
         #expect(try harness.latestRequest("gone")?.state == .executed)
     }
 
@@ -183,7 +186,8 @@ import TresorCore
         #expect(try await harness.content("main", "gone") == ["content": "stay-value"])
         #expect(try await harness.content("copy", "gone") == ["content": "stay-value"])
         #expect(try harness.store.readInventory().secrets["gone"] != nil)
-        #expect(try harness.status("gone")?.state == .active)
+        // Rejected means rejected, for a delete too; the copies stay.
+        #expect(try harness.status("gone")?.state == .rejected)
         #expect(try harness.approvals.store.read("gone").requests.count == 2)
     }
 
@@ -215,7 +219,8 @@ import TresorCore
         _ = try harness.decide("db", .reject, as: "carol")
         try await harness.apply(back)
         #expect(try harness.status("db")?.sourceProfile == "other")
-        #expect(try harness.status("db")?.state == .active)
+        #expect(try harness.status("db")?.state == .rejected)
+        #expect(try harness.status("db")?.condition(.ready)?.status == .true)
         #expect(try harness.store.readInventory().secrets["db"]?.targets.keys.sorted() == ["other"])
     }
 }

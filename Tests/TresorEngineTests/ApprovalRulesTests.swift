@@ -35,9 +35,9 @@ import TresorCore
         let engine = Engine(
             store: harness.store, registry: VaultRegistry(adapters: harness.adapters), fingerprinter: try harness.store.fingerprinter(),
             resolver: ValueResolver(environment: [:]), options: Engine.Options(actor: "gitops", requester: .gitops))
-        _ = try await engine.run(desired, mode: .apply, now: Date())
+        _ = try await engine.apply(desired, now: Date())
         #expect(try harness.latestRequest("db")?.requester == "bob")
-        _ = try await engine.run(try EngineHarness.desired(base + ApprovalFixture.secret("other", value: "v")), mode: .apply, now: Date())
+        _ = try await engine.apply(try EngineHarness.desired(base + ApprovalFixture.secret("other", value: "v")), now: Date())
         #expect(try harness.latestRequest("other")?.requester == "gitops")
     }
 

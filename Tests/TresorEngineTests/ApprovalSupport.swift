@@ -71,7 +71,7 @@ extension EngineHarness {
     /// An apply pass requested by `requester` (dave unless said otherwise: not an approver).
     @discardableResult
     func apply(_ yaml: String, as requester: String = "dave", now: Date = Date()) async throws -> Engine.Report {
-        try await engine(requester: requester).run(try EngineHarness.desired(yaml), mode: .apply, now: now)
+        try await engine(requester: requester).apply(try EngineHarness.desired(yaml), now: now)
     }
 
     var approvals: ApprovalService { ApprovalService(stateStore: store) }

@@ -11,8 +11,13 @@ enum Fixture {
     static let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXRlc3Q"
     static let pem = "-----BEGIN PRIVATE KEY-----\nTUlJQnByaXZhdGVrZXl0ZXN0dmFsdWU=\n-----END PRIVATE KEY-----"
     static let secretKey = "c2VjcmV0LWtleS1ieXRlcy0zMi1sb25nLXRlc3Q="
-    static let keyStore = "a2V5c3RvcmUtYnl0ZXMtdGVzdA=="
+    /// A PKCS#12 file (one self-signed certificate) that `keyStorePassword` opens, made with
+    /// `openssl pkcs12 -export -nokeys -certpbe AES-256-CBC -macalg sha256`.
+    static let keyStore = "MIICpwIBAzCCAl0GCSqGSIb3DQEHAaCCAk4EggJKMIICRjCCAkIGCSqGSIb3DQEHBqCCAjMwggIvAgEAMIICKAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAj/fWdFdOEMXgICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEJskE0BtFxiQK7Vr6mAZZy2AggHAIp/B050QymONmaeztPGqGQElEv1KVQi2Jgw9eYISXMfbRbkq4f5nyEfpw2bJWke3Wh06Co+vqqBBO4zIfUcnHexlRiDH6hELy7BFVYe4mnIclDAOnx3CjhnbqOi5DpE5+zjFtKInBNfMiAqrP0ct4eybtD2/OTpYTxYnkTYjOF90wnT+MAx+A6rSZGxaLqd3ZX500nQqQgjvjVTBeLLKFUgVMVyf26675Lmtjuf/9jhTFRMV2+9G+VGJUFds7e3l6AmF76L7SoILCOTU/YS4mgk2fCxoXGdmZzRlDz9rdc96VC84MEKAtNeZSqmSIOPdGtTBSA98tnSxSPiLVellGTur9Lx+glS9JuKAjbezhGyhXkpZzT9jsE1omJoEhpruhwhJb8jvBjVOYdJOppqRvge8JzMFnnipdhgKK3bzanz5OtGibdLHvXOvZxHTUbsYIooMjnDOrRVWgcwEW6vXdqKPNWYqwX1jvOKJYZnrBrbN2hmug3ezKMsewGcHCyw9j5ZZ8BpR8lnnpOxNa0lzdhQGwIyGoN9Et60ZP+5FOc46TMxfmj1XBpYX3I5XvoMFDeBigecQxE5Xm7e1WD9DZjBBMDEwDQYJYIZIAWUDBAIBBQAEIBlOYpCjYMpanqdFBFIQ9w9TjvztdWQttCgTdEBlold4BAg0DpFxbMmUWwICCAA="
     static let keyStorePassword = "ks-Passw0rd-unique-value"
+    /// The same certificate in a file that `secondKeyStorePassword` opens.
+    static let secondKeyStore = "MIICpwIBAzCCAl0GCSqGSIb3DQEHAaCCAk4EggJKMIICRjCCAkIGCSqGSIb3DQEHBqCCAjMwggIvAgEAMIICKAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiGfhPRiSlLLwICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEOnm//b4YZd3/TwLdbBbcoSAggHAiYq6WroqZX+/06U/tHN7h22N3qI/aKgJM9G6ZOsTrBh3rklJMhEarzP3hvGzsjclI1HtVbp+8HSxhgO1rscver61UKVbWvPKP1nlXn7bbu704+6PVqGYcLzHfAK7c8fvV9nlPjBaXp/07mb5tgaDRfWqTfDBlFrhvbTFfDlfvlmBXS69CVLtey+oXezelh2Unf9m/8FaRZxEgib7/ZTJdmTvHXUfFz5glmQzWyei96oxaribwn2soU0W1LQKTnysot3eXEIt9MpClTN4UKlW075FlypUXKmY37sFGRIkdKZd5+zINBifn7TbGkxznBeAOc91HrRIPF/UW1Onf0mNFUPO6LLsPRwizg421tjPYq5pWJQSy/SPzPqrBdZ06oLQKHcZu5qZJyJeQ1KaQdnUHBcxOSkBwZyaBzZD7KvYvrQM7vIHI1TXo6x+7GxiNi8BEa11Vey9hsTzn2PqOBvrTvn52qSekotgslfMMseV2oFcujtjxs3h3aHTBvBEzsBoNYhLQrkmiIbEdJ+KaYF56fvXiPBoTsv6iJ5foJGAE4vaZaMfiLYumTvyV70h8Zt24ihUlWI9DStC5gdvq6GJ+DBBMDEwDQYJYIZIAWUDBAIBBQAEIB2NODJr+TDqo6j2pXHameIJOugat+3sNGix9xvy6AsABAiCzE45CefVkwICCAA="
+    static let secondKeyStorePassword = "second-password"
     static let kvToken = "kv-token-unique-value-777"
     static let generic = "generic-content-unique-value"
     static var all: [String] { [password, apiKey, jwt, pem, secretKey, keyStore, keyStorePassword, kvToken, generic] }
@@ -121,7 +126,7 @@ enum Fixture {
     @Test func keyStorePasswordChangeIsANewVersion() async throws {
         let harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
-        func manifests(_ password: String) throws -> DesiredState {
+        func manifests(_ store: String, _ password: String) throws -> DesiredState {
             try EngineHarness.desired(
                 localProfiles(["main"]) + """
                     apiVersion: tresor.dev/v1alpha1
@@ -131,11 +136,11 @@ enum Fixture {
                       type: keyStore
                       vaultProfile: main
                       allowInlineValues: true
-                      content: {keyStoreType: PKCS12, content: "\(Fixture.keyStore)", password: "\(password)"}
+                      content: {keyStoreType: PKCS12, content: "\(store)", password: "\(password)"}
                     """)
         }
-        try await harness.apply(try manifests("first-password"))
-        try await harness.apply(try manifests("second-password"))
+        try await harness.apply(try manifests(Fixture.keyStore, Fixture.keyStorePassword))
+        try await harness.apply(try manifests(Fixture.secondKeyStore, Fixture.secondKeyStorePassword))
         let status = try #require(try harness.status("store"))
         #expect(status.versions.count == 2)
         #expect(status.versions[0].fingerprint != status.versions[1].fingerprint)

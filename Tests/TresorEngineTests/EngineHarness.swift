@@ -99,11 +99,11 @@ struct EngineHarness {
 
     @discardableResult
     func apply(_ desired: DesiredState, now: Date = Date(), allowMassDelete: Bool = false) async throws -> Engine.Report {
-        try await engine(allowMassDelete: allowMassDelete).run(desired, mode: .apply, now: now)
+        try await engine(allowMassDelete: allowMassDelete).apply(desired, now: now)
     }
 
     func plan(_ desired: DesiredState, now: Date = Date()) async throws -> Engine.Report {
-        try await engine().run(desired, mode: .plan, now: now)
+        try await engine().plan(desired, now: now)
     }
 
     func content(_ profile: String, _ path: String) async throws -> [String: String]? {

@@ -41,8 +41,10 @@ private func secret(
         #expect(try await harness.content("copy", "gone") == nil)
         #expect(try await harness.content("main", "kept")?["content"] == "kept-value")
         #expect(try await harness.content("copy", "kept")?["content"] == "kept-value")
-        #expect(try harness.status("gone") == nil)
-        #expect(try harness.status("kept") == nil)
+        // The history stays: deleted under Delete, released under Retain.
+        #expect(try harness.status("gone")?.state == .deleted)
+        #expect(try harness.status("kept")?.state == .released)
+        #expect(try harness.status("gone")?.versions.count == 1)
         #expect(try harness.store.readInventory().secrets.keys.sorted() == ["keep"])
         #expect(try harness.auditLines().contains { $0.contains("\"operation\":\"delete\"") && $0.contains("\"secret\":\"gone\"") })
     }
@@ -191,7 +193,7 @@ private func secret(
         #expect(try harness.status("api")?.versions.count == 1)
     }
 
-    @Test func changingTheSourceIsAMoveNeverADelete() async throws {
+    @Test func changingTheSourceMovesTheContentAndDeletesTheOldCopyUnderDelete() async throws {
         let harness = try EngineHarness(profiles: ["old", "new"])
         defer { harness.cleanUp() }
         let profiles = localProfiles(["old", "new"])
@@ -200,7 +202,7 @@ private func secret(
             try EngineHarness.desired(profiles + secret("api", source: "new", policy: "Delete", content: "    content: moving-value")))
         #expect(moved.failures == 0)
         #expect(try await harness.content("new", "api")?["content"] == "moving-value")
-        #expect(try await harness.content("old", "api")?["content"] == "moving-value")
+        #expect(try await harness.content("old", "api") == nil)
         let status = try #require(try harness.status("api"))
         #expect(status.versions.map(\.vaultProfile) == ["old", "new"])
         #expect(status.targets.keys.sorted() == ["new"])
@@ -249,7 +251,7 @@ private func secret(
         let engine = Engine(
             store: harness.store, registry: VaultRegistry(adapters: harness.adapters, disabled: ["copy"]),
             fingerprinter: try harness.store.fingerprinter(), resolver: ValueResolver(environment: [:]), options: Engine.Options())
-        let report = try await engine.run(changed, mode: .apply, now: Date())
+        let report = try await engine.apply(changed, now: Date())
         #expect(report.failures == 0)
         #expect(try await harness.content("main", "api")?["content"] == "second-value")
         #expect(try await harness.content("copy", "api")?["content"] == "first-value")
@@ -260,7 +262,7 @@ private func secret(
             store: harness.store, registry: VaultRegistry(adapters: harness.adapters, disabled: ["main"]),
             fingerprinter: try harness.store.fingerprinter(), resolver: ValueResolver(environment: [:]), options: Engine.Options())
         harness.resetCounts()
-        _ = try await sourceOff.run(enabled, mode: .apply, now: Date())
+        _ = try await sourceOff.apply(enabled, now: Date())
         #expect(harness.totalWrites == 0)
         #expect(try harness.status("api")?.state == .disabled)
     }

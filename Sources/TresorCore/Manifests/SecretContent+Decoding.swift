@@ -162,29 +162,33 @@ extension ValueSource {
     }
 }
 
-/// Offline checks that an inline value has the shape its type requires. Messages
-/// describe the shape, never the value.
-enum LiteralFormat {
-    static func problem(_ value: String, type: SecretType, field: String, base64: Bool = false) -> String? {
+/// Checks that a value has the shape its type requires: offline for inline values, and
+/// by the reconciler for every value whatever its source. Messages describe the shape,
+/// never the value.
+public enum LiteralFormat {
+    /// - Parameter subject: how the message names the value ("the inline value", "the value from env X").
+    public static func problem(
+        _ value: String, type: SecretType, field: String, base64: Bool = false, subject: String = "the inline value"
+    ) -> String? {
         switch (type, field) {
         case (.generic, "content") where base64 && !value.isEmpty:
-            return isBase64(value) ? nil : "encoding is base64 but the inline value is not valid base64"
+            return isBase64(value) ? nil : "encoding is base64 but \(subject) is not valid base64"
         case (.secretKey, "content"):
-            return isBase64(value) ? nil : "a secretKey holds the base64 of the raw key bytes; the inline value is not valid base64"
+            return isBase64(value) ? nil : "a secretKey holds the base64 of the raw key bytes; \(subject) is not valid base64"
         case (.keyStore, "content"):
-            return isBase64(value) ? nil : "a keyStore holds the base64 of the keystore file; the inline value is not valid base64"
+            return isBase64(value) ? nil : "a keyStore holds the base64 of the keystore file; \(subject) is not valid base64"
         case (.privateKey, "content"):
             return isPEMPrivateKey(value)
-                ? nil : "a privateKey holds a PEM private key (-----BEGIN … PRIVATE KEY-----); the inline value is not one"
+                ? nil : "a privateKey holds a PEM private key (-----BEGIN … PRIVATE KEY-----); \(subject) is not one"
         case (.jwtToken, "content"):
             return isCompactJWS(value)
-                ? nil : "a jwtToken holds a compact JWS (three base64url parts joined by '.'); the inline value is not one"
+                ? nil : "a jwtToken holds a compact JWS (three base64url parts joined by '.'); \(subject) is not one"
         default:
             return value.isEmpty ? "must not be empty" : nil
         }
     }
 
-    static func isBase64(_ value: String) -> Bool {
+    public static func isBase64(_ value: String) -> Bool {
         let trimmed = value.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: trimmed) else { return false }
         return !data.isEmpty

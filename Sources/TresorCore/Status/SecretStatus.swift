@@ -12,6 +12,15 @@ public enum SecretState: String, Sendable, Codable, CaseIterable {
     case expired
     /// `enabled: false`: left untouched.
     case disabled
+    /// Removed from the manifests under `deletionPolicy: Delete`: the vault copies were
+    /// deleted; the history is kept and a re-declared secret continues its numbering.
+    case deleted
+    /// Removed from the manifests under `deletionPolicy: Retain`: the vault copies were left
+    /// in place and are no longer managed; the history is kept.
+    case released
+
+    /// True for secrets that are no longer declared (`get secrets` hides them unless `--all`).
+    public var isRemoved: Bool { self == .deleted || self == .released }
 }
 
 public enum ConditionType: String, Sendable, Codable, CaseIterable {
@@ -19,6 +28,8 @@ public enum ConditionType: String, Sendable, Codable, CaseIterable {
     case synced = "Synced"
     case approved = "Approved"
     case compliant = "Compliant"
+    /// A target holds something other than what tresor recorded there: changed outside tresor.
+    case drifted = "Drifted"
 }
 
 public enum ConditionStatus: String, Sendable, Codable, CaseIterable {
@@ -53,6 +64,14 @@ public enum ConditionReason: String, Sendable, Codable, CaseIterable {
     case complianceFailed = "ComplianceFailed"
     /// The daemon saw an edit of the secret's manifest file that does not validate.
     case manifestInvalid = "ManifestInvalid"
+    /// A resolved or read value does not have its type's form (JWS, PEM, base64, keystore).
+    case invalidContent = "InvalidContent"
+    /// A vault profile the secret needs is not declared, or its adapter cannot be built.
+    case profileUnavailable = "ProfileUnavailable"
+    case driftDetected = "DriftDetected"
+    case noDrift = "NoDrift"
+    /// Removed from the manifests (`deleted` or `released`).
+    case removed = "Removed"
 }
 
 public struct Condition: Sendable, Codable, Hashable {
@@ -101,11 +120,15 @@ public struct TargetStatus: Sendable, Codable, Hashable {
     public var vaultVersion: String?
     public var lastSyncedAt: Date?
     public var lastError: String?
+    /// The result of this profile's ComplianceProfile on the content it holds or was to
+    /// get (sync targets; the source's result is the secret's `compliance`).
+    public var compliance: ComplianceStatus?
 
     public init(
         role: TargetRole, path: String, fingerprint: String? = nil, vaultVersion: String? = nil, lastSyncedAt: Date? = nil,
-        lastError: String? = nil
+        lastError: String? = nil, compliance: ComplianceStatus? = nil
     ) {
+        self.compliance = compliance
         self.role = role
         self.path = path
         self.fingerprint = fingerprint

@@ -155,7 +155,7 @@ extension TargetStatus: NodeReadable {
         self.init(
             role: try members.value("role"), path: try members.string("path"), fingerprint: try members.string(ifPresent: "fingerprint"),
             vaultVersion: try members.string(ifPresent: "vaultVersion"), lastSyncedAt: try members.date(ifPresent: "lastSyncedAt"),
-            lastError: try members.string(ifPresent: "lastError"))
+            lastError: try members.string(ifPresent: "lastError"), compliance: try members.object(ifPresent: "compliance"))
     }
 }
 

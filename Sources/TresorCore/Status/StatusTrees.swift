@@ -77,7 +77,8 @@ extension SecretVersion: EncodedTreeConvertible {
 
 extension TargetStatus: EncodedTreeConvertible {
     var encodedTree: EncodedTree {
-        var members = Members(capacity: 6)
+        var members = Members(capacity: 7)
+        members.add("compliance", compliance)
         members.add("fingerprint", fingerprint)
         members.add("lastError", lastError)
         members.add("lastSyncedAt", lastSyncedAt)

@@ -83,7 +83,7 @@ public struct ApprovalAPI: Sendable {
         }
         do {
             guard let request = try service.request(id: id) else { return error(404, "no approval request '\(id)'") }
-            guard request.policy.approvers.contains(identity) else {
+            guard request.policies.contains(where: { $0.approvers.contains(identity) }) else {
                 return error(403, "'\(identity)' is not an approver of approval profile '\(request.policy.profile)'")
             }
             let decided = try service.decide(

@@ -98,7 +98,11 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
     public var secret: String
     public var binding: ApprovalBinding
     public var requester: String
+    /// The approval profile of the source (or of the first gated profile).
     public var policy: ApprovalPolicy
+    /// The approval profiles of the other gated profiles the change touches; each must be
+    /// satisfied as well.
+    public var additionalPolicies: [ApprovalPolicy]?
     public var state: ApprovalRequestState
     public var createdAt: Date
     public var expiresAt: Date?
@@ -116,6 +120,17 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
     }
 
     public var rejection: ApprovalDecision? { decisions.first { $0.verdict == .reject } }
+
+    /// Every approval profile whose rules the request must satisfy.
+    public var policies: [ApprovalPolicy] { [policy] + (additionalPolicies ?? []) }
+
+    /// True when every policy has its required number of distinct approvals from its own
+    /// approvers (the requester counting only where self-approval is allowed).
+    public var isSatisfied: Bool {
+        policies.allSatisfy { policy in
+            approvals.count { policy.approvers.contains($0) && (policy.allowSelfApproval || $0 != requester) } >= policy.requiredApprovals
+        }
+    }
 
     public func isExpired(at now: Date) -> Bool {
         guard state == .pending, let expiresAt else { return false }
@@ -143,8 +158,10 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
 
     /// One line for conditions and messages: what it asks and what it waits for.
     public var waitingMessage: String {
-        let missing = policy.requiredApprovals - approvals.count
-        let others = policy.approvers.filter { !approvals.contains($0) && (policy.allowSelfApproval || $0 != requester) }
+        let missing = max(0, policy.requiredApprovals - approvals.count)
+        let others = Array(Set(policies.flatMap { policy in
+            policy.approvers.filter { !approvals.contains($0) && (policy.allowSelfApproval || $0 != requester) }
+        })).sorted()
         return "\(binding.operation.rawValue) waits for approval (request \(id), requested by \(requester)): "
             + "\(approvals.count) of \(policy.requiredApprovals) approvals; \(missing) more needed from "
             + others.joined(separator: ", ") + "; run `tresor approve \(secret) --request \(id) --as IDENTITY`"

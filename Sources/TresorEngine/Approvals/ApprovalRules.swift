@@ -50,13 +50,15 @@ public enum ApprovalRules {
         case .executed:
             throw ApprovalRefusal(kind: .closed, description: "request \(request.id) was approved and has been performed")
         }
-        guard request.policy.approvers.contains(identity) else {
+        guard request.policies.contains(where: { $0.approvers.contains(identity) }) else {
             throw ApprovalRefusal(
                 kind: .forbidden,
                 description: "'\(identity)' is not an approver of approval profile '\(request.policy.profile)' "
-                    + "(approvers: \(request.policy.approvers.joined(separator: ", ")))")
+                    + "(approvers: \(Array(Set(request.policies.flatMap(\.approvers))).sorted().joined(separator: ", ")))")
         }
-        if verdict == .approve, identity == request.requester, !request.policy.allowSelfApproval {
+        if verdict == .approve, identity == request.requester,
+            request.policies.contains(where: { $0.approvers.contains(identity) && !$0.allowSelfApproval })
+        {
             throw ApprovalRefusal(
                 kind: .forbidden,
                 description: "'\(identity)' requested this change and cannot approve it (approval profile '\(request.policy.profile)' "
@@ -76,7 +78,7 @@ public enum ApprovalRules {
             request.closedAt = now
             request.closedReason = "rejected by \(identity)"
             closing = "rejected"
-        case .approve where request.approvals.count >= request.policy.requiredApprovals:
+        case .approve where request.isSatisfied:
             request.state = .approved
             closing = "approved"
         case .approve:

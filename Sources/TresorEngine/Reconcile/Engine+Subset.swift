@@ -22,7 +22,7 @@ extension Engine {
         }
     }
 
-    /// Reconciles (apply mode) the named secrets; names that are in the inventory but no
+    /// Reconciles (observe → plan → gate → execute → record) the named secrets; names that are in the inventory but no
     /// longer declared are pruned unless the mass-delete guard refuses.
     /// - Parameters:
     ///   - names: secret names, declared or removed.
@@ -35,13 +35,13 @@ extension Engine {
         _ names: [String], in desired: DesiredState, ledger: InventoryLedger, audit: AuditLog, now: Date,
         compliance: ComplianceSetup
     ) async -> Report {
-        let context = context(for: desired, mode: .apply, now: now, compliance: compliance)
+        let reconciler = Reconciler(context: context(for: desired, now: now, compliance: compliance))
         var report = Report(plans: [], writes: 0, failures: 0, refusal: nil)
         for name in names {
             if let secret = desired.secrets[name] {
-                await reconcileDeclared(secret, ledger: ledger, context: context, audit: audit, into: &report)
+                await reconcileDeclared(secret, ledger: ledger, reconciler: reconciler, audit: audit, into: &report)
             } else {
-                await pruneRemoved(name, desired: desired, ledger: ledger, context: context, audit: audit, into: &report)
+                await pruneRemoved(name, desired: desired, ledger: ledger, reconciler: reconciler, audit: audit, into: &report)
             }
         }
         audit.sync()
@@ -61,10 +61,9 @@ extension Engine {
     }
 
     private func reconcileDeclared(
-        _ secret: Secret, ledger: InventoryLedger, context: ReconcileContext, audit: AuditLog, into report: inout Report
+        _ secret: Secret, ledger: InventoryLedger, reconciler: Reconciler, audit: AuditLog, into report: inout Report
     ) async {
-        let previous = ledger.entry(secret.name)
-        let registered = Self.registered(secret, previous: previous)
+        let registered = Self.registered(secret, previous: ledger.entry(secret.name))
         do {
             try ledger.set(secret.name, registered)
         } catch {
@@ -72,22 +71,13 @@ extension Engine {
             report.failures += 1
             return
         }
-        let targets = registered.targets
-        let outcome = await Self.reconcileOne(secret, previousTargets: targets, context: context, store: store, audit: audit)
-        report.plans.append(outcome.plan)
-        report.writes += outcome.writes
-        if outcome.failed { report.failures += 1 }
-        do {
-            try ledger.set(
-                secret.name,
-                Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: outcome.managedTargets))
-        } catch {
-            report.failures += 1
-        }
+        await reconcile(
+            Reconciler.Work(name: secret.name, secret: secret, managed: registered.targets), entry: registered, ledger: ledger,
+            reconciler: reconciler, audit: audit, into: &report)
     }
 
     private func pruneRemoved(
-        _ name: String, desired: DesiredState, ledger: InventoryLedger, context: ReconcileContext, audit: AuditLog,
+        _ name: String, desired: DesiredState, ledger: InventoryLedger, reconciler: Reconciler, audit: AuditLog,
         into report: inout Report
     ) async {
         guard let entry = ledger.entry(name) else { return }
@@ -96,30 +86,38 @@ extension Engine {
             report.failures += 1
             return
         }
-        let pruned = await prune(name, entry: entry, context: context)
-        report.plans.append(pruned.plan)
-        report.writes += pruned.writes
-        audit.append(pruned.audit)
-        if pruned.failed {
+        await reconcile(
+            Reconciler.Work(name: name, managed: entry.targets, removedType: entry.type, removedPolicy: entry.deletionPolicy),
+            entry: entry, ledger: ledger, reconciler: reconciler, audit: audit, into: &report)
+    }
+
+    private func reconcile(
+        _ work: Reconciler.Work, entry: Inventory.Entry, ledger: InventoryLedger, reconciler: Reconciler, audit: AuditLog,
+        into report: inout Report
+    ) async {
+        var work = work
+        do {
+            work.previous = try store.readStatus(work.name)
+        } catch {
+            report.plans.append(SecretPlan(secret: work.name, state: .failed, error: "\(error)"))
             report.failures += 1
             return
         }
+        let outcome = await reconciler.apply(work)
+        audit.append(outcome.audit)
+        report.plans.append(outcome.plan)
+        report.writes += outcome.writes
+        if outcome.failed { report.failures += 1 }
         do {
-            try ledger.set(name, nil)
-            store.removeStatus(name)
+            var updated = entry
+            if let managed = outcome.managedTargets {
+                updated.targets = managed
+                try ledger.set(work.name, updated)
+            } else {
+                try ledger.set(work.name, nil)
+            }
         } catch {
             report.failures += 1
         }
-    }
-
-    /// `previous` with the secret's policy and any target it does not list yet.
-    static func registered(_ secret: Secret, previous: Inventory.Entry?) -> Inventory.Entry {
-        var entry = previous ?? Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: [:])
-        entry.deletionPolicy = secret.spec.deletionPolicy
-        let path = secret.spec.path ?? secret.name
-        for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles where entry.targets[profile] == nil {
-            entry.targets[profile] = path
-        }
-        return entry
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import TresorCore
 
-/// One reconcile pass over the whole desired state: the mass-delete guard, every
-/// secret (bounded concurrency, source before sync targets), pruning of secrets removed
-/// from the manifests, and the inventory, status and audit records.
+/// Passes over the whole desired state: the mass-delete guard, every declared secret
+/// (bounded concurrency) and every secret removed from the manifests, each through the
+/// ``Reconciler``'s stages. `plan` stops after the gate; `apply` executes and records,
+/// and keeps the inventory.
 public struct Engine: Sendable {
     public struct Options: Sendable {
         public var actor: String
@@ -34,13 +35,18 @@ public struct Engine: Sendable {
 
     public struct Report: Sendable {
         public var plans: [SecretPlan]
+        /// Vault writes and deletes performed.
         public var writes: Int
+        /// Secrets that did not converge for a reason other than a gate's hold.
         public var failures: Int
         /// Set when the mass-delete guard refused the whole run.
         public var refusal: String?
 
         public var hasChanges: Bool { plans.contains { $0.hasChanges || !$0.generatedFields.isEmpty } }
         public var failedSecrets: [SecretPlan] { plans.filter { $0.error != nil || $0.isBlocked } }
+        /// Secrets whose changes wait for approval or were refused by it: `apply` exits 3
+        /// when there is any.
+        public var heldForApproval: [SecretPlan] { plans.filter(\.isHeldForApproval) }
     }
 
     public let store: StateStore
@@ -57,82 +63,131 @@ public struct Engine: Sendable {
         self.options = options
     }
 
-    public func run(
-        _ desired: DesiredState, mode: ReconcileMode, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) async throws -> Report {
-        var inventory = try store.readInventory()
-        let removed = inventory.secrets.keys.filter { desired.secrets[$0] == nil }.sorted()
-        if let refusal = massDeleteRefusal(removing: removed.count, of: inventory.secrets.count) {
+    /// Observe → plan → gate for every secret; writes nothing.
+    public func plan(_ desired: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        let inventory = try store.readInventory()
+        if let refusal = massDeleteRefusal(desired, inventory: inventory) {
             return Report(plans: [], writes: 0, failures: 1, refusal: refusal)
         }
-        let audit = mode == .apply ? try store.auditLog() : nil
-        if mode == .apply {
-            // Registered before any write, so a crash can never leave a vault copy that
-            // the inventory does not know about (and so could never prune).
-            var registered = inventory
-            for secret in desired.secrets.values {
-                var entry = registered.secrets[secret.name]
-                    ?? Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: [:])
-                entry.deletionPolicy = secret.spec.deletionPolicy
-                let path = secret.spec.path ?? secret.name
-                for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles where entry.targets[profile] == nil {
-                    entry.targets[profile] = path
-                }
-                registered.secrets[secret.name] = entry
-            }
-            if registered != inventory { try store.writeInventory(registered) }
-            inventory = registered
-        }
-        // Compliance's uniqueness index needs every status before the pass: read them once,
-        // for the index and for the pass.
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
-        let context = context(for: desired, mode: mode, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses))
-        let outcomes = await reconcileAll(
-            desired, inventory: inventory, context: context, audit: audit, statuses: statuses, progress: progress)
-
-        var plans: [SecretPlan] = []
-        var writes = 0
-        var failures = 0
-        var final = inventory
-        for outcome in outcomes {
-            plans.append(outcome.plan)
-            writes += outcome.writes
-            if outcome.failed { failures += 1 }
-            if mode == .apply, let secret = desired.secrets[outcome.plan.secret] {
-                final.secrets[secret.name] = Inventory.Entry(
-                    type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: outcome.managedTargets)
-            }
+        let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
+        let works = self.works(desired, inventory: inventory)
+        let plans = await forEach(works, statuses: statuses, progress: progress) { work in
+            await reconciler.plan(work)
+        } failed: { name, error in
+            SecretPlan(secret: name, state: .failed, error: error)
         }
-        for name in removed {
-            guard let entry = inventory.secrets[name] else { continue }
-            let pruned = await prune(name, entry: entry, context: context)
-            plans.append(pruned.plan)
-            writes += pruned.writes
-            audit?.append(pruned.audit)
-            if pruned.failed {
-                failures += 1
-            } else if mode == .apply, !pruned.heldForApproval {
-                final.secrets.removeValue(forKey: name)
-                store.removeStatus(name)
-            }
-        }
-        if mode == .apply {
-            store.syncStatuses()
-            if final != inventory { try store.writeInventory(final) }
-            audit?.sync()
-        }
-        return Report(plans: plans.sorted { $0.secret < $1.secret }, writes: writes, failures: failures, refusal: nil)
+        return Report(plans: plans.sorted { $0.secret < $1.secret }, writes: 0, failures: 0, refusal: nil)
     }
 
-    /// What every secret's pass needs: vaults, keys, values, and the approval and
-    /// compliance gates of this desired state. The full pass and the daemon's passes over a
-    /// few secrets both start here, so neither can run without the gates.
-    func context(for desired: DesiredState, mode: ReconcileMode, now: Date, compliance: ComplianceSetup) -> ReconcileContext {
-        var context = ReconcileContext(
-            registry: registry, fingerprinter: fingerprinter, resolver: resolver, actor: options.actor, now: now, mode: mode,
-            approvals: ApprovalGate(desired: desired, stateStore: store, requester: options.requester))
-        context.compliance = compliance
-        return context
+    /// Observe → plan → gate → execute → record for every secret, then the inventory.
+    public func apply(_ desired: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        var inventory = try store.readInventory()
+        if let refusal = massDeleteRefusal(desired, inventory: inventory) {
+            return Report(plans: [], writes: 0, failures: 1, refusal: refusal)
+        }
+        let audit = try store.auditLog()
+        // Registered before any write, so a crash can never leave a vault copy that the
+        // inventory does not know about (and so could never prune).
+        var registered = inventory
+        for secret in desired.secrets.values {
+            registered.secrets[secret.name] = Self.registered(secret, previous: registered.secrets[secret.name])
+        }
+        if registered != inventory { try store.writeInventory(registered) }
+        inventory = registered
+        let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
+        let kept = inventory
+        let outcomes = await forEach(works(desired, inventory: inventory), statuses: statuses, progress: progress) { work in
+            let outcome = await reconciler.apply(work)
+            audit.append(outcome.audit)
+            return outcome
+        } failed: { name, error in
+            SecretOutcome(
+                plan: SecretPlan(secret: name, state: .failed, error: error), status: nil, audit: [], writes: 0, failed: true,
+                managedTargets: kept.secrets[name]?.targets, result: .retry(error))
+        }
+        var report = Report(plans: [], writes: 0, failures: 0, refusal: nil)
+        var final = inventory
+        for outcome in outcomes {
+            report.plans.append(outcome.plan)
+            report.writes += outcome.writes
+            if outcome.failed { report.failures += 1 }
+            if let managed = outcome.managedTargets, var entry = final.secrets[outcome.plan.secret] {
+                entry.targets = managed
+                final.secrets[outcome.plan.secret] = entry
+            } else if outcome.managedTargets == nil {
+                final.secrets.removeValue(forKey: outcome.plan.secret)
+            }
+        }
+        store.syncStatuses()
+        if final != inventory { try store.writeInventory(final) }
+        audit.sync()
+        report.plans.sort { $0.secret < $1.secret }
+        return report
+    }
+
+    /// What every secret's pass needs. The full pass and the daemon's passes over a few
+    /// secrets both start here, so neither can run without the gates.
+    func context(for desired: DesiredState, now: Date, compliance: ComplianceSetup) -> ReconcileContext {
+        ReconcileContext(
+            registry: registry, fingerprinter: fingerprinter, resolver: resolver, store: store, actor: options.actor,
+            requester: options.requester, now: now, desired: desired, compliance: compliance)
+    }
+
+    /// Every declared secret, then every secret the inventory keeps that is no longer declared.
+    private func works(_ desired: DesiredState, inventory: Inventory) -> [Reconciler.Work] {
+        var works = desired.secrets.values.sorted { $0.name < $1.name }.map { secret in
+            Reconciler.Work(name: secret.name, secret: secret, previous: nil, managed: inventory.secrets[secret.name]?.targets ?? [:])
+        }
+        for (name, entry) in inventory.secrets.sorted(by: { $0.key < $1.key }) where desired.secrets[name] == nil {
+            works.append(
+                Reconciler.Work(
+                    name: name, secret: nil, previous: nil, managed: entry.targets, removedType: entry.type,
+                    removedPolicy: entry.deletionPolicy))
+        }
+        return works
+    }
+
+    /// Runs `body` over `works`, `concurrency` at a time, each with its previous status.
+    private func forEach<Output: Sendable>(
+        _ works: [Reconciler.Work], statuses: StatusPrefetch?, progress: (@Sendable (Int, Int) -> Void)?,
+        _ body: @escaping @Sendable (Reconciler.Work) async -> Output, failed: @escaping @Sendable (String, String) -> Output
+    ) async -> [Output] {
+        let store = self.store
+        var outputs: [Output] = []
+        outputs.reserveCapacity(works.count)
+        await withTaskGroup(of: Output.self) { group in
+            var next = 0
+            func submit() {
+                var work = works[next]
+                next += 1
+                group.addTask {
+                    do {
+                        if let prefetched = try statuses?.lookup(work.name) {
+                            work.previous = prefetched
+                        } else {
+                            work.previous = try store.readStatus(work.name)
+                        }
+                    } catch {
+                        return failed(work.name, "\(error)")
+                    }
+                    return await body(work)
+                }
+            }
+            while next < min(options.concurrency, works.count) { submit() }
+            for await output in group {
+                outputs.append(output)
+                progress?(outputs.count, works.count)
+                if next < works.count { submit() }
+            }
+        }
+        return outputs
+    }
+
+    func massDeleteRefusal(_ desired: DesiredState, inventory: Inventory) -> String? {
+        let removing = inventory.secrets.keys.count { desired.secrets[$0] == nil }
+        return massDeleteRefusal(removing: removing, of: inventory.secrets.count)
     }
 
     func massDeleteRefusal(removing count: Int, of total: Int) -> String? {
@@ -144,64 +199,15 @@ public struct Engine: Sendable {
             + "Check the -f paths; if the removal is intended, run again with --allow-mass-delete"
     }
 
-    private func reconcileAll(
-        _ desired: DesiredState, inventory: Inventory, context: ReconcileContext, audit: AuditLog?, statuses: StatusPrefetch?,
-        progress: (@Sendable (Int, Int) -> Void)?
-    ) async -> [SecretOutcome] {
-        let secrets = desired.secrets.values.sorted { $0.name < $1.name }
-        let store = self.store
-        var outcomes: [SecretOutcome] = []
-        outcomes.reserveCapacity(secrets.count)
-        await withTaskGroup(of: SecretOutcome.self) { group in
-            var next = 0
-            func submit() {
-                let secret = secrets[next]
-                let targets = inventory.secrets[secret.name]?.targets ?? [:]
-                next += 1
-                group.addTask {
-                    await Self.reconcileOne(
-                        secret, previousTargets: targets, context: context, store: store, audit: audit, statuses: statuses)
-                }
-            }
-            while next < min(options.concurrency, secrets.count) { submit() }
-            for await outcome in group {
-                outcomes.append(outcome)
-                progress?(outcomes.count, secrets.count)
-                if next < secrets.count { submit() }
-            }
+    /// `previous` with the secret's policy and any target it does not list yet.
+    static func registered(_ secret: Secret, previous: Inventory.Entry?) -> Inventory.Entry {
+        var entry = previous ?? Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: [:])
+        entry.deletionPolicy = secret.spec.deletionPolicy
+        entry.type = secret.spec.type
+        let path = secret.spec.path ?? secret.name
+        for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles where entry.targets[profile] == nil {
+            entry.targets[profile] = path
         }
-        return outcomes
-    }
-
-    static func reconcileOne(
-        _ secret: Secret, previousTargets: [String: String], context: ReconcileContext, store: StateStore, audit: AuditLog?,
-        statuses: StatusPrefetch? = nil
-    ) async -> SecretOutcome {
-        let previous: SecretStatus?
-        do {
-            if let prefetched = try statuses?.lookup(secret.name) {
-                previous = prefetched
-            } else {
-                previous = try store.readStatus(secret.name)
-            }
-        } catch {
-            let plan = SecretPlan(secret: secret.name, state: .failed, error: "\(error)")
-            return SecretOutcome(plan: plan, status: nil, audit: [], writes: 0, failed: true, managedTargets: previousTargets)
-        }
-        var reconciler = SecretReconciler(secret: secret, previous: previous, previousTargets: previousTargets, context: context)
-        var outcome = await reconciler.run()
-        audit?.append(outcome.audit)
-        // A pass that changed nothing but the time leaves the file alone: no-change
-        // passes over thousands of secrets then cost no disk writes at all.
-        if let status = outcome.status, !status.differsOnlyInTime(from: previous) {
-            do {
-                // fsync: off the cooperative pool, which then keeps the other secrets going.
-                try await BlockingIO.shared.run { try store.writeStatus(status) }
-            } catch {
-                outcome.failed = true
-                outcome.plan.error = "\(error)"
-            }
-        }
-        return outcome
+        return entry
     }
 }

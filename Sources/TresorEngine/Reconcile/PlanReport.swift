@@ -14,30 +14,48 @@ public struct PlanReport: Sendable {
     }
 
     public struct Counts: Sendable, Equatable {
-        public var create = 0, update = 0, adopt = 0, delete = 0, release = 0, blocked = 0, unchanged = 0, failed = 0
+        public var create = 0, update = 0, adopt = 0, move = 0, delete = 0, release = 0, blocked = 0, unchanged = 0, failed = 0
         /// Changes that wait for approval (or were refused by it) and are not performed.
         public var awaitingApproval = 0
+        /// Targets found changed outside tresor.
+        public var drifted = 0
     }
 
+    /// What a plan would do, or, once applied, what was done: an action counts as done only
+    /// when its outcome says so, and a failed one counts as failed.
     public var counts: Counts {
         var counts = Counts()
         for plan in report.plans {
-            if plan.error != nil { counts.failed += 1 }
+            var secretFailed = plan.error != nil
+            var secretHeld = false
             for target in plan.targets {
-                if plan.isHeldForApproval, target.action.changesVault || target.action == .release {
-                    counts.awaitingApproval += 1
+                if target.drift != nil { counts.drifted += 1 }
+                if let hold = target.hold {
+                    if case .approval = hold { secretHeld = true } else { counts.blocked += 1 }
                     continue
+                }
+                switch target.outcome {
+                case .failed?:
+                    secretFailed = true
+                    continue
+                case .skipped?:
+                    continue
+                case .done?, nil:
+                    break
                 }
                 switch target.action {
                 case .create: counts.create += 1
                 case .update: counts.update += 1
                 case .adopt: counts.adopt += 1
+                case .move: counts.move += 1
                 case .delete: counts.delete += 1
                 case .release: counts.release += 1
                 case .blocked: counts.blocked += 1
                 case .noop: counts.unchanged += 1
                 }
             }
+            if secretFailed { counts.failed += 1 }
+            if secretHeld { counts.awaitingApproval += 1 }
         }
         return counts
     }
@@ -47,6 +65,7 @@ public struct PlanReport: Sendable {
         case .create: "+"
         case .update: "~"
         case .adopt: "^"
+        case .move: ">"
         case .delete: "-"
         case .release: "<"
         case .noop: "="
@@ -61,7 +80,7 @@ public struct PlanReport: Sendable {
     }
 
     static func short(_ fingerprint: String?) -> String {
-        guard let fingerprint else { return "(new value)" }
+        guard let fingerprint else { return "(generated on approval)" }
         guard let colon = fingerprint.firstIndex(of: ":") else { return fingerprint }
         return String(fingerprint[fingerprint.index(after: colon)...].prefix(12))
     }
@@ -70,17 +89,29 @@ public struct PlanReport: Sendable {
         var lines: [String] = []
         if let refusal = report.refusal { return "refused: \(refusal)\n" }
         for plan in report.plans {
-            let interesting = plan.targets.filter { verbose || $0.action != .noop }
-            guard !interesting.isEmpty || plan.error != nil || plan.approval != nil else { continue }
+            let interesting = plan.targets.filter { verbose || $0.action != .noop || $0.drift != nil || $0.hold != nil }
+            guard !interesting.isEmpty || plan.error != nil || plan.approval != nil || plan.notice != nil else { continue }
+            if let notice = plan.notice, interesting.isEmpty, plan.error == nil {
+                guard plan.state == .expired || verbose else { continue }
+                lines.append("Secret \(plan.secret)")
+                lines.append("  = \(plan.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(notice)")
+                continue
+            }
             var header = "Secret \(plan.secret)"
             if plan.pruned { header += " (removed from the manifests)" } else if plan.state != .active { header += " [\(plan.state.rawValue)]" }
             lines.append(header)
             if let approval = plan.approval { lines.append("  \(Self.approvalLine(approval))") }
             for target in interesting {
-                var line = "  \(Self.symbol(target.action)) \(target.action.description.padding(toLength: 8, withPad: " ", startingAt: 0)) "
-                    + "\(target.profile):\(target.path) (\(target.role.rawValue))"
+                let place = "\(target.profile):\(target.path) (\(target.role.rawValue))"
+                if let drift = target.drift {
+                    lines.append(
+                        "  ! drift    \(place)  recorded \(Self.short(drift.recorded)) → found \(drift.found.map { Self.short($0) } ?? "nothing")"
+                            + "  (\(drift.resolution))")
+                    if target.action == .noop, !verbose { continue }
+                }
+                var line = "  \(Self.symbol(target.action)) \(target.action.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(place)"
                 switch target.action {
-                case .create, .update, .adopt:
+                case .create, .update, .adopt, .move:
                     line += "  \(target.fromFingerprint.map { Self.short($0) + " → " } ?? "")\(Self.short(target.toFingerprint))"
                     if !target.changedFields.isEmpty { line += "  fields: \(target.changedFields.joined(separator: ", "))" }
                 case .blocked(let reason):
@@ -89,18 +120,33 @@ public struct PlanReport: Sendable {
                     break
                 }
                 if let note = target.note, !(target.action.isBlocked) { line += "  (\(note))" }
+                if let hold = target.hold {
+                    switch hold {
+                    case .approval: line += "  [waits for approval]"
+                    case .compliance(let message): line += "  [held: \(message)]"
+                    }
+                }
+                if case .failed(let message)? = target.outcome { line += "  FAILED: \(message)" }
                 lines.append(line)
             }
-            if let error = plan.error, !plan.isBlocked { lines.append("  ! error    \(error)") }
+            if let error = plan.error, !plan.isBlocked || !plan.targets.contains(where: { $0.action.isBlocked }) {
+                if !plan.targets.contains(where: { if case .blocked(let reason) = $0.action { reason == error } else { false } }) {
+                    lines.append("  ! error    \(error)")
+                }
+            }
         }
         let counts = self.counts
-        let verb = applied ? "Applied" : "Plan"
-        var summary = "\(verb): \(counts.create) to create, \(counts.update) to update, \(counts.adopt) to adopt, "
-            + "\(counts.delete) to delete, \(counts.release) to release, \(counts.unchanged) unchanged"
+        var summary: String
         if applied {
-            summary = "\(verb): \(counts.create) created, \(counts.update) updated, \(counts.adopt) adopted, "
+            summary = "Applied: \(counts.create) created, \(counts.update) updated, \(counts.adopt) adopted, "
+                + (counts.move > 0 ? "\(counts.move) moved, " : "")
                 + "\(counts.delete) deleted, \(counts.release) released, \(counts.unchanged) unchanged; \(report.writes) vault writes"
+        } else {
+            summary = "Plan: \(counts.create) to create, \(counts.update) to update, \(counts.adopt) to adopt, "
+                + (counts.move > 0 ? "\(counts.move) to move, " : "")
+                + "\(counts.delete) to delete, \(counts.release) to release, \(counts.unchanged) unchanged"
         }
+        if counts.drifted > 0 { summary += ", \(counts.drifted) drifted" }
         if counts.blocked > 0 { summary += ", \(counts.blocked) blocked" }
         if counts.awaitingApproval > 0 { summary += ", \(counts.awaitingApproval) waiting for approval" }
         if counts.failed > 0 { summary += ", \(counts.failed) failed" }
@@ -114,6 +160,15 @@ public struct PlanReport: Sendable {
         var fromFingerprint, toFingerprint: String?
         var changedFields: [String]
         var note: String?
+        var drift: JSONDrift?
+        var hold: String?
+        var outcome: String?
+        var outcomeMessage: String?
+    }
+
+    struct JSONDrift: Encodable {
+        var recorded, found: String?
+        var resolution: String
     }
 
     struct JSONSecret: Encodable {
@@ -122,6 +177,7 @@ public struct PlanReport: Sendable {
         var error: String?
         var generatedFields: [String]
         var approval: JSONApproval?
+        var notice: String?
         var targets: [JSONTarget]
     }
 
@@ -147,13 +203,24 @@ public struct PlanReport: Sendable {
                     approval: plan.approval.map {
                         JSONApproval(request: $0.request, operation: $0.operation, state: $0.state.rawValue, message: $0.message)
                     },
+                    notice: plan.notice,
                     targets: plan.targets.map { target in
                         var reason: String?
                         if case .blocked(let text) = target.action { reason = text }
+                        var outcome: String?
+                        var outcomeMessage: String?
+                        switch target.outcome {
+                        case .done?: outcome = "done"
+                        case .failed(let message)?: (outcome, outcomeMessage) = ("failed", message)
+                        case .skipped(let message)?: (outcome, outcomeMessage) = ("skipped", message)
+                        case nil: break
+                        }
                         return JSONTarget(
                             profile: target.profile, role: target.role.rawValue, path: target.path, action: target.action.description,
                             reason: reason, fromFingerprint: target.fromFingerprint, toFingerprint: target.toFingerprint,
-                            changedFields: target.changedFields, note: target.note)
+                            changedFields: target.changedFields, note: target.note,
+                            drift: target.drift.map { JSONDrift(recorded: $0.recorded, found: $0.found, resolution: $0.resolution) },
+                            hold: target.hold?.message, outcome: outcome, outcomeMessage: outcomeMessage)
                     })
             })
         let encoder = JSONEncoder()

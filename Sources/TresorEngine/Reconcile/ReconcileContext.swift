@@ -1,54 +1,59 @@
 import Foundation
 import TresorCore
 
-public enum ReconcileMode: Sendable {
-    /// Observe and compute actions; write nothing.
-    case plan
-    /// Observe, write, record.
-    case apply
-}
-
-/// What every secret's pass shares: adapters, keys, the clock reading and the actor.
+/// What every secret's pass shares: adapters, keys, value sources, the gates' rules of
+/// this desired state, the clock reading and the actor.
 public struct ReconcileContext: Sendable {
     public var registry: VaultRegistry
     public var fingerprinter: Fingerprinter
     public var resolver: ValueResolver
+    public var store: StateStore
     public var actor: String
+    public var requester: ApprovalRequester
     public var now: Date
-    public var mode: ReconcileMode
-    /// Approval enforcement; nil when nothing is gated.
-    public var approvals: ApprovalGate?
+    /// Vault profile → the approval profile it carries.
+    public var approvalProfiles: [String: ApprovalProfile]
     /// Compliance profiles by vault profile, and what their rules need from other secrets.
-    public var compliance = ComplianceSetup()
+    public var compliance: ComplianceSetup
 
     public init(
-        registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, actor: String, now: Date, mode: ReconcileMode,
-        approvals: ApprovalGate? = nil
+        registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, store: StateStore, actor: String,
+        requester: ApprovalRequester, now: Date, desired: DesiredState, compliance: ComplianceSetup
     ) {
         self.registry = registry
         self.fingerprinter = fingerprinter
         self.resolver = resolver
+        self.store = store
         self.actor = actor
+        self.requester = requester
         self.now = now
-        self.mode = mode
-        self.approvals = approvals
+        var approvals: [String: ApprovalProfile] = [:]
+        for (name, vaultProfile) in desired.vaultProfiles {
+            if let approval = vaultProfile.spec.approvalProfile.flatMap({ desired.approvalProfiles[$0] }) { approvals[name] = approval }
+        }
+        self.approvalProfiles = approvals
+        self.compliance = compliance
+    }
+
+    var approvalStore: ApprovalStore { ApprovalStore(stateStore: store) }
+
+    var observer: Observer {
+        Observer(
+            registry: registry, fingerprinter: fingerprinter, compliance: compliance, gatedProfiles: Set(approvalProfiles.keys),
+            approvals: approvalStore)
     }
 }
 
 /// The result of one secret's pass.
 public struct SecretOutcome: Sendable {
     public var plan: SecretPlan
-    /// The status to record (apply mode only).
+    /// The status recorded (apply only).
     public var status: SecretStatus?
     public var audit: [AuditEvent]
     public var writes: Int
+    /// The secret did not converge for a reason other than a gate's hold.
     public var failed: Bool
-    /// Where the secret is managed after this pass: profile → path.
-    public var managedTargets: [String: String]
-}
-
-/// A failure that stops a secret's pass, with a message a user can act on.
-struct ReconcileFailure: Error {
-    var reason: ConditionReason
-    var message: String
+    /// Where the secret is managed after this pass: profile → path; nil once it is gone.
+    public var managedTargets: [String: String]?
+    public var result: ReconcileResult
 }

@@ -30,8 +30,8 @@ extension Tresor {
             } catch {
                 fail("\(error)")
             }
-            let report = try await workspace.engine.run(
-                workspace.desired, mode: .apply, now: Date(), progress: Progress().callback("applying"))
+            let report = try await workspace.engine.apply(
+                workspace.desired, now: Date(), progress: Progress().callback("applying"))
             withExtendedLifetime(lock) {}
             let rendered = PlanReport(report, verbose: verbose)
             print(output == .json ? rendered.json() : rendered.text(applied: true), terminator: "")

@@ -17,8 +17,8 @@ extension Tresor {
 
         func run() async throws {
             let workspace = try Workspace.open(global: global, manifests: manifests, sealing: sealing)
-            let report = try await workspace.engine.run(
-                workspace.desired, mode: .plan, now: Date(), progress: Progress().callback("planning"))
+            let report = try await workspace.engine.plan(
+                workspace.desired, now: Date(), progress: Progress().callback("planning"))
             let rendered = PlanReport(report, verbose: verbose)
             print(output == .json ? rendered.json() : rendered.text(), terminator: "")
             if report.refusal != nil || !report.failedSecrets.isEmpty { throw ExitCode(1) }

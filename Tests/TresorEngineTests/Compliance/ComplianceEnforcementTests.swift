@@ -230,17 +230,17 @@ import TresorCore
         harness.environment["PARTNER_JWT"] = try ComplianceTestSupport.jwt(
             alg: "ES256", claims: ["exp": start.timeIntervalSince1970 + 30 * 86_400])
         let desired = try EngineHarness.desired(Self.tokenManifests())
-        _ = try await harness.engine().run(desired, mode: .apply, now: start)
+        _ = try await harness.engine().apply(desired, now: start)
         #expect(try harness.status("partner")?.compliance?.overall == .ok)
         harness.resetCounts()
 
-        _ = try await harness.engine().run(desired, mode: .apply, now: start.addingTimeInterval(31 * 86_400))
+        _ = try await harness.engine().apply(desired, now: start.addingTimeInterval(31 * 86_400))
         #expect(harness.adapters["main"]?.contentReads == 0)
         let expired = try #require(try harness.status("partner")?.compliance)
         #expect(expired.rules.map(\.result) == [.nok, .ok])
         #expect(expired.rules[0].message.contains("expired at"))
 
-        _ = try await harness.engine().run(desired, mode: .apply, now: start.addingTimeInterval(91 * 86_400))
+        _ = try await harness.engine().apply(desired, now: start.addingTimeInterval(91 * 86_400))
         let stale = try #require(try harness.status("partner")?.compliance)
         #expect(stale.rules.map(\.result) == [.nok, .nok])
         #expect(stale.rules[1].message.contains("older than the rule's 90d"))

@@ -59,7 +59,7 @@ struct HashiCorpSealedTests {
             registry: VaultRegistry(profiles: loaded.state.vaultProfiles, store: store, http: Self.http, environment: [:], sealed: sealed),
             fingerprinter: try store.fingerprinter(), resolver: ValueResolver(environment: [:], sealed: sealed),
             options: Engine.Options(actor: "bao-test"))
-        let report = try await engine.run(loaded.state, mode: .apply, now: Date())
+        let report = try await engine.apply(loaded.state, now: Date())
         #expect(report.failures == 0, "\(report.failedSecrets.map { $0.error ?? "" })")
         let read = try await server.cli(["kv", "get", "-format=json", "-mount=secret", "\(prefix)/db"])
         #expect((read.json["data"] as? [String: Any])?["data"] as? [String: String] == ["username": "app", "password": Self.password])

@@ -17,6 +17,6 @@ enum EnginePass {
             store: store,
             registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, http: http, environment: environment),
             fingerprinter: try store.fingerprinter(), resolver: ValueResolver(environment: environment), options: options)
-        return try await engine.run(result.state, mode: .apply, now: Date())
+        return try await engine.apply(result.state, now: Date())
     }
 }
