@@ -24,7 +24,8 @@ import Testing
         ("pem", "privateKey", "content",
          "-----BEGIN PRIVATE KEY-----\nTUlJQmlnU2VhbGVkUHJpdmF0ZUtleUJvZHk=\n-----END PRIVATE KEY-----\n"),
         ("aes", "secretKey", "content", "c2VhbGVkLWFlcy1rZXktYnl0ZXMtMzItbG9uZyEhISE="),
-        ("store", "keyStore", "content", "c2VhbGVkLWtleXN0b3JlLWJ5dGVz"),
+        // A PKCS#12 file that the sealed password opens (every value is checked against its type).
+        ("store", "keyStore", "content", "MIICpwIBAzCCAl0GCSqGSIb3DQEHAaCCAk4EggJKMIICRjCCAkIGCSqGSIb3DQEHBqCCAjMwggIvAgEAMIICKAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiN9HMx6LEX8AICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEC0+APRv7WDzfWO2UqTzDGaAggHAWOAwJ24G/59J2nQ45FP/u+t5PiwEL5mbpEL6FC/ZYCFekwIYSla6TDjUjuv6Ef4/FfLngsMuKzLMmxNU+bXHbLBk+TyUNIlSjsVUlTdGGD992C9rwxusuH/a5mwsLT13rQQEFulcagRKlmyJhk4lJ8sAbaS4fFVH0QZ8wG9ju3noxJIbhuAKoLsHChWpfTw523D2yDoYPMWlcN+nLwWOrsVRiYXnijFY4us44YdBllaDK8tyHsB9ngFOqOrDO+bKQQLEcW1QwnbtaAa6bXzYhe1Q4xF5EmMxs4Z37g+19zzdJLaG3kJj8PJ/n20MHzD9Hl8wVQ+wACl9ORcfo+D7JwDoeWLl+Xyj3YAyjAJb5XECoDNfU3N/gCMv3LDTz7mnrBdAnnUUJRdOQHO1IpEHrm3Jrltn+GTGWG/gpGZHkBhyjTcJKpyX7+qp2A4ntjnSlWsECN+tBb19IaH6Pk+aJvvZ6eshI09gd5Ck0lbP00Ov51B0+AEK/69wq3YToQbEF7rXDiL0rOpP4w5suTW7+0Vjnty5/75CWEYOSCbd9f2jnAvbc+ctB/3AHnvLe9aU4cejzultLVZLYdLSZqAvCTBBMDEwDQYJYIZIAWUDBAIBBQAEIJPUAKXft8kPhcsq6vtCI28fbrOczxN0V07Wq5b69hsWBAicma9Q7MPzUwICCAA="),
         ("store", "keyStore", "password", "sealed-store-pass-55"),
         ("kv", "keyValue", "DB_URL", "postgres://sealed-user:sealed-kv-pass@db/app"),
         ("kv", "keyValue", "TOKEN", "sealed-kv-token-0c1"),

@@ -25,8 +25,11 @@ import Testing
         status.targets["null"] = TargetStatus(
             role: .sync, path: "-x",
             compliance: ComplianceStatus(
-                profile: "copy", enforcement: "deny", overall: .ok, rules: [], fingerprint: nil, rulesDigest: "d", checkedAt: now))
-        status.targets["a-b"] = TargetStatus(role: .sync, path: "")
+                profile: "copy", enforcement: "deny", overall: .ok, rules: [], fingerprint: "hmac-sha256:0d", rulesDigest: "d",
+                checkedAt: now, message: awkward))
+        let targetCompliance = status.targets["null"]?.compliance
+        status.targets["a-b"] = TargetStatus(role: .sync, path: "", compliance: targetCompliance)
+        status.targets["main"]?.compliance = targetCompliance
         status.compliance = ComplianceStatus(
             profile: "strict", enforcement: "block", overall: .nok,
             rules: [

@@ -50,7 +50,9 @@ struct DaemonOpenBaoTests {
             // deletionPolicy: Delete: the vault copy goes with the file.
             try daemon.remove("b.yaml")
             try await eventually("the deleted file's secret to be pruned") { try await server.currentVersion(m, "b") == nil }
-            #expect(!FileManager.default.fileExists(atPath: daemon.state + "/status/Secret/b.yaml"))
+            // Its history stays, marked deleted.
+            let removed = try String(contentsOfFile: daemon.state + "/status/Secret/b.yaml", encoding: .utf8)
+            #expect(removed.contains("state: deleted"))
 
             // An invalid edit (unknown type) that also changes the value: nothing is written.
             let errorsBefore = try await daemon.metrics().value("tresor_manifest_load_errors_total")

@@ -22,8 +22,11 @@ extension Gate {
                 gatedProfiles.append(line.profile)
             }
         }
-        if let moved = planned.movedFrom, input.approvalProfiles[moved] != nil {
-            gatedProfiles.append(moved)
+        if let moved = planned.movedFrom {
+            // A change of source is one in both profiles, whether or not either is written.
+            for profile in [moved, source].compactMap({ $0 }) where input.approvalProfiles[profile] != nil {
+                gatedProfiles.append(profile)
+            }
         }
         if planned.sourceDrift, let source, input.approvalProfiles[source] != nil {
             gatedProfiles.append(source)
@@ -96,10 +99,11 @@ extension Gate {
     private static func operation(of input: Input, lines: [PlannedTarget]) -> ApprovalOperation {
         if input.secret == nil { return .delete }
         if input.planned.movedFrom != nil { return .changeSource }
-        guard lines.contains(where: { $0.action.writes }) else { return .delete }
-        let previous = input.previous
-        if previous == nil || previous?.versions.isEmpty == true || previous?.state.isRemoved == true { return .create }
-        return .update
+        let writes = lines.filter { $0.action.writes }
+        guard !writes.isEmpty else { return .delete }
+        // A create in every gated profile (a new secret, or a new copy) is a create; the
+        // name stays the same from the pass that asks to the pass that performs.
+        return writes.allSatisfy { $0.action == .create } ? .create : .update
     }
 
     enum Verdict {

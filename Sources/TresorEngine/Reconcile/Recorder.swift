@@ -142,6 +142,10 @@ enum Recorder {
             if neverHere {
                 // Nothing was ever written here: held, or someone else's secret is there.
                 if managed[line.profile] == line.path, input.previous?.targets[line.profile] == nil { managed.removeValue(forKey: line.profile) }
+                // A compliance result is still recorded for the profile that kept it out.
+                if let result = input.gate.compliance[line.profile], line.role == .sync {
+                    status.targets[line.profile] = TargetStatus(role: line.role, path: line.path, compliance: result)
+                }
                 continue
             }
             status.targets[line.profile] = target
