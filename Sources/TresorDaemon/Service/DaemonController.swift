@@ -330,8 +330,12 @@ public actor DaemonController {
 
     private func finished(_ key: String, report: Engine.Report, duration: Duration) {
         let plan = report.plans.first { $0.secret == key }
-        let failed = report.failures > 0 || report.refusal != nil
-        metrics.reconciled(result: report.refusal != nil ? "refused" : failed ? "failure" : "success", duration: duration)
+        // Backoff is for what may pass by itself; a stalled secret (not owned, invalid
+        // content, waiting for approval) waits for a change, and its resync as usual.
+        let failed = report.refusal != nil || (plan?.result.map(\.isRetry) ?? (report.failures > 0))
+        let stalled = { if case .stalled? = plan?.result { true } else { false } }()
+        metrics.reconciled(
+            result: report.refusal != nil ? "refused" : failed ? "failure" : stalled ? "stalled" : "success", duration: duration)
         if let plan {
             metrics.secretState(key, plan.pruned && !failed ? nil : plan.state)
             metrics.secretCompliance(key, plan.pruned && !failed ? nil : plan.compliance)

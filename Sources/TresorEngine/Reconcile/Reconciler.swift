@@ -90,7 +90,9 @@ struct Reconciler: Sendable {
             do {
                 inputs = try DeclaredInputs.resolve(secret, resolver: context.resolver, fingerprinter: context.fingerprinter)
             } catch {
-                return .failure(EarlyExit(.failed(PlanFailure(reason: .resolveFailed, message: "\(error)", retryable: false))))
+                // A value source may appear without a manifest change (a file written, a
+                // variable set at restart): retried with backoff.
+                return .failure(EarlyExit(.failed(PlanFailure(reason: .resolveFailed, message: "\(error)", retryable: true))))
             }
         }
         let scope = Observer.Scope(

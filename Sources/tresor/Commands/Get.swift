@@ -10,6 +10,8 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "secrets, vaultprofiles or approvals.") var resource: Resource
         @Option(name: .shortAndLong, help: "Output: table, json or yaml.") var output: Format = .table
+        @Flag(name: .shortAndLong, help: "Also list secrets removed from the manifests (deleted or released); their history is kept.")
+        var all = false
 
         enum Resource: String, ExpressibleByArgument, CaseIterable {
             case secrets, secret, vaultprofiles, vaultprofile, approvals
@@ -26,15 +28,17 @@ extension Tresor {
             } catch {
                 fail("\(error)")
             }
+            let shown = all ? statuses : statuses.filter { !$0.state.isRemoved }
             switch resource {
             case .secrets, .secret:
+                let statuses = shown
                 switch output {
                 case .table: print(StatusTables.secrets(statuses), terminator: "")
                 case .json: print(try StatusTables.json(statuses))
                 case .yaml: print(try statuses.map { try StatusCoding.encode($0) }.joined(separator: "---\n"), terminator: "")
                 }
             case .vaultprofiles, .vaultprofile:
-                let rows = StatusTables.profileUsage(statuses)
+                let rows = StatusTables.profileUsage(shown)
                 switch output {
                 case .table: print(StatusTables.profiles(rows), terminator: "")
                 case .json: print(try StatusTables.json(rows))

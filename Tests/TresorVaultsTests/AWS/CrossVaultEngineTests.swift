@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+import TresorCore
+import TresorEngine
+import TresorVaults
+
+/// Where several vaults meet, end to end between a real OpenBao dev server and a real moto
+/// server: a move copies generated values, a gated or `deny` sync target keeps what it
+/// holds until the change is allowed into it, and drift of a generated source value is on
+/// view and waits for approval before it spreads. Each side is checked with its own
+/// outside client (`bao kv get`, boto3), not through tresor.
+@Suite(
+    "Cross-vault semantics between OpenBao and AWS", .enabled(if: OpenBaoDevServer.enabled && MotoServer.enabled), .openBaoDevServer,
+    .motoServer)
+struct CrossVaultEngineTests {
+    static let http = CurlHTTPClient(configuration: .init(retry: .none))
+
+    struct Setup {
+        let state: URL
+        let store: StateStore
+        let prefix: String
+        let bao: OpenBaoDevServer
+        let moto: MotoServer
+        let environment: [String: String]
+
+        var approvals: ApprovalService { ApprovalService(stateStore: store) }
+    }
+
+    func setup() throws -> Setup {
+        guard let bao = OpenBaoDevServer.current, let moto = MotoServer.current else {
+            throw MotoServer.Failure(description: "no OpenBao or moto server in scope")
+        }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-cross-\(UUID().uuidString)")
+        return Setup(
+            state: state, store: try StateStore(root: state.path), prefix: "cross-\(UUID().uuidString.prefix(8).lowercased())",
+            bao: bao, moto: moto,
+            environment: [
+                "BAO_TEST_TOKEN": bao.rootToken, "AWS_ACCESS_KEY_ID": moto.accessKeyId, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+            ])
+    }
+
+    /// `bao` and `aws` profiles; `awsExtra`/`baoExtra` add spec lines (approval or compliance profiles).
+    func profiles(_ setup: Setup, baoExtra: String = "", awsExtra: String = "") -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: bao}
+        spec:
+          provider:
+            hashicorp: {address: "\(setup.bao.address)", mount: secret, pathPrefix: \(setup.prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
+        \(baoExtra)
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: aws}
+        spec:
+          provider:
+            aws: {region: \(MotoServer.region), endpoint: "\(setup.moto.endpoint)", pathPrefix: \(setup.prefix), deletion: {force: true}}
+        \(awsExtra)
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: ApprovalProfile
+        metadata: {name: review}
+        spec: {requiredApprovals: 2, approvers: [alice, bob, carol]}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: ComplianceProfile
+        metadata: {name: strict}
+        spec:
+          enforcement: deny
+          rules:
+            - {name: long, minLength: {min: 24}}
+        ---
+
+        """
+    }
+
+    func generated(_ name: String, source: String, sync: [String]) -> String {
+        """
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: \(name)}
+        spec:
+          type: basicAuth
+          vaultProfile: \(source)
+          syncVaultProfiles: [\(sync.joined(separator: ", "))]
+          content:
+            username: app
+            password: {generate: {length: 32}}
+        ---
+
+        """
+    }
+
+    func engine(_ yaml: String, _ setup: Setup) throws -> (Engine, DesiredState) {
+        let result = ManifestLoader().load([ManifestFile(path: setup.state.path + "/m.yaml", bytes: Array(yaml.utf8))])
+        #expect(result.isValid, "\(result.errors)")
+        let engine = Engine(
+            store: setup.store,
+            registry: VaultRegistry(
+                profiles: result.state.vaultProfiles, store: setup.store, http: Self.http, environment: setup.environment),
+            fingerprinter: try setup.store.fingerprinter(), resolver: ValueResolver(environment: setup.environment),
+            options: Engine.Options(actor: "cross-test", requester: .identity("dave")))
+        return (engine, result.state)
+    }
+
+    @discardableResult
+    func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
+        let (engine, desired) = try engine(yaml, setup)
+        return try await engine.apply(desired, now: Date())
+    }
+
+    func approve(_ setup: Setup, _ secret: String, by identities: [String]) throws {
+        for identity in identities {
+            _ = try setup.approvals.decide(secret: secret, requestID: nil, verdict: .approve, identity: identity, comment: nil, now: Date())
+        }
+    }
+
+    /// The KV v2 data and version as `bao kv get` shows them; nil only when OpenBao says
+    /// there is no value.
+    func inBao(_ setup: Setup, _ name: String) async throws -> (data: [String: String], version: Int)? {
+        let result = try await setup.bao.cli(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
+        if result.status != 0 {
+            guard result.stderr.contains("No value found") else {
+                throw OpenBaoDevServer.Failure(description: "bao kv get failed (\(result.status)): \(result.stderr)")
+            }
+            return nil
+        }
+        let data = try #require(result.json["data"] as? [String: Any])
+        return (try #require(data["data"] as? [String: String]), try #require((data["metadata"] as? [String: Any])?["version"] as? Int))
+    }
+
+    /// The secret's JSON fields as boto3 reads them; nil when Secrets Manager has no such secret.
+    func inAWS(_ setup: Setup, _ name: String) async throws -> [String: String]? {
+        let outside = try await AWSTesting.outside(setup.moto, "\(setup.prefix)/\(name)")
+        guard try #require(outside["exists"] as? Bool) else { return nil }
+        let string = try #require(outside["string"] as? String)
+        return try #require(try JSONSerialization.jsonObject(with: Data(string.utf8)) as? [String: String])
+    }
+
+    @Test func movingTheSourceFromOpenBaoToAWSCopiesTheGeneratedPassword() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let first = try await apply(profiles(setup) + generated("db", source: "bao", sync: ["aws"]), setup)
+        #expect(first.failures == 0)
+        let original = try #require(try await inBao(setup, "db"))
+        #expect(try await inAWS(setup, "db") == original.data)
+
+        let moved = try await apply(profiles(setup) + generated("db", source: "aws", sync: ["bao"]), setup)
+        #expect(moved.failures == 0)
+        #expect(try await inAWS(setup, "db") == original.data)
+        let bao = try #require(try await inBao(setup, "db"))
+        #expect(bao.data == original.data)
+        #expect(bao.version == original.version)
+        let status = try #require(try setup.store.readStatus("db"))
+        #expect(status.versions.map(\.vaultProfile) == ["bao", "aws"])
+        #expect(Set(status.versions.map(\.fingerprint)).count == 1)
+    }
+
+    @Test func aSyncCopyIntoAGatedAWSProfileWaitsForApproval() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let yaml = profiles(setup, awsExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
+        let held = try await apply(yaml, setup)
+        #expect(held.heldForApproval.map(\.secret) == ["db"])
+        let inBao = try #require(try await inBao(setup, "db"))
+        #expect(try await inAWS(setup, "db") == nil)
+        try approve(setup, "db", by: ["alice", "bob"])
+        try await apply(yaml, setup)
+        #expect(try await inAWS(setup, "db") == inBao.data)
+    }
+
+    @Test func aDenyProfileOnAWSKeepsAShortKeyOutOfIt() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let yaml = profiles(setup, awsExtra: "  complianceProfile: strict") + """
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata: {name: short}
+            spec:
+              type: apiKey
+              vaultProfile: bao
+              syncVaultProfiles: [aws]
+              allowInlineValues: true
+              content: {content: abcde}
+            """
+        let report = try await apply(yaml, setup)
+        #expect(report.plans.first?.isBlocked == true)
+        #expect(try await inBao(setup, "short")?.data == ["content": "abcde"])
+        #expect(try await inAWS(setup, "short") == nil)
+        #expect(try setup.store.readStatus("short")?.targets["aws"]?.compliance?.overall == .nok)
+    }
+
+    @Test func driftOfAGeneratedPasswordInAGatedOpenBaoSourceIsShownAndWaitsBeforeReachingAWS() async throws {
+        let setup = try setup()
+        defer { try? FileManager.default.removeItem(at: setup.state) }
+        let yaml = profiles(setup, baoExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
+        try await apply(yaml, setup)
+        try approve(setup, "db", by: ["alice", "bob"])
+        try await apply(yaml, setup)
+        let synced = try #require(try await inAWS(setup, "db"))
+        _ = try await setup.bao.must(["kv", "patch", "-mount=secret", "\(setup.prefix)/db", "password=hacked-outside-9f2"])
+
+        let (engine, desired) = try engine(yaml, setup)
+        let plan = try await engine.plan(desired, now: Date())
+        #expect(plan.hasChanges)
+        let text = PlanReport(plan).text()
+        #expect(text.contains("! drift    bao:db (source)"))
+        #expect(!text.contains("hacked-outside-9f2"))
+
+        try await apply(yaml, setup)
+        #expect(try await inAWS(setup, "db") == synced)
+        let status = try #require(try setup.store.readStatus("db"))
+        #expect(status.state == .pendingApproval)
+        #expect(status.condition(.drifted)?.status == .true)
+        #expect(try await inBao(setup, "db")?.data["password"] == "hacked-outside-9f2")
+
+        try approve(setup, "db", by: ["alice", "carol"])
+        try await apply(yaml, setup)
+        #expect(try await inAWS(setup, "db")?["password"] == "hacked-outside-9f2")
+    }
+}
