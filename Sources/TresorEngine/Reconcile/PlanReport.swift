@@ -26,7 +26,8 @@ public struct PlanReport: Sendable {
     public var counts: Counts {
         var counts = Counts()
         for plan in report.plans {
-            var secretFailed = plan.error != nil
+            // A secret stopped by a blocked line counts once, as blocked.
+            var secretFailed = plan.error != nil && !plan.targets.contains { $0.action.isBlocked }
             var secretHeld = false
             for target in plan.targets {
                 if target.drift != nil { counts.drifted += 1 }
@@ -129,10 +130,8 @@ public struct PlanReport: Sendable {
                 if case .failed(let message)? = target.outcome { line += "  FAILED: \(message)" }
                 lines.append(line)
             }
-            if let error = plan.error, !plan.isBlocked || !plan.targets.contains(where: { $0.action.isBlocked }) {
-                if !plan.targets.contains(where: { if case .blocked(let reason) = $0.action { reason == error } else { false } }) {
-                    lines.append("  ! error    \(error)")
-                }
+            if let error = plan.error, !plan.targets.contains(where: { $0.action == .blocked(error) }) {
+                lines.append("  ! error    \(error)")
             }
         }
         let counts = self.counts

@@ -260,6 +260,7 @@ enum Planner {
         switch input.observation[TargetKey(profile: profile, path: path)] {
         case .disabled:
             line.note = "vault profile disabled; skipped"
+            line.untouched = true
         case .unavailable(let reason):
             line.action = .blocked(reason)
         case .unreachable(let reason):
@@ -328,6 +329,7 @@ enum Planner {
             switch input.observation[key] {
             case .disabled:
                 line.action = .noop
+                line.untouched = true
                 line.note = "vault profile '\(key.profile)' is disabled; the copy stays managed and untouched"
             case .unavailable(let reason) where policy == .delete:
                 line.action = .blocked(

@@ -92,7 +92,7 @@ enum Recorder {
                 let gone: Bool
                 switch (line.action, line.outcome) {
                 case (.delete, .done?), (.release, .done?): gone = true
-                case (.noop, _): gone = line.note?.contains("disabled") != true
+                case (.noop, _): gone = !line.untouched
                 default: gone = false
                 }
                 if gone {
@@ -128,7 +128,7 @@ enum Recorder {
                 target.lastError = message
             case (.blocked(let message), _):
                 target.lastError = message
-            case (.noop, _) where line.note?.contains("disabled") == true:
+            case (.noop, _) where line.untouched:
                 break
             case (.noop, _):
                 target = TargetStatus(
@@ -361,7 +361,7 @@ enum Recorder {
         }
         let unfinished = plan.targets.contains { line in
             if case .failed = line.outcome { return true }
-            return line.action.isBlocked || (line.action == .noop && line.note?.contains("disabled") == true)
+            return line.action.isBlocked || line.untouched
         }
         if let approved = input.gate.approved, !unfinished { output.performed = approved }
         if unfinished {

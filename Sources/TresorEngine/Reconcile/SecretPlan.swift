@@ -111,6 +111,8 @@ public struct PlannedTarget: Sendable, Hashable {
     var observedVaultVersion: String?
     /// A blocked action that may run by itself later (the vault was unreachable).
     var transient = false
+    /// The profile is disabled: the target is left as it is and stays managed.
+    var untouched = false
 
     public init(
         profile: String, role: TargetRole, path: String, action: TargetAction, fromFingerprint: String? = nil,
