@@ -57,6 +57,25 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(versions.stdout.contains("\"number\" : 1"))
     }
 
+    @Test func aRemovedSecretKeepsItsHistoryAndIsListedWithAll() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "kept-history-1") + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        try cli.write(profilesYAML + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
+        let pruned = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(pruned.status == 0, "\(pruned.stdout)\(pruned.stderr)")
+        #expect(pruned.stdout.contains("< release  main:one (source)"))
+        let listed = try cli.run(["get", "secrets", "--state-dir", "state"])
+        #expect(!listed.stdout.contains("one "))
+        let all = try cli.run(["get", "secrets", "--all", "--state-dir", "state"])
+        #expect(all.stdout.contains("released"))
+        let versions = try cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
+        #expect(versions.status == 0)
+        #expect(versions.stdout.contains("\"number\" : 1"))
+        #expect(try cli.run(["describe", "secret", "one", "--state-dir", "state"]).stdout.contains("released"))
+    }
+
     @Test func invalidManifestsApplyNothing() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -227,6 +227,35 @@ import TresorCore
         #expect(PlanReport(plan).text().contains("! drift"))
     }
 
+    // 6. Rejected means rejected, for every operation.
+
+    @Test func aRejectedUpdateOrDeleteLeavesTheSecretRejectedAndTheVaultsAsTheyWere() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let profiles = ApprovalFixture.profiles(["main"], gated: ["main"]) + ApprovalFixture.review()
+        let one = profiles + ApprovalFixture.secret("db", value: "value-one", policy: "Delete")
+        try await harness.apply(one)
+        _ = try harness.decide("db", .approve, as: "alice")
+        _ = try harness.decide("db", .approve, as: "bob")
+        try await harness.apply(one)
+
+        let two = profiles + ApprovalFixture.secret("db", value: "value-two", policy: "Delete")
+        try await harness.apply(two)
+        _ = try harness.decide("db", .reject, as: "carol")
+        try await harness.apply(two)
+        var status = try #require(try harness.status("db"))
+        #expect(status.state == .rejected)
+        #expect(status.condition(.ready)?.status == .true)
+        #expect(try await harness.content("main", "db") == ["content": "value-one"])
+
+        try await harness.apply(profiles)
+        _ = try harness.decide("db", .reject, as: "carol")
+        try await harness.apply(profiles)
+        status = try #require(try harness.status("db"))
+        #expect(status.state == .rejected)
+        #expect(try await harness.content("main", "db") == ["content": "value-one"])
+    }
+
     // 7. A plan shows no fingerprint it will not write; an approval binds the generator.
 
     @Test func aGeneratedCreateWaitingForApprovalShowsTheSamePlanEveryRun() async throws {
