@@ -134,7 +134,7 @@ import TresorCore
             Gate.Input(
                 planned: planned, secret: try secret(role), previous: previous(role), approvals: gated ? ApprovalFile() : nil,
                 approvalProfiles: profiles, compliance: ComplianceSetup(), requester: "dave", generation: "g1", now: now,
-                newRequestID: "s~00000001"))
+                newRequestID: "s~00000001", seal: ApprovalSeal(key: Array(repeating: 9, count: 32))))
     }
 
     @Test(arguments: rows)
@@ -179,7 +179,7 @@ import TresorCore
             Gate.Input(
                 planned: planned, secret: try Self.secret(.sync), previous: Self.previous(.sync), approvals: nil, approvalProfiles: [:],
                 compliance: ComplianceSetup(profiles: ["copy": profile]), requester: "dave", generation: "g1", now: Self.now,
-                newRequestID: "s~00000002"))
+                newRequestID: "s~00000002", seal: nil))
         #expect(decision.plan.targets.first { $0.profile == "copy" }?.hold != nil)
         #expect(decision.plan.targets.first { $0.profile == "main" }?.hold == nil)
         #expect(decision.compliance["copy"]?.overall == .nok)

@@ -90,6 +90,8 @@ public struct ApprovalDecision: Sendable, Codable, Equatable {
     public var verdict: Verdict
     public var comment: String?
     public var at: Date
+    /// `ApprovalSeal`'s MAC over the request and this decision.
+    public var mac: String?
 }
 
 /// One request for approval of one change of one secret.

@@ -7,10 +7,12 @@ import TresorCore
 public struct ApprovalService: Sendable {
     public let store: ApprovalStore
     public let auditPath: String
+    let stateStore: StateStore
 
     public init(stateStore: StateStore) {
         store = ApprovalStore(stateStore: stateStore)
         auditPath = stateStore.auditPath
+        self.stateStore = stateStore
     }
 
     /// Requests that can still change what happens (pending, or approved and not yet
@@ -47,6 +49,7 @@ public struct ApprovalService: Sendable {
             throw ApprovalRefusal(
                 kind: .notFound, description: "secret '\(name)' has no approval requests; `tresor get approvals` lists the open ones")
         }
+        let seal = try stateStore.approvalSeal()
         var events: [AuditEvent] = []
         let result: Result<ApprovalRequest, ApprovalRefusal> = try store.update(name) { file in
             guard var latest = file.latest else {
@@ -67,10 +70,23 @@ public struct ApprovalService: Sendable {
                 events.append(ApprovalRules.expire(&latest, now: now))
                 file.updateLatest { $0 = latest }
             }
+            if let problem = seal.problem(with: latest) {
+                events.append(
+                    ApprovalRules.event(
+                        latest, actor: identity, operation: "approval-tamper", outcome: "refused", message: problem, now: now))
+                return .failure(
+                    ApprovalRefusal(
+                        kind: .closed,
+                        description: "request \(latest.id) fails its integrity check (\(problem)); nothing was recorded. The next "
+                            + "apply replaces it with a new request"))
+            }
             do {
                 events += try ApprovalRules.decide(&latest, verdict: verdict, identity: identity, comment: comment, now: now)
             } catch let refusal as ApprovalRefusal {
                 return .failure(refusal)
+            }
+            if let last = latest.decisions.indices.last {
+                latest.decisions[last].mac = seal.mac(latest.decisions[last], on: latest)
             }
             file.updateLatest { $0 = latest }
             return .success(latest)

@@ -65,7 +65,7 @@ extension Gate {
             if !policies.contains(policy) { policies.append(policy) }
         }
         if policies.isEmpty, let first = gatedProfiles.first.flatMap({ input.approvalProfiles[$0] }) { policies = [ApprovalPolicy(first)] }
-        let verdict = evaluate(&file, binding: binding, policies: policies, input: input, events: &decision.events)
+        let verdict = evaluate(&file, binding: binding, policies: policies, input: input, decision: &decision)
         let request: ApprovalRequest
         switch verdict {
         case .proceed(let approved):
@@ -82,13 +82,14 @@ extension Gate {
         }
         decision.request = request
         let refused = request.state == .rejected || request.state == .expired
-        let message: String
+        var message: String
         if decision.isNewRequest {
             message = "\(operation.rawValue) would wait for "
                 + policies.map { "\($0.requiredApprovals) approvals (approval profile '\($0.profile)')" }.joined(separator: " and ")
         } else {
             message = refused ? refusalMessage(request) : request.waitingMessage
         }
+        message = Self.noting(decision.tampered, message)
         decision.plan.approval = PlannedApproval(
             request: decision.isNewRequest ? nil : request.id, operation: operation.rawValue, state: refused ? .refused : .waiting,
             message: message)
@@ -116,12 +117,27 @@ extension Gate {
     /// Expires a request past its time, finds the request that covers this change, and
     /// otherwise opens a new one (superseding an open request for another change).
     private static func evaluate(
-        _ file: inout ApprovalFile, binding: ApprovalBinding, policies: [ApprovalPolicy], input: Input, events: inout [AuditEvent]
+        _ file: inout ApprovalFile, binding: ApprovalBinding, policies: [ApprovalPolicy], input: Input, decision: inout Decision
     ) -> Verdict {
         let now = input.now
         if let latest = file.latest, latest.isExpired(at: now) {
-            file.updateLatest { events.append(ApprovalRules.expire(&$0, now: now)) }
+            file.updateLatest { decision.events.append(ApprovalRules.expire(&$0, now: now)) }
         }
+        if let latest = file.latest, latest.state != .superseded, latest.state != .expired, covers(latest, binding) {
+            let problem = input.seal.map { $0.problem(with: latest) }
+                ?? (latest.decisions.isEmpty && latest.state == .pending ? nil : "approvals.key cannot be read to check it")
+            if let problem {
+                // Refused and audited; a new request asks again.
+                decision.tampered = problem
+                decision.events.append(
+                    ApprovalRules.event(latest, actor: "tresor", operation: "approval-tamper", outcome: "refused", message: problem, now: now))
+                file.updateLatest {
+                    decision.events.append(ApprovalRules.supersede(&$0, reason: "failed its integrity check: \(problem)", now: now))
+                }
+            }
+        }
+        var events = decision.events
+        defer { decision.events = events }
         if let latest = file.latest, covers(latest, binding), !(latest.state.isOpen && latest.policies != policies) {
             switch latest.state {
             case .approved: return .proceed(latest)
@@ -173,6 +189,12 @@ extension Gate {
         guard latest.state.isOpen || voidDelete else { return }
         let reason = voidDelete ? "the secret is declared again" : "the manifests no longer ask for this change"
         file.updateLatest { events.append(ApprovalRules.supersede(&$0, reason: reason, now: now)) }
+    }
+
+    /// `message`, preceded by why an earlier request was refused as tampered with.
+    static func noting(_ tampered: String?, _ message: String) -> String {
+        guard let tampered else { return message }
+        return "the request that covered this change failed its integrity check (\(tampered)) and counts for nothing; " + message
     }
 
     static func refusalMessage(_ request: ApprovalRequest) -> String {

@@ -21,6 +21,9 @@ enum Gate {
         var now: Date
         /// The id a new request gets (made by the caller: the gate draws no random numbers).
         var newRequestID: String
+        /// Checks the decisions' MACs; nil when the key could not be read (then no
+        /// recorded decision counts).
+        var seal: ApprovalSeal?
     }
 
     struct Decision: Sendable {
@@ -38,6 +41,8 @@ enum Gate {
         var compliance: [String: ComplianceStatus] = [:]
         /// Set when compliance enforcement held a write.
         var complianceHold: String?
+        /// Why the request that covered this change was refused as tampered with.
+        var tampered: String?
     }
 
     static func decide(_ input: Input) -> Decision {

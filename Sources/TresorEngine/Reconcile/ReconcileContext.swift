@@ -15,6 +15,8 @@ public struct ReconcileContext: Sendable {
     public var approvalProfiles: [String: ApprovalProfile]
     /// Compliance profiles by vault profile, and what their rules need from other secrets.
     public var compliance: ComplianceSetup
+    /// Checks approval decisions; nil when none can be checked (no key).
+    public var seal: ApprovalSeal?
 
     public init(
         registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, store: StateStore, actor: String,
@@ -33,6 +35,7 @@ public struct ReconcileContext: Sendable {
         }
         self.approvalProfiles = approvals
         self.compliance = compliance
+        self.seal = approvals.isEmpty ? nil : try? store.approvalSeal()
     }
 
     var approvalStore: ApprovalStore { ApprovalStore(stateStore: store) }

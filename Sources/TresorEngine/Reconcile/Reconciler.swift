@@ -111,7 +111,7 @@ struct Reconciler: Sendable {
                     planned: planned, secret: work.secret, previous: work.previous, approvals: file,
                     approvalProfiles: context.approvalProfiles, compliance: context.compliance,
                     requester: context.requester.identity(for: work.secret), generation: generation, now: context.now,
-                    newRequestID: ApprovalRequest.newID(secret: work.name)))
+                    newRequestID: ApprovalRequest.newID(secret: work.name), seal: context.seal))
         }
         var decision: Gate.Decision
         if approvalsInvolved, persistApprovals {
@@ -135,10 +135,11 @@ struct Reconciler: Sendable {
         }
         if persistApprovals, decision.isNewRequest, let request = decision.request {
             // The request was made: name it, as an open request is named.
+            let message = Gate.noting(decision.tampered, request.waitingMessage)
             decision.plan.approval?.request = request.id
-            decision.plan.approval?.message = request.waitingMessage
+            decision.plan.approval?.message = message
             for index in decision.plan.targets.indices where decision.plan.targets[index].hold.map(Self.isApproval) == true {
-                decision.plan.targets[index].hold = .approval(request.waitingMessage)
+                decision.plan.targets[index].hold = .approval(message)
             }
         }
         return .success(Staged(planned: planned, decision: decision, approvalsInvolved: approvalsInvolved, generation: generation))

@@ -242,7 +242,7 @@ enum Recorder {
                 }
             } else {
                 status.state = .pendingApproval
-                status.setCondition(.approved, .false, .pending, request.waitingMessage, now: now)
+                status.setCondition(.approved, .false, .pending, Gate.noting(input.gate.tampered, request.waitingMessage), now: now)
                 if isCreate || status.latestVersion == nil {
                     status.setCondition(.ready, .false, .pending, "not written: the create waits for approval", now: now)
                 } else {
