@@ -26,9 +26,21 @@ import Testing
 
         """
 
+    /// Makes an approval-API token for `identity` in the state directory's tokens file and
+    /// returns the path of a file holding it.
+    func tokenFile(_ cli: CLI, for identity: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: cli.path("state"), withIntermediateDirectories: true)
+        let made = try cli.run(["approvals", "token", "add", "--as", identity, "--tokens-file", "state/approval-tokens"])
+        #expect(made.status == 0, "\(made.stderr)")
+        try cli.write(made.stdout, to: "tokens/\(identity)")
+        return cli.path("tokens/\(identity)")
+    }
+
     @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
+        let alice = try tokenFile(cli, for: "alice")
+        let bob = try tokenFile(cli, for: "bob")
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-1"), to: "m/all.yaml")
         let plan = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(plan.status == 2)
@@ -44,18 +56,18 @@ import Testing
         let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]).first
         let staleID = try #require(first?["id"] as? String)
 
-        let selfApproval = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        let selfApproval = try cli.run(["approve", "db", "--token-file", alice, "--state-dir", "state"])
         #expect(selfApproval.status == 1)
         #expect(selfApproval.stderr.contains("cannot approve"))
 
         // An edit supersedes the request; the old id is refused with the new one named.
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2"), to: "m/all.yaml")
         #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
-        let stale = try cli.run(["approve", "db", "--request", staleID, "--as", "bob", "--state-dir", "state"])
+        let stale = try cli.run(["approve", "db", "--request", staleID, "--token-file", bob, "--state-dir", "state"])
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("stale"))
 
-        let once = try cli.run(["approve", "db", "--as", "bob", "--comment", "checked", "--state-dir", "state"])
+        let once = try cli.run(["approve", "db", "--token-file", bob, "--comment", "checked", "--state-dir", "state"])
         #expect(once.status == 0, "\(once.stderr)")
         #expect(once.stdout.contains("1 of 2"))
         #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
@@ -63,7 +75,8 @@ import Testing
         #expect(described.status == 0)
 
         let permissive = manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2")
-            .replacingOccurrences(of: "approvers: [alice, bob]}", with: "approvers: [alice, bob], allowSelfApproval: true}")
+            .replacingOccurrences(
+                of: "approvers: [alice, bob]}", with: "approvers: [alice, bob], allowSelfApproval: true, cliIdentity: declared}")
         try cli.write(permissive, to: "m/all.yaml")
         #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
         #expect(try cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 0)
@@ -84,12 +97,46 @@ import Testing
         defer { cli.cleanUp() }
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-reject-value"), to: "m/all.yaml")
         #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
-        let rejected = try cli.run(["reject", "db", "--as", "bob", "--comment", "not now", "--state-dir", "state"])
+        let bob = try tokenFile(cli, for: "bob")
+        let rejected = try cli.run(["reject", "db", "--token-file", bob, "--comment", "not now", "--state-dir", "state"])
         #expect(rejected.status == 0, "\(rejected.stderr)")
         #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
         #expect(try cli.run(["get", "secrets", "--state-dir", "state"]).stdout.contains("rejected"))
         let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
         #expect(audit.contains("\"operation\":\"reject\"") && audit.contains("not now"))
+    }
+
+    @Test func anIdentityGivenWithAsAloneIsRefusedUnlessTheProfileSaysDeclared() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-declared-value"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        let declared = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        #expect(declared.status == 1)
+        #expect(declared.stderr.contains("needs a token") && declared.stderr.contains("cliIdentity: declared"))
+        let audit = (try? String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)) ?? ""
+        #expect(!audit.contains("\"operation\":\"approve\""))
+        // A token of someone else is not made good by --as.
+        let bob = try tokenFile(cli, for: "bob")
+        let mismatch = try cli.run(["approve", "db", "--token-file", bob, "--as", "alice", "--state-dir", "state"])
+        #expect(mismatch.status == 1)
+        #expect(mismatch.stderr.contains("not the identity of the token"))
+    }
+
+    @Test func identitiesAreCaseFoldedSoARequesterCannotApproveUnderAnotherSpelling() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let spelled = manifests.replacingOccurrences(of: "VALUE", with: "cli-case-value")
+            .replacingOccurrences(of: "approvers: [alice, bob]}", with: "approvers: [alice@example.com, bob], cliIdentity: declared}")
+        try cli.write(spelled, to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "Alice@Example.com"]).status == 3)
+        let selfApproval = try cli.run(["approve", "db", "--as", " alice@example.com", "--state-dir", "state"])
+        #expect(selfApproval.status == 1)
+        #expect(selfApproval.stderr.contains("cannot approve"))
+        let token = try tokenFile(cli, for: "ALICE@example.com")
+        let byToken = try cli.run(["approve", "db", "--token-file", token, "--state-dir", "state"])
+        #expect(byToken.status == 1)
+        #expect(byToken.stderr.contains("cannot approve"))
     }
 
     @Test func tokenAddPrintsTheTokenOnceAndStoresItsHash() throws {

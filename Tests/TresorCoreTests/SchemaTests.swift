@@ -114,6 +114,7 @@ enum SchemaRegistry {
         enumeration(ContentEncoding.self),
         enumeration(Enforcement.self),
         enumeration(JWTAlgorithm.self),
+        enumeration(CLIIdentity.self),
     ]
 
     /// Objects the decoder reads with `exactlyOne(of:)`: their schema needs a `oneOf` of

@@ -12,7 +12,7 @@ extension ApprovalProfileSpec {
                     context.error("\(itemPath): must not be empty", at: item.mark)
                     return nil
                 }
-                if !seen.insert(approver).inserted {
+                if !seen.insert(ApprovalIdentity.normalized(approver)).inserted {
                     context.error("\(itemPath): '\(Text.short(approver))' is listed twice", at: item.mark)
                     return nil
                 }
@@ -31,8 +31,10 @@ extension ApprovalProfileSpec {
         }
         let allowSelf = reader[.allowSelfApproval] == nil ? false : reader.bool(.allowSelfApproval)
         let expiresAfter = reader.period(.expiresAfter)
-        guard let required, let approvers, let allowSelf, context.errorCount == before else { return nil }
+        let cliIdentity: CLIIdentity? = reader[.cliIdentity] == nil ? .token : reader.choice(.cliIdentity)
+        guard let required, let approvers, let allowSelf, let cliIdentity, context.errorCount == before else { return nil }
         return ApprovalProfileSpec(
-            requiredApprovals: required, approvers: approvers, allowSelfApproval: allowSelf, expiresAfter: expiresAfter)
+            requiredApprovals: required, approvers: approvers, allowSelfApproval: allowSelf, expiresAfter: expiresAfter,
+            cliIdentity: cliIdentity)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An ApprovalProfile manifest: who must approve changes to a vault profile's secrets.
 public struct ApprovalProfile: Sendable, Hashable {
     public var metadata: ObjectMeta
@@ -8,7 +10,7 @@ public struct ApprovalProfile: Sendable, Hashable {
 }
 
 public struct ApprovalProfileSpec: Sendable, Hashable, ManifestObject {
-    public enum Field: String, CaseIterable, Sendable { case requiredApprovals, approvers, allowSelfApproval, expiresAfter }
+    public enum Field: String, CaseIterable, Sendable { case requiredApprovals, approvers, allowSelfApproval, expiresAfter, cliIdentity }
     public static let schemaName = "ApprovalProfileSpec"
     public static let requiredFields: [Field] = [.approvers]
 
@@ -16,4 +18,22 @@ public struct ApprovalProfileSpec: Sendable, Hashable, ManifestObject {
     public var approvers: [String]
     public var allowSelfApproval = false
     public var expiresAfter: Period?
+    /// How `tresor approve|reject` learns who decides: a token (the default) or `--as`.
+    public var cliIdentity: CLIIdentity = .token
+}
+
+/// How the command line proves who approves or rejects.
+public enum CLIIdentity: String, Sendable, Hashable, CaseIterable {
+    /// An approval-API token (`--token-file`, `TRESOR_APPROVAL_TOKEN`) maps to the identity.
+    case token
+    /// `--as ID` is taken at its word: for single-user setups only.
+    case declared
+}
+
+/// Identities as tresor compares them: trimmed and case-folded, so `Alice@Example.com`
+/// and `alice@example.com` are one person.
+public enum ApprovalIdentity {
+    public static func normalized(_ identity: String) -> String {
+        identity.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
 }

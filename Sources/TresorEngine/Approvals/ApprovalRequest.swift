@@ -73,11 +73,14 @@ public struct ApprovalPolicy: Sendable, Codable, Hashable {
     public var approvers: [String]
     public var allowSelfApproval: Bool
     public var expiresAfterSeconds: Int?
+    /// `cliIdentity: declared`: `tresor approve --as ID` without a token is accepted.
+    public var allowsDeclaredIdentity: Bool?
 
     public init(_ profile: ApprovalProfile) {
         self.profile = profile.name
         requiredApprovals = profile.spec.requiredApprovals
-        approvers = profile.spec.approvers
+        approvers = profile.spec.approvers.map(ApprovalIdentity.normalized)
+        allowsDeclaredIdentity = profile.spec.cliIdentity == .declared ? true : nil
         allowSelfApproval = profile.spec.allowSelfApproval
         expiresAfterSeconds = profile.spec.expiresAfter?.seconds
     }

@@ -13,9 +13,11 @@ public enum ApprovalRequester: Sendable, Hashable {
     public static let annotationKey = "tresor.dev/requested-by"
 
     func identity(for secret: Secret?) -> String {
+        let identity: String
         switch self {
-        case .identity(let identity): identity
-        case .annotation(let fallback): secret?.metadata.annotations[Self.annotationKey] ?? fallback
+        case .identity(let given): identity = given
+        case .annotation(let fallback): identity = secret?.metadata.annotations[Self.annotationKey] ?? fallback
         }
+        return ApprovalIdentity.normalized(identity)
     }
 }

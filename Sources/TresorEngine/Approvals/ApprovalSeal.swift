@@ -71,6 +71,7 @@ public struct ApprovalSeal: Sendable {
             append(String(policy.requiredApprovals))
             append(policy.approvers.joined(separator: "\n"))
             append(String(policy.allowSelfApproval))
+            append(String(policy.allowsDeclaredIdentity ?? false))
         }
         append(decision.identity)
         append(decision.verdict.rawValue)

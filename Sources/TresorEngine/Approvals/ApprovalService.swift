@@ -36,9 +36,13 @@ public struct ApprovalService: Sendable {
     /// - Returns: the request after the decision.
     /// - Throws: ``ApprovalRefusal`` (nothing changed, except that a request found past its
     ///   time is recorded as expired), or a state-directory error.
+    /// - Parameter declared: the identity is only declared (`--as` without a token): accepted
+    ///   only when every approval profile of the request says `cliIdentity: declared`.
     public func decide(
-        secret: String?, requestID: String?, verdict: ApprovalDecision.Verdict, identity: String, comment: String?, now: Date
+        secret: String?, requestID: String?, verdict: ApprovalDecision.Verdict, identity given: String, comment: String?, now: Date,
+        declared: Bool = false
     ) throws -> ApprovalRequest {
+        let identity = ApprovalIdentity.normalized(given)
         guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), !name.contains("/") else {
             throw ApprovalRefusal(kind: .notFound, description: "no approval request '\(requestID ?? "")'")
         }
@@ -69,6 +73,14 @@ public struct ApprovalService: Sendable {
             if latest.isExpired(at: now) {
                 events.append(ApprovalRules.expire(&latest, now: now))
                 file.updateLatest { $0 = latest }
+            }
+            if declared, let strict = latest.policies.first(where: { $0.allowsDeclaredIdentity != true }) {
+                return .failure(
+                    ApprovalRefusal(
+                        kind: .forbidden,
+                        description: "approval profile '\(strict.profile)' needs a token to prove who decides: pass --token-file FILE "
+                            + "or set TRESOR_APPROVAL_TOKEN (`--as` alone is accepted only where the approval profile sets "
+                            + "cliIdentity: declared, for single-user setups)"))
             }
             if let problem = seal.problem(with: latest) {
                 events.append(

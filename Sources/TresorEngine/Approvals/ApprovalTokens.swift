@@ -38,7 +38,7 @@ public struct ApprovalTokens: Sendable {
                     description: "\(path):\(index + 1): expected `sha256:<64 hex digits> <identity>` (tokens are stored hashed, "
                         + "never in clear); add tokens with `tresor approvals token add`")
             }
-            entries.append(Entry(hash: hash, identity: parts[1]))
+            entries.append(Entry(hash: hash, identity: ApprovalIdentity.normalized(parts[1])))
         }
         self.entries = entries
     }

@@ -1,21 +1,64 @@
 import ArgumentParser
 import Foundation
+import TresorCore
 import TresorEngine
 
 /// The options `approve` and `reject` share.
 struct DecisionOptions: ParsableArguments {
     @Argument(help: "The secret's name.") var name: String
     @Option(help: "The request id (default: the secret's current request).") var request: String?
-    @Option(name: .customLong("as"), help: "Your identity (one of the approval profile's approvers).") var identity: String
+    @Option(
+        name: .customLong("token-file"),
+        help: "A file holding your approval-API token, which names you (or set TRESOR_APPROVAL_TOKEN).")
+    var tokenFile: String?
+    @Option(
+        name: .customLong("approval-tokens"),
+        help: "The tokens file that maps tokens to identities, as the daemon's (default: TRESOR_APPROVAL_TOKENS, else <state-dir>/approval-tokens).")
+    var approvalTokens: String?
+    @Option(
+        name: .customLong("as"),
+        help: "Your identity. Without a token, accepted only where the approval profile sets cliIdentity: declared.")
+    var identity: String?
     @Option(help: "A comment for the audit log.") var comment: String?
+
+    /// Who decides: the token's identity, or the declared one when no token is given.
+    func decider(stateDirectory: String) throws -> (identity: String, declared: Bool) {
+        let environment = ProcessInfo.processInfo.environment
+        var token = environment["TRESOR_APPROVAL_TOKEN"]
+        if let tokenFile {
+            do {
+                token = String(decoding: try AtomicFile.readBytes(tokenFile), as: UTF8.self)
+            } catch {
+                throw ValidationError("cannot read the token file \(tokenFile): \(error)")
+            }
+        }
+        guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            guard let identity else {
+                throw ValidationError("say who decides: --token-file FILE (or TRESOR_APPROVAL_TOKEN), or --as ID where allowed")
+            }
+            return (identity, true)
+        }
+        let tokensPath = approvalTokens ?? environment["TRESOR_APPROVAL_TOKENS"] ?? stateDirectory + "/approval-tokens"
+        let tokens = try ApprovalTokens.load(path: tokensPath)
+        guard let owner = tokens.identity(forToken: token) else {
+            throw ValidationError("the token matches no identity in \(tokensPath)")
+        }
+        if let identity, ApprovalIdentity.normalized(identity) != owner {
+            throw ValidationError("--as \(identity) is not the identity of the token (\(owner)); leave --as out")
+        }
+        return (owner, false)
+    }
 
     /// Records the decision and prints the outcome; exits 1 when it is refused.
     func record(_ verdict: ApprovalDecision.Verdict, global: GlobalOptions) {
         let decided: ApprovalRequest
         do {
-            let store = try StateStore(root: StateDirectory.path(global.stateDir))
+            let root = StateDirectory.path(global.stateDir)
+            let store = try StateStore(root: root)
+            let decider = try decider(stateDirectory: root)
             decided = try ApprovalService(stateStore: store).decide(
-                secret: name, requestID: request, verdict: verdict, identity: identity, comment: comment, now: Date())
+                secret: name, requestID: request, verdict: verdict, identity: decider.identity, comment: comment, now: Date(),
+                declared: decider.declared)
         } catch {
             fail("\(error)")
         }
