@@ -86,3 +86,44 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(!FileManager.default.fileExists(atPath: cli.path("state/vaults")))
     }
 }
+
+/// Names from the command line never reach a path outside the state directory nor the
+/// terminal raw; temp files of killed runs are removed when the state lock is next taken.
+@Suite struct StateDirectoryHygieneTests {
+    @Test func describeAndVersionsRefuseNamesThatLeaveTheStateDirectory() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("name: outside\ntype: apiKey\nstate: active\nobservedGeneration: x\nsourceProfile: main\n", to: "outside.yaml")
+        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-1"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        for command in [["describe", "secret"], ["versions"]] {
+            let result = try cli.run(command + ["../../outside", "--state-dir", "state"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("is not a secret name"))
+            #expect(!result.stdout.contains("outside"))
+        }
+        let hostile = try cli.run(["describe", "secret", "evil\u{1B}[2J\u{1B}]0;PWNED\u{07}", "--state-dir", "state"])
+        #expect(hostile.status == 1)
+        #expect(!hostile.stderr.contains("\u{1B}") && !hostile.stdout.contains("\u{1B}"))
+        #expect(hostile.stderr.contains("\\u{1B}"))
+    }
+
+    @Test func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-2"), to: "m/all.yaml")
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        // A writer that is gone: a process that has ended.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let leftover = "state/status/Secret/one.yaml.tmp-\(ended.processIdentifier)-12345"
+        let live = "state/status/Secret/one.yaml.tmp-\(ProcessInfo.processInfo.processIdentifier)-6789"
+        try cli.write("half a status", to: leftover)
+        try cli.write("a write in progress", to: live)
+        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: cli.path(leftover)))
+        #expect(FileManager.default.fileExists(atPath: cli.path(live)))
+    }
+}

@@ -43,8 +43,9 @@ public struct ApprovalService: Sendable {
         declared: Bool = false
     ) throws -> ApprovalRequest {
         let identity = ApprovalIdentity.normalized(given)
-        guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), !name.contains("/") else {
-            throw ApprovalRefusal(kind: .notFound, description: "no approval request '\(requestID ?? "")'")
+        guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), ObjectNames.isValid(name) else {
+            throw ApprovalRefusal(
+                kind: .notFound, description: "no approval request \(ObjectNames.quoted(requestID ?? secret ?? ""))")
         }
         if let requestID, ApprovalRequest.secret(ofID: requestID) != name {
             throw ApprovalRefusal(kind: .notFound, description: "request \(requestID) is not a request of secret '\(name)'")

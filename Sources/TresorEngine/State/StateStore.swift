@@ -36,6 +36,7 @@ public struct StateStore: Sendable {
     }
 
     public func readStatus(_ name: String) throws -> SecretStatus? {
+        if let problem = ObjectNames.problem(name) { throw AtomicFile.WriteError(description: problem) }
         guard let bytes = try AtomicFile.read(statusPath(name)) else { return nil }
         do {
             return try StatusCoding.decode(SecretStatus.self, from: bytes)
@@ -94,7 +95,25 @@ public struct StateStore: Sendable {
             throw AtomicFile.WriteError(
                 description: "another tresor process is using \(root); wait for it to finish or use another --state-dir")
         }
+        removeAbandonedTemporaryFiles()
         return StateLock(descriptor: descriptor)
+    }
+}
+
+extension StateStore {
+    /// Removes the temp files (`<file>.tmp-<pid>-<random>`) of writers that were killed
+    /// before their rename: run with the state lock held, and only for writers whose
+    /// process is gone (`tresor approve` writes without the state lock).
+    func removeAbandonedTemporaryFiles() {
+        for directory in [root, statusDirectory, root + "/approvals"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for name in names {
+                guard let range = name.range(of: ".tmp-") else { continue }
+                let rest = name[range.upperBound...].split(separator: "-")
+                guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, pid != getpid() else { continue }
+                if kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + name) }
+            }
+        }
     }
 }
 

@@ -37,7 +37,7 @@ func loadStatus(global: GlobalOptions, name: String) throws -> SecretStatus {
     do {
         let store = try StateStore(root: StateDirectory.path(global.stateDir))
         guard let status = try store.readStatus(name) else {
-            fail("no status for Secret '\(name)' in \(store.root); run `tresor apply` first, or check --state-dir")
+            fail("no status for Secret \(ObjectNames.quoted(name)) in \(store.root); run `tresor apply` first, or check --state-dir")
         }
         return status
     } catch {
