@@ -33,37 +33,55 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 }
 
 @Suite struct ApplyCommandTests {
-    @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() throws {
+    @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "cli-secret-value-1"), to: "m/all.yaml")
-        let pending = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        let pending = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(pending.status == 2, "\(pending.stdout)\(pending.stderr)")
         #expect(pending.stdout.contains("+ create   main:one (source)"))
-        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        let clean = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        let clean = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(clean.status == 0, "\(clean.stdout)")
         #expect(clean.stdout.contains("No changes"))
-        let read = try cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
+        let read = try await cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
         #expect(read.status == 0)
         #expect(read.stdout == "cli-secret-value-1\n")
         for output in [pending.stdout, applied.stdout, clean.stdout, pending.stderr, applied.stderr] {
             #expect(!output.contains("cli-secret-value-1"))
         }
-        let get = try cli.run(["get", "secrets", "--state-dir", "state"])
+        let get = try await cli.run(["get", "secrets", "--state-dir", "state"])
         #expect(get.stdout.contains("one    basicAuth   active"))
-        let versions = try cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
+        let versions = try await cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
         #expect(versions.stdout.contains("\"number\" : 1"))
     }
 
-    @Test func invalidManifestsApplyNothing() throws {
+    @Test func invalidManifestsApplyNothing() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "v") + "---\nkind: Nonsense\n", to: "m/all.yaml")
-        let result = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        let result = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("nothing was applied"))
         #expect(!FileManager.default.fileExists(atPath: cli.path("state/vaults")))
+    }
+
+    /// Names YAML 1.1 readers (PyYAML, yq 3, Ruby) take for booleans when written plain:
+    /// `run` reads every status, inventory and approvals file back with PyYAML and
+    /// ruamel.yaml, and records each leaf they read otherwise.
+    @Test func statusFilesOfNamesLikeYesAndNoReadAlikeInEveryReader() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let profiles = profilesYAML.replacingOccurrences(of: "{name: main}", with: "{name: \"no\"}")
+            .replacingOccurrences(of: "{name: copy}", with: "{name: \"off\"}")
+        let secret = secretYAML("yes", value: "cli-secret-value-yes").replacingOccurrences(of: "{name: yes}", with: "{name: \"yes\"}")
+            .replacingOccurrences(of: "vaultProfile: main", with: "vaultProfile: \"no\"")
+            .replacingOccurrences(of: "syncVaultProfiles: [copy]", with: "syncVaultProfiles: [\"off\"]")
+        try cli.write(profiles + secret, to: "m/all.yaml")
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let status = try String(contentsOfFile: cli.path("state/status/Secret/yes.yaml"), encoding: .utf8)
+        #expect(status.contains("name: \"yes\"\n") && status.contains("sourceProfile: \"no\"\n"), "\(status)")
     }
 }
