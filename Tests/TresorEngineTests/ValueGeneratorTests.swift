@@ -263,7 +263,8 @@ import _CryptoExtras
     }
 }
 
-/// Runs `openssl pkey -in FILE -noout -text` on a PEM when openssl is on PATH.
+/// Runs `openssl pkey -in FILE -noout -text` on a PEM; fails when openssl is not on PATH
+/// (scripts/ensure-deps.sh installs it), rather than leave the key unchecked.
 enum OpenSSL {
     static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -271,7 +272,7 @@ enum OpenSSL {
     }()
 
     static func check(_ pem: String, expecting text: String) throws {
-        guard let executable else { return }
+        let executable = try #require(executable, "openssl is not on PATH: the key cannot be cross-checked")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-key-\(UUID().uuidString).pem")
         try Data(pem.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
