@@ -310,6 +310,9 @@ extension ValueGeneratorTests {
             #expect(GeneratorDigest.digest(Self.password()) == digest)
             // Pinned: the digest is stored in vaults, so a change here regenerates every
             // generated value on the next run. Change only on purpose (bump the version tag).
+            // Derived outside Swift from the documented canonical text, with Python:
+            // hashlib.sha256(b"tresor-generator-v1 password length=32 classes=lower,upper,digit,symbol").hexdigest()[:16]
+            // hashlib.sha256(b"tresor-generator-v1 privateKey algorithm=rsa bits=3072").hexdigest()[:16]
             #expect(digest == "3931bbc830110d51")
             #expect(GeneratorDigest.digest(Self.key(.rsa)) == "3644f84d9590d78e")
         }
