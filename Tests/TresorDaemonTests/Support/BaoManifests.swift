@@ -6,9 +6,9 @@ struct BaoManifests {
     let address: String
     let prefix: String
 
-    init(address: String) {
+    init(address: String, prefix: String = "daemon-" + UUID().uuidString.prefix(8).lowercased()) {
         self.address = address
-        self.prefix = "daemon-" + UUID().uuidString.prefix(8).lowercased()
+        self.prefix = prefix
     }
 
     var profile: String {
