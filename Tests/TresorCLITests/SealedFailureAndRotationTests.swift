@@ -119,7 +119,7 @@ import Testing
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: cli.path("m/nested/second.yml")) == "../../real/second.yml")
         // diff: only the lines holding a sealed value changed, and within them only the value.
         for (before, after) in [(first, firstAfter), (second, secondAfter)] {
-            let changed = try Self.diff(cli, before, after)
+            let changed = try await Self.diff(cli, before, after)
             #expect(changed.count == 2, "\(changed)")
             #expect(changed.allSatisfy { $0.contains("tresor-sealed.v1.") })
             #expect(Self.maskingSealed(before) == Self.maskingSealed(after))
@@ -146,17 +146,27 @@ import Testing
     }
 
     /// The lines `diff` reports as removed or added.
-    static func diff(_ cli: CLI, _ before: String, _ after: String) throws -> [String] {
+    static func diff(_ cli: CLI, _ before: String, _ after: String) async throws -> [String] {
         try cli.write(before, to: "diff/before")
         try cli.write(after, to: "diff/after")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-        process.arguments = [cli.path("diff/before"), cli.path("diff/after")]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (old, new) = (cli.path("diff/before"), cli.path("diff/after"))
+        // Off the cooperative pool: the test waits for a child process.
+        let data: Data = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+                        process.arguments = [old, new]
+                        let out = Pipe()
+                        process.standardOutput = out
+                        try process.run()
+                        let data = out.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return data
+                    })
+            }.start()
+        }
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("<") || $0.hasPrefix(">") }.map(String.init)
     }
