@@ -82,6 +82,21 @@ import Testing
         #expect(try StatusCoding.decode(Inventory.self, from: bytes) == inventory)
     }
 
+    /// The check itself: a file written plain as tresor wrote it before is caught.
+    @Test func theReadersCatchPlainWordsYAML11ReadsAsBooleansOrDates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-readers-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/status", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("name: yes\nsourceProfile: \"no\"\ntargets:\n  off:\n    vaultVersion: 2027-01-15\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/status/s.yaml"))
+        let differences = try await YAMLReaders.differences(under: directory)
+        #expect(differences == [
+            directory + "/status/s.yaml: PyYAML (YAML 1.1): .name: read as a boolean, meant as a string",
+            directory + "/status/s.yaml: PyYAML (YAML 1.1): .targets: key read as a boolean, not a string",
+            directory + "/status/s.yaml: ruamel.yaml (YAML 1.2): .targets.off.vaultVersion: read as date, meant as a string",
+        ])
+    }
+
     @Test func minimalStatusIsReadAsWrittenByYAML11And12Readers() async throws {
         let status = SecretStatus(name: "x", type: .generic, sourceProfile: "local")
         #expect(try await Self.readerDifferences(status, bytes: try StatusCoding.encodeBytes(status)) == [])

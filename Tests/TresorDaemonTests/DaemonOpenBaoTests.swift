@@ -24,6 +24,7 @@ struct DaemonOpenBaoTests {
         let daemon = try DaemonProcess.start(in: directory, environment: ["BAO_TEST_TOKEN": server.rootToken], arguments: arguments)
         do {
             try await body(daemon)
+            try await YAMLReaders.expectReadAlike(under: daemon.state)
         } catch {
             await daemon.kill9()
             Issue.record("daemon log:\n\(daemon.log.suffix(4000))")

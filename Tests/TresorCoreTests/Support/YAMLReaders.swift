@@ -1,8 +1,10 @@
 import Foundation
+import Testing
 import TresorCore
 
 // Shared by the test targets that write status, inventory and approvals files:
-// Tests/TresorEngineTests/Support and Tests/TresorCLITests link to this file.
+// Tests/TresorCLITests, Tests/TresorVaultsTests/Support and Tests/TresorDaemonTests/Support
+// link to this file.
 
 /// Reads YAML files with the readers tresor's users have: PyYAML (YAML 1.1, as yq 3, Ruby
 /// and many dashboards read) and ruamel.yaml (YAML 1.2), and compares what they read with
@@ -72,6 +74,14 @@ enum YAMLReaders {
         let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted().map { directory + "/" + $0 }
         return try await differences(try files.map { ($0, try meaning(of: Array(try Data(contentsOf: URL(fileURLWithPath: $0))))) })
+    }
+
+    /// Records an issue for each leaf of a state file under `directory` that PyYAML or
+    /// ruamel.yaml read otherwise than tresor.
+    static func expectReadAlike(under directory: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        for difference in try await differences(under: directory) {
+            Issue.record("a YAML reader reads a state file otherwise: \(difference)", sourceLocation: sourceLocation)
+        }
     }
 
     struct ReaderError: Error, CustomStringConvertible {
