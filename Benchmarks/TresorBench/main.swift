@@ -276,6 +276,8 @@ print("tresor benchmarks (release build, \(ProcessInfo.processInfo.activeProcess
 print(String(repeating: "-", count: 100))
 let this = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
 for benchmark in benchmarks {
+    // What this process printed goes out before the child's lines.
+    fflush(nil)
     let child = runMeasured(this, ["--only", benchmark.name, "--root", root.path, "--tresor", tresorBinary], output: nil)
     guard child.status == 0 else {
         print("benchmark \(benchmark.name) exited \(child.status)")
