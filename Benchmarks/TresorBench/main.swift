@@ -7,9 +7,12 @@ import TresorEngine
 #endif
 
 // Benchmarks for `make bench`: each prints wall time and peak memory against its target.
+// Each runs in a process of its own (this program again, with `--only NAME`), so that the
+// peak memory it reports is its own, not the highest of the benchmarks before it.
 
 let arguments = CommandLine.arguments
-let tresorBinary = arguments.firstIndex(of: "--tresor").map { arguments[$0 + 1] } ?? ".build/release/tresor"
+func argument(_ flag: String) -> String? { arguments.firstIndex(of: flag).map { arguments[$0 + 1] } }
+let tresorBinary = argument("--tresor") ?? ".build/release/tresor"
 
 /// Peak resident memory of this process so far, in MiB.
 func peakMemoryMiB() -> Double {
@@ -31,14 +34,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// Runs a command and returns its wall time, exit status and peak memory (MiB).
-func runMeasured(_ executable: String, _ args: [String]) -> (seconds: Double, status: Int32, peakMiB: Double) {
+/// Runs a command and returns its wall time, exit status and peak memory (MiB); its
+/// standard output goes to `output` (nil: this program's).
+func runMeasured(_ executable: String, _ args: [String], output: String? = "/dev/null") -> (seconds: Double, status: Int32, peakMiB: Double) {
     var pid: pid_t = 0
     let argv = ([executable] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    if let output { posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600) }
     defer { posix_spawn_file_actions_destroy(&actions) }
     let start = DispatchTime.now().uptimeNanoseconds
     guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
@@ -120,14 +124,8 @@ func generateManifests(count: Int, in directory: URL, secretFile: String = "/run
     }
 }
 
-let root = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bench-\(getpid())")
-defer { try? FileManager.default.removeItem(at: root) }
-
-print("tresor benchmarks (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
-print(String(repeating: "-", count: 100))
-
 // Load and validate 10,000 Secret manifests.
-do {
+func loadBenchmark(root: URL) throws {
     let manifests = root.appendingPathComponent("load")
     try generateManifests(count: 10_000, in: manifests)
     var result: LoadResult?
@@ -150,7 +148,7 @@ do {
 }
 
 // Apply 10,000 secrets to the local vault, then re-plan with nothing changed.
-do {
+func applyBenchmark(root: URL) throws {
     let manifests = root.appendingPathComponent("apply")
     let secretFile = root.appendingPathComponent("url-secret").path
     try "https://db.internal/bench".write(toFile: secretFile, atomically: true, encoding: .utf8)
@@ -170,11 +168,15 @@ do {
     }
     report("tresor plan, no change, 10,000 Secrets", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
     let again = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
+    guard again.status == 0 else {
+        print("tresor apply after apply exited \(again.status); expected 0 (nothing to do)")
+        exit(1)
+    }
     report("tresor apply, no change, 10,000 Secrets", seconds: again.seconds, peakMiB: again.peakMiB, target: "(reported)")
 }
 
 // Open 10,000 sealed values before a run: the preflight of plan, apply and read.
-do {
+func sealedBenchmark(root: URL) throws {
     let privateKey = (0..<32).map { _ in UInt8.random(in: 0...255) }
     let publicKey = try SealingPublicKey(privateKey: privateKey)
     var text = """
@@ -207,26 +209,79 @@ do {
         target: "< 1 s on 2 idle cores")
 }
 
-// The daemon over the 10,000 secrets just applied: drift resync and edit latency.
-do {
-    let manifests = root.appendingPathComponent("apply")
-    try await daemonBenchmark(manifests: manifests, state: root.appendingPathComponent("state").path)
+// The daemon over the 10,000 secrets the apply benchmark applied: drift resync and edit latency.
+func daemonBenchmarkOverApplied(root: URL) async throws {
+    try await daemonBenchmark(manifests: root.appendingPathComponent("apply"), state: root.appendingPathComponent("state").path)
 }
 
 // The same 10,000 secrets under a compliance profile (every rule kind they can meet, with
 // uniqueContent, which reads every status file once per pass), then re-plan.
-do {
+func complianceBenchmark(root: URL) throws {
     let manifests = root.appendingPathComponent("compliance")
     let secretFile = root.appendingPathComponent("url-secret").path
+    try "https://db.internal/bench".write(toFile: secretFile, atomically: true, encoding: .utf8)
     try generateManifests(count: 10_000, in: manifests, secretFile: secretFile, compliance: true)
     setenv("API_KEY", "bench-API-key-value-0123456789", 1)
     let state = root.appendingPathComponent("state-compliance").path
-    let apply = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
+    let json = root.appendingPathComponent("compliance-apply.json").path
+    let apply = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state, "-o", "json"], output: json)
+    // 3: writes held by the profile's deny enforcement; not an error, but say how many.
     guard apply.status == 0 || apply.status == 3 else {
         print("tresor apply under compliance exited \(apply.status)")
         exit(1)
     }
+    guard let (writes, held) = writesAndHeld(json) else {
+        print("tresor apply under compliance printed no readable JSON report")
+        exit(1)
+    }
     report("tresor apply 10,000 Secrets, compliance profile", seconds: apply.seconds, peakMiB: apply.peakMiB, target: "(reported)")
+    print("  (exit \(apply.status): \(writes) writes, \(held) held by the profile's deny rules)")
     let plan = runMeasured(tresorBinary, ["plan", "-f", manifests.path, "--state-dir", state])
+    // Held writes stay held: plan reports their secrets as blocked (exit 1), else nothing to do (0).
+    guard plan.status == (held > 0 ? 1 : 0) else {
+        print("tresor plan under compliance exited \(plan.status); expected \(held > 0 ? 1 : 0) with \(held) held")
+        exit(1)
+    }
     report("tresor plan, no change, 10,000 Secrets, compliance", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
+}
+
+/// The writes of an `apply -o json` report, and the targets it held (those with a `reason`).
+func writesAndHeld(_ path: String) -> (writes: Int, held: Int)? {
+    guard let data = FileManager.default.contents(atPath: path),
+        let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let writes = document["writes"] as? Int, let secrets = document["secrets"] as? [[String: Any]]
+    else { return nil }
+    let held = secrets.flatMap { $0["targets"] as? [[String: Any]] ?? [] }.filter { $0["reason"] != nil }.count
+    return (writes, held)
+}
+
+let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
+    ("load", loadBenchmark), ("apply", applyBenchmark), ("sealed", sealedBenchmark),
+    ("daemon", daemonBenchmarkOverApplied), ("compliance", complianceBenchmark),
+]
+
+if let only = argument("--only"), let rootPath = argument("--root") {
+    guard let benchmark = benchmarks.first(where: { $0.name == only }) else {
+        print("no benchmark \(only); there are \(benchmarks.map(\.name).joined(separator: ", "))")
+        exit(2)
+    }
+    try await benchmark.run(URL(fileURLWithPath: rootPath))
+    exit(0)
+}
+
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bench-\(getpid())")
+try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: root) }
+print("tresor benchmarks (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores; each in its own process)")
+print(String(repeating: "-", count: 100))
+let this = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
+for benchmark in benchmarks {
+    // What this process printed goes out before the child's lines.
+    fflush(nil)
+    let child = runMeasured(this, ["--only", benchmark.name, "--root", root.path, "--tresor", tresorBinary], output: nil)
+    guard child.status == 0 else {
+        print("benchmark \(benchmark.name) exited \(child.status)")
+        try? FileManager.default.removeItem(at: root)
+        exit(1)
+    }
 }

@@ -33,86 +33,104 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 }
 
 @Suite struct ApplyCommandTests {
-    @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() throws {
+    @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "cli-secret-value-1"), to: "m/all.yaml")
-        let pending = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        let pending = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(pending.status == 2, "\(pending.stdout)\(pending.stderr)")
         #expect(pending.stdout.contains("+ create   main:one (source)"))
-        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        let clean = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        let clean = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(clean.status == 0, "\(clean.stdout)")
         #expect(clean.stdout.contains("No changes"))
-        let read = try cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
+        let read = try await cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
         #expect(read.status == 0)
         #expect(read.stdout == "cli-secret-value-1\n")
         for output in [pending.stdout, applied.stdout, clean.stdout, pending.stderr, applied.stderr] {
             #expect(!output.contains("cli-secret-value-1"))
         }
-        let get = try cli.run(["get", "secrets", "--state-dir", "state"])
+        let get = try await cli.run(["get", "secrets", "--state-dir", "state"])
         #expect(get.stdout.contains("one    basicAuth   active"))
-        let versions = try cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
+        let versions = try await cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
         #expect(versions.stdout.contains("\"number\" : 1"))
     }
 
-    @Test func aRemovedSecretKeepsItsHistoryAndIsListedWithAll() throws {
+    @Test func aRemovedSecretKeepsItsHistoryAndIsListedWithAll() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "kept-history-1") + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         try cli.write(profilesYAML + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
-        let pruned = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        let pruned = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(pruned.status == 0, "\(pruned.stdout)\(pruned.stderr)")
         #expect(pruned.stdout.contains("< release  main:one (source)"))
-        let listed = try cli.run(["get", "secrets", "--state-dir", "state"])
+        let listed = try await cli.run(["get", "secrets", "--state-dir", "state"])
         #expect(!listed.stdout.contains("one "))
-        let all = try cli.run(["get", "secrets", "--all", "--state-dir", "state"])
+        let all = try await cli.run(["get", "secrets", "--all", "--state-dir", "state"])
         #expect(all.stdout.contains("released"))
-        let versions = try cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
+        let versions = try await cli.run(["versions", "one", "-o", "json", "--state-dir", "state"])
         #expect(versions.status == 0)
         #expect(versions.stdout.contains("\"number\" : 1"))
-        #expect(try cli.run(["describe", "secret", "one", "--state-dir", "state"]).stdout.contains("released"))
+        #expect(try await cli.run(["describe", "secret", "one", "--state-dir", "state"]).stdout.contains("released"))
     }
 
-    @Test func invalidManifestsApplyNothing() throws {
+    @Test func invalidManifestsApplyNothing() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "v") + "---\nkind: Nonsense\n", to: "m/all.yaml")
-        let result = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        let result = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("nothing was applied"))
         #expect(!FileManager.default.fileExists(atPath: cli.path("state/vaults")))
+    }
+
+    /// Names YAML 1.1 readers (PyYAML, yq 3, Ruby) take for booleans when written plain:
+    /// `run` reads every status, inventory and approvals file back with PyYAML and
+    /// ruamel.yaml, and records each leaf they read otherwise.
+    @Test func statusFilesOfNamesLikeYesAndNoReadAlikeInEveryReader() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let profiles = profilesYAML.replacingOccurrences(of: "{name: main}", with: "{name: \"no\"}")
+            .replacingOccurrences(of: "{name: copy}", with: "{name: \"off\"}")
+        let secret = secretYAML("yes", value: "cli-secret-value-yes").replacingOccurrences(of: "{name: yes}", with: "{name: \"yes\"}")
+            .replacingOccurrences(of: "vaultProfile: main", with: "vaultProfile: \"no\"")
+            .replacingOccurrences(of: "syncVaultProfiles: [copy]", with: "syncVaultProfiles: [\"off\"]")
+        try cli.write(profiles + secret, to: "m/all.yaml")
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let status = try String(contentsOfFile: cli.path("state/status/Secret/yes.yaml"), encoding: .utf8)
+        #expect(status.contains("name: \"yes\"\n") && status.contains("sourceProfile: \"no\"\n"), "\(status)")
     }
 }
 
 /// Names from the command line never reach a path outside the state directory nor the
 /// terminal raw; temp files of killed runs are removed when the state lock is next taken.
 @Suite struct StateDirectoryHygieneTests {
-    @Test func describeAndVersionsRefuseNamesThatLeaveTheStateDirectory() throws {
+    @Test func describeAndVersionsRefuseNamesThatLeaveTheStateDirectory() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write("name: outside\ntype: apiKey\nstate: active\nobservedGeneration: x\nsourceProfile: main\n", to: "outside.yaml")
         try cli.write(profilesYAML + secretYAML("one", value: "hygiene-1"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         for command in [["describe", "secret"], ["versions"]] {
-            let result = try cli.run(command + ["../../outside", "--state-dir", "state"])
+            let result = try await cli.run(command + ["../../outside", "--state-dir", "state"])
             #expect(result.status == 1)
             #expect(result.stderr.contains("is not a secret name"))
             #expect(!result.stdout.contains("outside"))
         }
-        let hostile = try cli.run(["describe", "secret", "evil\u{1B}[2J\u{1B}]0;PWNED\u{07}", "--state-dir", "state"])
+        let hostile = try await cli.run(["describe", "secret", "evil\u{1B}[2J\u{1B}]0;PWNED\u{07}", "--state-dir", "state"])
         #expect(hostile.status == 1)
         #expect(!hostile.stderr.contains("\u{1B}") && !hostile.stdout.contains("\u{1B}"))
         #expect(hostile.stderr.contains("\\u{1B}"))
     }
 
-    @Test func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() throws {
+    @Test func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "hygiene-2"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         // A writer that is gone: a process that has ended.
         let ended = Process()
         ended.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -122,7 +140,7 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         let live = "state/status/Secret/one.yaml.tmp-\(ProcessInfo.processInfo.processIdentifier)-6789"
         try cli.write("half a status", to: leftover)
         try cli.write("a write in progress", to: live)
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.path(leftover)))
         #expect(FileManager.default.fileExists(atPath: cli.path(live)))
     }

@@ -28,121 +28,121 @@ import Testing
 
     /// Makes an approval-API token for `identity` in the state directory's tokens file and
     /// returns the path of a file holding it.
-    func tokenFile(_ cli: CLI, for identity: String) throws -> String {
+    func tokenFile(_ cli: CLI, for identity: String) async throws -> String {
         try FileManager.default.createDirectory(atPath: cli.path("state"), withIntermediateDirectories: true)
-        let made = try cli.run(["approvals", "token", "add", "--as", identity, "--tokens-file", "state/approval-tokens"])
+        let made = try await cli.run(["approvals", "token", "add", "--as", identity, "--tokens-file", "state/approval-tokens"])
         #expect(made.status == 0, "\(made.stderr)")
         try cli.write(made.stdout, to: "tokens/\(identity)")
         return cli.path("tokens/\(identity)")
     }
 
-    @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() throws {
+    @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let alice = try tokenFile(cli, for: "alice")
-        let bob = try tokenFile(cli, for: "bob")
+        let alice = try await tokenFile(cli, for: "alice")
+        let bob = try await tokenFile(cli, for: "bob")
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-1"), to: "m/all.yaml")
-        let plan = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(plan.status == 2)
         #expect(plan.stdout.contains("create would wait for 2 approvals"))
-        let waiting = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
+        let waiting = try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
         #expect(waiting.status == 3, "\(waiting.stdout)\(waiting.stderr)")
         #expect(waiting.stdout.contains("waiting for approval"))
 
-        let listed = try cli.run(["get", "approvals", "--state-dir", "state"])
+        let listed = try await cli.run(["get", "approvals", "--state-dir", "state"])
         #expect(listed.stdout.contains("db~"))
         #expect(listed.stdout.contains("0/2"))
-        let json = try cli.run(["get", "approvals", "-o", "json", "--state-dir", "state"])
+        let json = try await cli.run(["get", "approvals", "-o", "json", "--state-dir", "state"])
         let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]).first
         let staleID = try #require(first?["id"] as? String)
 
-        let selfApproval = try cli.run(["approve", "db", "--token-file", alice, "--state-dir", "state"])
+        let selfApproval = try await cli.run(["approve", "db", "--token-file", alice, "--state-dir", "state"])
         #expect(selfApproval.status == 1)
         #expect(selfApproval.stderr.contains("cannot approve"))
 
         // An edit supersedes the request; the old id is refused with the new one named.
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
-        let stale = try cli.run(["approve", "db", "--request", staleID, "--token-file", bob, "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        let stale = try await cli.run(["approve", "db", "--request", staleID, "--token-file", bob, "--state-dir", "state"])
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("stale"))
 
-        let once = try cli.run(["approve", "db", "--token-file", bob, "--comment", "checked", "--state-dir", "state"])
+        let once = try await cli.run(["approve", "db", "--token-file", bob, "--comment", "checked", "--state-dir", "state"])
         #expect(once.status == 0, "\(once.stderr)")
         #expect(once.stdout.contains("1 of 2"))
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
-        let described = try cli.run(["describe", "secret", "db", "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        let described = try await cli.run(["describe", "secret", "db", "--state-dir", "state"])
         #expect(described.status == 0)
 
         let permissive = manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2")
             .replacingOccurrences(
                 of: "approvers: [alice, bob]}", with: "approvers: [alice, bob], allowSelfApproval: true, cliIdentity: declared}")
         try cli.write(permissive, to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
-        #expect(try cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 0)
-        let second = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        #expect(try await cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 0)
+        let second = try await cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
         #expect(second.stdout.contains("approved"), "\(second.stderr)")
-        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        let read = try cli.run(["read", "db", "--field", "content", "-f", "m", "--state-dir", "state"])
+        let read = try await cli.run(["read", "db", "--field", "content", "-f", "m", "--state-dir", "state"])
         #expect(read.stdout == "cli-approval-value-2\n")
-        #expect(try cli.run(["get", "approvals", "--state-dir", "state"]).stdout.contains("No approval requests are open"))
+        #expect(try await cli.run(["get", "approvals", "--state-dir", "state"]).stdout.contains("No approval requests are open"))
         for output in [plan.stdout, waiting.stdout, listed.stdout, json.stdout, applied.stdout] {
             #expect(!output.contains("cli-approval-value"))
         }
     }
 
-    @Test func rejectLeavesANewSecretRejected() throws {
+    @Test func rejectLeavesANewSecretRejected() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-reject-value"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
-        let bob = try tokenFile(cli, for: "bob")
-        let rejected = try cli.run(["reject", "db", "--token-file", bob, "--comment", "not now", "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        let bob = try await tokenFile(cli, for: "bob")
+        let rejected = try await cli.run(["reject", "db", "--token-file", bob, "--comment", "not now", "--state-dir", "state"])
         #expect(rejected.status == 0, "\(rejected.stderr)")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
-        #expect(try cli.run(["get", "secrets", "--state-dir", "state"]).stdout.contains("rejected"))
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        #expect(try await cli.run(["get", "secrets", "--state-dir", "state"]).stdout.contains("rejected"))
         let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
         #expect(audit.contains("\"operation\":\"reject\"") && audit.contains("not now"))
     }
 
-    @Test func anIdentityGivenWithAsAloneIsRefusedUnlessTheProfileSaysDeclared() throws {
+    @Test func anIdentityGivenWithAsAloneIsRefusedUnlessTheProfileSaysDeclared() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-declared-value"), to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
-        let declared = try cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        let declared = try await cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
         #expect(declared.status == 1)
         #expect(declared.stderr.contains("needs a token") && declared.stderr.contains("cliIdentity: declared"))
         let audit = (try? String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)) ?? ""
         #expect(!audit.contains("\"operation\":\"approve\""))
         // A token of someone else is not made good by --as.
-        let bob = try tokenFile(cli, for: "bob")
-        let mismatch = try cli.run(["approve", "db", "--token-file", bob, "--as", "alice", "--state-dir", "state"])
+        let bob = try await tokenFile(cli, for: "bob")
+        let mismatch = try await cli.run(["approve", "db", "--token-file", bob, "--as", "alice", "--state-dir", "state"])
         #expect(mismatch.status == 1)
         #expect(mismatch.stderr.contains("not the identity of the token"))
     }
 
-    @Test func identitiesAreCaseFoldedSoARequesterCannotApproveUnderAnotherSpelling() throws {
+    @Test func identitiesAreCaseFoldedSoARequesterCannotApproveUnderAnotherSpelling() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         let spelled = manifests.replacingOccurrences(of: "VALUE", with: "cli-case-value")
             .replacingOccurrences(of: "approvers: [alice, bob]}", with: "approvers: [alice@example.com, bob], cliIdentity: declared}")
         try cli.write(spelled, to: "m/all.yaml")
-        #expect(try cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "Alice@Example.com"]).status == 3)
-        let selfApproval = try cli.run(["approve", "db", "--as", " alice@example.com", "--state-dir", "state"])
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "Alice@Example.com"]).status == 3)
+        let selfApproval = try await cli.run(["approve", "db", "--as", " alice@example.com", "--state-dir", "state"])
         #expect(selfApproval.status == 1)
         #expect(selfApproval.stderr.contains("cannot approve"))
-        let token = try tokenFile(cli, for: "ALICE@example.com")
-        let byToken = try cli.run(["approve", "db", "--token-file", token, "--state-dir", "state"])
+        let token = try await tokenFile(cli, for: "ALICE@example.com")
+        let byToken = try await cli.run(["approve", "db", "--token-file", token, "--state-dir", "state"])
         #expect(byToken.status == 1)
         #expect(byToken.stderr.contains("cannot approve"))
     }
 
-    @Test func tokenAddPrintsTheTokenOnceAndStoresItsHash() throws {
+    @Test func tokenAddPrintsTheTokenOnceAndStoresItsHash() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let made = try cli.run(["approvals", "token", "add", "--as", "alice", "--tokens-file", "tokens"])
+        let made = try await cli.run(["approvals", "token", "add", "--as", "alice", "--tokens-file", "tokens"])
         #expect(made.status == 0, "\(made.stderr)")
         let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("tresor_"))
@@ -151,7 +151,7 @@ import Testing
         #expect(!file.contains(token))
         let attributes = try FileManager.default.attributesOfItem(atPath: cli.path("tokens"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        #expect(try cli.run(["approvals", "token", "add", "--as", "bob", "--tokens-file", "tokens"]).status == 0)
+        #expect(try await cli.run(["approvals", "token", "add", "--as", "bob", "--tokens-file", "tokens"]).status == 0)
         #expect(try String(contentsOfFile: cli.path("tokens"), encoding: .utf8).split(separator: "\n").count == 2)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -13,6 +15,7 @@ struct CLI {
     }
 
     let directory: URL
+    private let written = WrittenFiles()
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-cli-\(UUID().uuidString)")
@@ -45,26 +48,62 @@ struct CLI {
 
     func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
 
+    /// Runs `tresor` (with `input`, when given, on its standard input) to its end on a thread of its own (not one of the cooperative pool's,
+    /// which every test shares). Then every status, inventory and approvals file it wrote
+    /// in the state directory is read back with PyYAML and ruamel.yaml (`YAMLReaders`).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting, so a large output cannot fill the pipe and stall the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let result: Result = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Swift.Result {
+                        let out = Pipe()
+                        let err = Pipe()
+                        process.standardOutput = out
+                        process.standardError = err
+                        let stdinFile = directory.appendingPathComponent("stdin-\(UUID().uuidString)")
+                        defer { try? FileManager.default.removeItem(at: stdinFile) }
+                        if let input {
+                            try Data(input.utf8).write(to: stdinFile)
+                            process.standardInput = try FileHandle(forReadingFrom: stdinFile)
+                        } else {
+                            process.standardInput = FileHandle.nullDevice
+                        }
+                        try process.run()
+                        // Read before waiting, so a large output cannot fill the pipe and stall the child.
+                        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return Result(
+                            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: stderr, as: UTF8.self))
+                    })
+            }.start()
+        }
+        if let flag = arguments.firstIndex(of: "--state-dir"), flag + 1 < arguments.count {
+            try await checkWrittenFiles(in: path(arguments[flag + 1]))
+        }
+        return result
+    }
+
+    /// The state files written since the last check, read by PyYAML and ruamel.yaml as
+    /// tresor reads them.
+    private func checkWrittenFiles(in state: String) async throws {
+        let names = (FileManager.default.enumerator(atPath: state)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".yaml") }
+        var changed: [(path: String, meaning: String)] = []
+        for name in names.sorted() {
+            let path = state + "/" + name
+            guard let bytes = try? Array(Data(contentsOf: URL(fileURLWithPath: path))), written.isNew(path, bytes) else { continue }
+            changed.append((path, try YAMLReaders.meaning(of: bytes)))
+        }
+        for difference in try await YAMLReaders.differences(changed) {
+            Issue.record("a YAML reader reads a state file otherwise: \(difference)")
+        }
     }
 
     /// Starts `tresor` and kills it with SIGKILL after `delay`; returns whether it was
@@ -83,5 +122,18 @@ struct CLI {
         if running { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return running
+    }
+}
+
+/// The state files already checked, by content: each version of a file is read back once.
+final class WrittenFiles: Sendable {
+    private let checked = Mutex<[String: [UInt8]]>([:])
+
+    func isNew(_ path: String, _ bytes: [UInt8]) -> Bool {
+        checked.withLock { checked in
+            guard checked[path] != bytes else { return false }
+            checked[path] = bytes
+            return true
+        }
     }
 }

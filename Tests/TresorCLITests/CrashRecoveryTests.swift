@@ -28,9 +28,9 @@ import TresorCore
             let delay = Duration.milliseconds(Int.random(in: 20...700, using: &generator))
             if try await cli.runAndKill(["apply", "-f", "m", "--state-dir", "state"], after: delay) { killedWhileRunning += 1 }
             try checkStatusFilesAreWhole(cli)
-            let rerun = try cli.run(["apply", "-f", "m", "--state-dir", "state"])
+            let rerun = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
             #expect(rerun.status == 0, "round \(round): \(rerun.stdout.suffix(500))\(rerun.stderr.suffix(500))")
-            let plan = try cli.run(["plan", "-f", "m", "--state-dir", "state"])
+            let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
             #expect(plan.status == 0, "round \(round) did not converge: \(plan.stdout.suffix(800))")
             try checkVersions(cli)
         }

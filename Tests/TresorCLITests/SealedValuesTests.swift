@@ -55,13 +55,13 @@ import Testing
             """
     }
 
-    static func keys(_ cli: CLI, _ directory: String) throws {
-        let generated = try cli.run(["keys", "generate", "--out", directory])
+    static func keys(_ cli: CLI, _ directory: String) async throws {
+        let generated = try await cli.run(["keys", "generate", "--out", directory])
         #expect(generated.status == 0, "\(generated.stderr)")
     }
 
-    static func seal(_ cli: CLI, key: String, secret: String, field: String, value: String, raw: Bool = false) throws -> String {
-        let result = try cli.run(
+    static func seal(_ cli: CLI, key: String, secret: String, field: String, value: String, raw: Bool = false) async throws -> String {
+        let result = try await cli.run(
             ["seal", "--public-key", key, "--secret", secret, "--field", field] + (raw ? ["--raw"] : []), input: value + (raw ? "" : "\n"))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("{sealed: \"tresor-sealed.v1."))
@@ -69,12 +69,12 @@ import Testing
     }
 
     /// The manifests of every value, sealed to `key`.
-    static func writeAll(_ cli: CLI, key: String) throws {
+    static func writeAll(_ cli: CLI, key: String) async throws {
         var manifests = profile
         var bySecret: [String: (type: String, fields: [(String, String)])] = [:]
         var order: [String] = []
         for entry in values {
-            let sealed = try seal(cli, key: key, secret: entry.secret, field: entry.field, value: entry.value, raw: entry.type == "privateKey")
+            let sealed = try await seal(cli, key: key, secret: entry.secret, field: entry.field, value: entry.value, raw: entry.type == "privateKey")
             if bySecret[entry.secret] == nil { order.append(entry.secret) }
             bySecret[entry.secret, default: (entry.type, [])].fields.append((entry.field, sealed))
         }
@@ -85,13 +85,15 @@ import Testing
         try cli.write(manifests, to: "m/all.yaml")
     }
 
-    static func readBack(_ cli: CLI, _ extra: [String] = []) throws -> [String] {
-        try values.map { entry in
-            let result = try cli.run(["read", entry.secret, "--field", entry.field, "-f", "m", "--state-dir", "state"] + extra)
+    static func readBack(_ cli: CLI, _ extra: [String] = []) async throws -> [String] {
+        var read: [String] = []
+        for entry in values {
+            let result = try await cli.run(["read", entry.secret, "--field", entry.field, "-f", "m", "--state-dir", "state"] + extra)
             #expect(result.status == 0, "\(result.stderr)")
             // read prints the value and a newline.
-            return String(result.stdout.dropLast())
+            read.append(String(result.stdout.dropLast()))
         }
+        return read
     }
 
     /// Every file under `directory`, as text, for searching.
@@ -104,20 +106,20 @@ import Testing
         }
     }
 
-    @Test func everySecretFieldOfEveryTypeRoundTripsThroughSealApplyAndRead() throws {
+    @Test func everySecretFieldOfEveryTypeRoundTripsThroughSealApplyAndRead() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try Self.keys(cli, "keys")
-        try Self.writeAll(cli, key: "keys/sealing.pub")
-        let validate = try cli.run(["validate", "m"])
+        try await Self.keys(cli, "keys")
+        try await Self.writeAll(cli, key: "keys/sealing.pub")
+        let validate = try await cli.run(["validate", "m"])
         #expect(validate.status == 0, "\(validate.stdout)")
-        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
         // read takes the content from the vault, so it needs no sealing key for it.
-        let read = try Self.readBack(cli)
+        let read = try await Self.readBack(cli)
         #expect(read == Self.values.map(\.value))
         // The same through TRESOR_SEALING_KEYS (':'-separated, empty entries ignored).
-        let plan = try cli.run(
+        let plan = try await cli.run(
             ["plan", "-f", "m", "--state-dir", "state"], environment: ["TRESOR_SEALING_KEYS": "keys/sealing.key::"])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         // The plaintext is nowhere but in the vault's encrypted files and read's output.
@@ -130,42 +132,42 @@ import Testing
         #expect(Self.filesUnder(cli.path("state")).contains { $0.0 == "audit.log" })
     }
 
-    @Test func sealReadsOneLineStripsOneNewlineAndRefusesEmptyInput() throws {
+    @Test func sealReadsOneLineStripsOneNewlineAndRefusesEmptyInput() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try Self.keys(cli, "keys")
-        let empty = try cli.run(["seal", "--public-key", "keys/sealing.pub", "--secret", "a", "--field", "password"], input: "\n")
+        try await Self.keys(cli, "keys")
+        let empty = try await cli.run(["seal", "--public-key", "keys/sealing.pub", "--secret", "a", "--field", "password"], input: "\n")
         #expect(empty.status == 1)
         #expect(empty.stderr.contains("is empty"))
-        let both = try cli.run(
+        let both = try await cli.run(
             ["seal", "--public-key", "keys/sealing.pub", "--secret", "a", "--vault-profile", "b", "--field", "x"], input: "v")
         #expect(both.status != 0)
         #expect(both.stderr.contains("exactly one of --secret NAME or --vault-profile NAME"))
-        let badKey = try cli.run(["seal", "--public-key", "keys/sealing.key", "--secret", "a", "--field", "password"], input: "v")
+        let badKey = try await cli.run(["seal", "--public-key", "keys/sealing.key", "--secret", "a", "--field", "password"], input: "v")
         #expect(badKey.status == 1)
         #expect(badKey.stderr.contains("public key file keys/sealing.key"))
         // Sealed with and without --raw: the trailing newline is kept only with --raw.
         try cli.write(Self.profile, to: "m/profile.yaml")
         var manifests = ""
         for (name, raw) in [("stripped", false), ("raw", true)] {
-            let result = try cli.run(
+            let result = try await cli.run(
                 ["seal", "--public-key", "keys/sealing.pub", "--secret", name, "--field", "content"] + (raw ? ["--raw"] : []),
                 input: "line-value\n")
             manifests += Self.secretManifest(name, type: "apiKey", fields: [("content", result.stdout.trimmingCharacters(in: .newlines))])
         }
         try cli.write(manifests, to: "m/secrets.yaml")
-        let applied = try cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        let stripped = try cli.run(["read", "stripped", "--field", "content", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
-        let raw = try cli.run(["read", "raw", "--field", "content", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
+        let stripped = try await cli.run(["read", "stripped", "--field", "content", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
+        let raw = try await cli.run(["read", "raw", "--field", "content", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
         #expect(stripped.stdout == "line-value\n")
         #expect(raw.stdout == "line-value\n\n")
     }
 
-    @Test func keysGenerateWritesAPrivateFile0600AndNeverOverwrites() throws {
+    @Test func keysGenerateWritesAPrivateFile0600AndNeverOverwrites() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try Self.keys(cli, "keys")
+        try await Self.keys(cli, "keys")
         var info = stat()
         #expect(stat(cli.path("keys/sealing.key"), &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
@@ -173,45 +175,19 @@ import Testing
         let publicText = try String(contentsOfFile: cli.path("keys/sealing.pub"), encoding: .utf8)
         #expect(publicText.contains("tresor-public-key.v1."))
         let before = FileManager.default.contents(atPath: cli.path("keys/sealing.key"))
-        let again = try cli.run(["keys", "generate", "--out", "keys"])
+        let again = try await cli.run(["keys", "generate", "--out", "keys"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("never overwrites"))
         #expect(FileManager.default.contents(atPath: cli.path("keys/sealing.key")) == before)
         // The public key given where the private one is meant is named as such.
         try cli.write(Self.profile, to: "m/profile.yaml")
-        let swapped = try cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.pub"])
+        let swapped = try await cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.pub"])
         #expect(swapped.status == 1)
         #expect(swapped.stderr.contains("keys/sealing.pub is a public key; --sealing-key takes the private key file"))
         // A private key open to others is refused.
         chmod(cli.path("keys/sealing.key"), 0o644)
-        let open = try cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
+        let open = try await cli.run(["plan", "-f", "m", "--state-dir", "state", "--sealing-key", "keys/sealing.key"])
         #expect(open.status == 1)
         #expect(open.stderr.contains("chmod 600"))
-    }
-}
-
-extension CLI {
-    /// Runs `tresor` with `input` on standard input.
-    func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> Result {
-        let stdinFile = directory.appendingPathComponent("stdin-\(UUID().uuidString)")
-        try Data(input.utf8).write(to: stdinFile)
-        defer { try? FileManager.default.removeItem(at: stdinFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = try FileHandle(forReadingFrom: stdinFile)
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
     }
 }

@@ -2,29 +2,29 @@ import Foundation
 import Testing
 
 @Suite struct ValidateCommandTests {
-    @Test func examplesAreValid() throws {
+    @Test func examplesAreValid() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let result = try cli.run(["validate", CLI.repositoryRoot.appendingPathComponent("examples").path])
+        let result = try await cli.run(["validate", CLI.repositoryRoot.appendingPathComponent("examples").path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("valid:"))
     }
 
     /// `-f`, as plan and apply take it, names manifests too; naming none is a usage error.
-    @Test func manifestsNamedWithDashFAsForPlanAndApply() throws {
+    @Test func manifestsNamedWithDashFAsForPlanAndApply() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         let examples = CLI.repositoryRoot.appendingPathComponent("examples").path
-        let positional = try cli.run(["validate", examples, "--list"])
-        let flagged = try cli.run(["validate", "-f", examples, "--list"])
+        let positional = try await cli.run(["validate", examples, "--list"])
+        let flagged = try await cli.run(["validate", "-f", examples, "--list"])
         #expect(flagged.status == 0, "\(flagged.stderr)")
         #expect(flagged.stdout == positional.stdout)
-        let none = try cli.run(["validate"])
+        let none = try await cli.run(["validate"])
         #expect(none.status == 64)
         #expect(none.stderr.contains("name the manifests"))
     }
 
-    @Test func invalidManifestExitsOneWithLocatedErrorsInEveryFormat() throws {
+    @Test func invalidManifestExitsOneWithLocatedErrorsInEveryFormat() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(
@@ -37,17 +37,17 @@ import Testing
               vaultProfile: nowhere
               colour: blue
             """, to: "m/bad.yaml")
-        let text = try cli.run(["validate", "m"])
+        let text = try await cli.run(["validate", "m"])
         #expect(text.status == 1)
         #expect(text.stdout.contains("m/bad.yaml:7:3: error: unknown field 'colour' in spec"))
         #expect(text.stdout.contains("m/bad.yaml:6:17: error: spec.vaultProfile: VaultProfile 'nowhere' is not declared"))
         #expect(text.stdout.contains("invalid: 2 errors in 1 file"))
 
-        let github = try cli.run(["validate", "m", "-o", "github"])
+        let github = try await cli.run(["validate", "m", "-o", "github"])
         #expect(github.status == 1)
         #expect(github.stdout.contains("::error file=m/bad.yaml,line=7,col=3::unknown field 'colour' in spec"))
 
-        let json = try cli.run(["validate", "m", "-o", "json"])
+        let json = try await cli.run(["validate", "m", "-o", "json"])
         #expect(json.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(document["valid"] as? Bool == false)

@@ -439,14 +439,12 @@ extension HostileInputTests {
                 try Self.write(Self.manifest, to: path)
                 #expect(chmod(path, 0) == 0)
                 defer { chmod(path, 0o600) }
-                let found = ManifestFiles.read([root])
-                if geteuid() == 0 {
-                    // Root reads a mode-000 file anyway (CAP_DAC_OVERRIDE), so there is no error to see.
-                    #expect(found.files.map(\.path) == [path])
-                } else {
-                    #expect(found.files.isEmpty)
-                    #expect(found.diagnostics.map(\.description) == ["\(path): error: cannot read: permission denied"])
-                }
+                let readable = root + "/readable.yaml"
+                try Self.write(Self.manifest, to: readable)
+                #expect(chmod(root, 0o755) == 0 && chmod(readable, 0o644) == 0)
+                let found = try asUnprivilegedReader { ManifestFiles.read([root]) }
+                #expect(found.files.map(\.path) == [readable])
+                #expect(found.diagnostics.map(\.description) == ["\(path): error: cannot read: permission denied"])
             }
         }
 

@@ -3,9 +3,10 @@ import Testing
 
 @testable import TresorCore
 
-/// The hand-built status trees (`StatusTrees.swift`) and readers (`StatusReaders.swift`)
-/// against the Codable conformances they stand in for: same bytes, same values, no field
-/// left out.
+/// The hand-built status trees (`StatusTrees.swift`) and readers (`StatusReaders.swift`):
+/// what they write is read by PyYAML (YAML 1.1) and ruamel.yaml (YAML 1.2) as the members
+/// the Codable conformances name, every string a string; what they read is the value
+/// written, and other writers' forms are read as literal values say.
 @Suite struct StatusTreeTests {
     static let awkward = "quote \" backslash \\ newline \n cr \r tab \t control \u{01}\u{7F} colon: # yes 1.5 ünïcødé 🔑"
 
@@ -45,18 +46,69 @@ import Testing
         return status
     }
 
-    @Test func fullStatusIsWrittenAsCodableWritesIt() throws {
-        let status = Self.fullStatus()
-        let fast = try StatusCoding.encodeBytes(status)
-        let codable = try StatusCoding.encodeBytesThroughCodable(status)
-        #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
-        #expect(try StatusCoding.decode(SecretStatus.self, from: fast) == status)
+    /// Writes `value` to a file and has both readers read it; the meaning is the tree the
+    /// Codable conformance gives (not the hand-built one under test).
+    static func readerDifferences<T: Encodable>(_ value: T, bytes: [UInt8]) async throws -> [String] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-readers-\(UUID().uuidString).yaml").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await YAMLReaders.differences([(path, try TreeEncoder.encode(value).json)])
     }
 
-    @Test func statusFilesAreReadAsCodableReadsThem() throws {
-        let full = try StatusCoding.encodeBytes(Self.fullStatus())
-        #expect(try StatusCoding.decode(SecretStatus.self, from: full) == Self.fullStatus())
-        #expect(try StatusCoding.decodeThroughCodable(SecretStatus.self, from: full) == Self.fullStatus())
+    @Test func fullStatusIsReadAsWrittenByYAML11And12Readers() async throws {
+        let status = Self.fullStatus()
+        let bytes = try StatusCoding.encodeBytes(status)
+        #expect(try await Self.readerDifferences(status, bytes: bytes) == [])
+        #expect(try StatusCoding.decode(SecretStatus.self, from: bytes) == status)
+    }
+
+    /// Names, profiles, paths and target keys a user may choose that YAML 1.1 readers take
+    /// for booleans, dates or numbers when written plain.
+    @Test func wordsYAML11ReadsAsBooleansOrDatesAreQuoted() async throws {
+        var status = SecretStatus(name: "yes", type: .generic, sourceProfile: "no")
+        status.targets["no"] = TargetStatus(role: .source, path: "off", vaultVersion: "2027-01-15")
+        status.targets["on"] = TargetStatus(role: .sync, path: "y")
+        status.appendVersion(fingerprint: "hmac-sha256:00", vaultProfile: "No", vaultVersion: "0755", at: Date(timeIntervalSince1970: 0))
+        let bytes = try StatusCoding.encodeBytes(status)
+        #expect(try await Self.readerDifferences(status, bytes: bytes) == [])
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in ["name: \"yes\"\n", "sourceProfile: \"no\"\n", "  \"no\":\n", "    path: \"off\"\n", "    vaultVersion: \"2027-01-15\"\n"] {
+            #expect(text.contains(line), "not quoted: \(line)")
+        }
+        #expect(try StatusCoding.decode(SecretStatus.self, from: bytes) == status)
+    }
+
+    @Test func inventoryIsReadAsWrittenByYAML11And12Readers() async throws {
+        let inventory = Inventory(secrets: [
+            "yes": Inventory.Entry(type: .basicAuth, deletionPolicy: .delete, targets: ["no": "off", "main": "2027-01-15"]),
+            "db": Inventory.Entry(type: .apiKey, deletionPolicy: .retain, targets: ["main": "apps/db"]),
+        ])
+        let bytes = try StatusCoding.encodeBytes(inventory)
+        #expect(try await Self.readerDifferences(inventory, bytes: bytes) == [])
+        #expect(try StatusCoding.decode(Inventory.self, from: bytes) == inventory)
+    }
+
+    /// The check itself: a file written plain as tresor wrote it before is caught.
+    @Test func theReadersCatchPlainWordsYAML11ReadsAsBooleansOrDates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-readers-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/status", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("name: yes\nsourceProfile: \"no\"\ntargets:\n  off:\n    vaultVersion: 2027-01-15\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/status/s.yaml"))
+        let differences = try await YAMLReaders.differences(under: directory)
+        #expect(differences == [
+            directory + "/status/s.yaml: PyYAML (YAML 1.1): .name: read as a boolean, meant as a string",
+            directory + "/status/s.yaml: PyYAML (YAML 1.1): .targets: key read as a boolean, not a string",
+            directory + "/status/s.yaml: ruamel.yaml (YAML 1.2): .targets.off.vaultVersion: read as date, meant as a string",
+        ])
+    }
+
+    @Test func minimalStatusIsReadAsWrittenByYAML11And12Readers() async throws {
+        let status = SecretStatus(name: "x", type: .generic, sourceProfile: "local")
+        #expect(try await Self.readerDifferences(status, bytes: try StatusCoding.encodeBytes(status)) == [])
+    }
+
+    @Test func statusFilesWrittenByOtherWritersAreRead() throws {
         // What other writers may leave: nulls for absent members, unknown members, numbers
         // and booleans where strings are expected, flow style.
         let relaxed = """
@@ -73,24 +125,22 @@ import Testing
               - {number: 1, fingerprint: f, vaultProfile: main, createdAt: "2027-01-15T08:00:00.5Z"}
             compliance: null
             """
-        let bytes = Array(relaxed.utf8)
-        let read = try StatusCoding.decode(SecretStatus.self, from: bytes)
-        #expect(read == (try StatusCoding.decodeThroughCodable(SecretStatus.self, from: bytes)))
+        let read = try StatusCoding.decode(SecretStatus.self, from: Array(relaxed.utf8))
+        #expect(read.name == "db" && read.type == .apiKey && read.state == .active)
         #expect(read.observedGeneration == "12" && read.sourceProfile == "true" && read.targets["main"]?.vaultVersion == "3")
         #expect(read.appliedInputs == nil && read.targets["main"]?.lastError == nil && read.compliance == nil)
+        let ready = try #require(read.condition(.ready))
+        #expect(ready.status == .true && ready.reason == .reconciled && ready.message == "yes")
+        // 2027-01-15T08:00:00Z is 1800000000 s after the epoch (`date -u -d 2027-01-15T08:00:00Z +%s`).
+        #expect(ready.lastTransitionTime == Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(read.versions.map(\.number) == [1] && read.versions.first?.createdAt == Date(timeIntervalSince1970: 1_800_000_000.5))
         let wrongState = relaxed.replacingOccurrences(of: "state: active", with: "state: bogus")
-        #expect(throws: (any Error).self) { try StatusCoding.decodeThroughCodable(SecretStatus.self, from: Array(wrongState.utf8)) }
         do {
             _ = try StatusCoding.decode(SecretStatus.self, from: Array(wrongState.utf8))
             Issue.record("a state of 'bogus' was read")
         } catch {
             #expect("\(error)" == ".state: 'bogus' is not one of \(SecretState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-    }
-
-    @Test func minimalStatusIsWrittenAsCodableWritesIt() throws {
-        let status = SecretStatus(name: "x", type: .generic, sourceProfile: "local")
-        #expect(try StatusCoding.encodeBytes(status) == StatusCoding.encodeBytesThroughCodable(status))
     }
 
     /// A property added to a status type must be set in `fullStatus()`, so that the
@@ -135,7 +185,6 @@ import Testing
             #expect(good.contains(original), "fixture lacks \(original)")
             let broken = good.replacingOccurrences(of: original, with: replacement)
             #expect(throws: StatusCoding.DecodeError.self) { try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8)) }
-            #expect(throws: (any Error).self) { try StatusCoding.decodeThroughCodable(SecretStatus.self, from: Array(broken.utf8)) }
             do {
                 _ = try StatusCoding.decode(SecretStatus.self, from: Array(broken.utf8))
             } catch {
@@ -149,34 +198,57 @@ import Testing
         #expect(decoded.appliedInputs == nil && decoded.versions.last?.vaultVersion == "8")
     }
 
-    @Test func plainScalarsAreThoseThatReadBackAsTheSameString() {
-        let candidates = [
-            "true", "True", "TRUE", "tRUE", "false", "FALSE", "null", "Null", "NULL", "nul", "nulls", "falsey", "yes", "on",
-            "a1", "1a", "0x1F", "0o17", ".5", "5.", "+1", "1e3", "1_000", "_x", "/p", "-x", "abc.def", "inf", ".inf", ".nan",
-            "main", "db/main", "v1.2.3", "2027-01-15",
-        ]
-        for text in candidates {
-            let readsBack = YAMLScalar(text: text, isPlain: true).resolved == .string(text)
-            if StatusCoding.isPlainSafe(text) {
-                #expect(readsBack, "'\(text)' is written plain but reads back as something else")
-            }
+    /// Every scalar that YAML 1.1 or 1.2 resolves to something other than a string, and
+    /// ordinary ones, as keys and as values: both readers read each as the same string.
+    @Test func everyScalarReadsBackAsTheSameStringInYAML11And12() async throws {
+        struct Sample: Encodable {
+            var values: [String]
+            var keys: [String: String]
         }
+        var candidates = [
+            "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+            "true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~", "", "nul", "nulls", "falsey",
+            "2027-01-15", "2027-01-15T08:00:00Z", "2027-1-5", "1_000", "0755", "0x1F", "0o17", "0b101", "1e3", "1E3", ".5", "5.",
+            "+1", "-1", ".inf", "-.inf", ".nan", "1:20", "190:20:30", "<<", "=", "a1", "1a", "_x", "/p", "-x", "abc.def", "inf",
+            "main", "db/main", "v1.2.3", "hmac-sha256:0a",
+        ]
+        candidates += candidates.map { $0 + " " }
+        let sample = Sample(values: candidates, keys: Dictionary(uniqueKeysWithValues: candidates.filter { !$0.isEmpty }.map { ($0, $0) }))
+        #expect(try await Self.readerDifferences(sample, bytes: try StatusCoding.encodeBytes(sample)) == [])
+        // Ordinary names stay plain: the files remain easy to read.
         #expect(StatusCoding.isPlainSafe("main") && StatusCoding.isPlainSafe("nulls") && StatusCoding.isPlainSafe("v1.2.3"))
-        #expect(!StatusCoding.isPlainSafe("null") && !StatusCoding.isPlainSafe("True") && !StatusCoding.isPlainSafe("1e3"))
     }
 }
 
-/// The Codable twins of the hand-written status writer and readers.
-extension StatusCoding {
-    static func decodeThroughCodable<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let parsed = YAMLParser.parse(bytes)
-        guard parsed.error == nil, let root = parsed.documents.first?.root else { throw DecodeError(description: "not a YAML document") }
-        return try YAMLNodeDecoder.decode(T.self, from: root)
-    }
-
-    static func encodeBytesThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var writer = BlockYAMLWriter()
-        writer.write(try TreeEncoder.encode(value), indent: 0, inline: false)
-        return writer.output
+extension EncodedTree {
+    /// The tree as JSON, numbers as written.
+    var json: String {
+        var bytes: [UInt8] = []
+        func write(_ tree: EncodedTree) {
+            switch tree {
+            case .object(let members):
+                bytes.append(UInt8(ascii: "{"))
+                for (index, (key, value)) in members.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    JSONText.appendString(key, to: &bytes)
+                    bytes.append(UInt8(ascii: ":"))
+                    write(value)
+                }
+                bytes.append(UInt8(ascii: "}"))
+            case .array(let items):
+                bytes.append(UInt8(ascii: "["))
+                for (index, item) in items.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    write(item)
+                }
+                bytes.append(UInt8(ascii: "]"))
+            case .string(let text): JSONText.appendString(text, to: &bytes)
+            case .number(let text): bytes += Array(text.utf8)
+            case .bool(let flag): bytes += Array((flag ? "true" : "false").utf8)
+            case .null: bytes += Array("null".utf8)
+            }
+        }
+        write(self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -86,6 +86,7 @@ import TresorVaults
             let log = daemon.log
             #expect(!log.contains(value) && !log.contains(alice.token) && !log.contains(mallory.token), "no value or token in the log")
             #expect(try await daemon.signal(SIGTERM) == 0)
+            try await YAMLReaders.expectReadAlike(under: daemon.state)
         } catch {
             await daemon.kill9()
             throw error

@@ -41,6 +41,7 @@ import TresorVaults
                 try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == value
             }
             #expect(try await daemon.signal(SIGTERM) == 0)
+            try await YAMLReaders.expectReadAlike(under: daemon.state)
         } catch {
             await daemon.kill9()
             throw error

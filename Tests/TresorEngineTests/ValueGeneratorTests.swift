@@ -186,7 +186,7 @@ import _CryptoExtras
     }
 
     @Test(arguments: [(2048, 2048), (3072, 3072), (nil, 3072), (4096, 4096)] as [(Int?, Int)])
-    func rsaKeyParsesBackAndSigns(_ bits: Int?, _ expectedBits: Int) throws {
+    func rsaKeyParsesBackAndSigns(_ bits: Int?, _ expectedBits: Int) async throws {
         let pem = try Self.privateKey(.rsa, bits: bits)
         _ = try Self.der(ofPEM: pem)
         let key = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
@@ -194,11 +194,11 @@ import _CryptoExtras
         let signature = try key.signature(for: Self.message, padding: .PSS)
         #expect(key.publicKey.isValidSignature(signature, for: Self.message, padding: .PSS))
         #expect(!key.publicKey.isValidSignature(signature, for: Array("something else".utf8), padding: .PSS))
-        try OpenSSL.check(pem, expecting: "Private-Key: (\(expectedBits) bit")
+        try await OpenSSL.check(pem, expecting: "Private-Key: (\(expectedBits) bit")
     }
 
     @Test(arguments: [(ECCurve.p256, ECCurve.p256), (.p384, .p384), (nil, .p256)] as [(ECCurve?, ECCurve)])
-    func ecKeyParsesBackAndSigns(_ curve: ECCurve?, _ expected: ECCurve) throws {
+    func ecKeyParsesBackAndSigns(_ curve: ECCurve?, _ expected: ECCurve) async throws {
         let pem = try Self.privateKey(.ec, curve: curve)
         _ = try Self.der(ofPEM: pem)
         switch expected {
@@ -207,17 +207,17 @@ import _CryptoExtras
             let signature = try key.signature(for: Self.message)
             #expect(key.publicKey.isValidSignature(signature, for: Self.message))
             #expect(throws: (any Error).self) { try P384.Signing.PrivateKey(pemRepresentation: pem) }
-            try OpenSSL.check(pem, expecting: "NIST CURVE: P-256")
+            try await OpenSSL.check(pem, expecting: "NIST CURVE: P-256")
         case .p384:
             let key = try P384.Signing.PrivateKey(pemRepresentation: pem)
             let signature = try key.signature(for: Self.message)
             #expect(key.publicKey.isValidSignature(signature, for: Self.message))
             #expect(throws: (any Error).self) { try P256.Signing.PrivateKey(pemRepresentation: pem) }
-            try OpenSSL.check(pem, expecting: "NIST CURVE: P-384")
+            try await OpenSSL.check(pem, expecting: "NIST CURVE: P-384")
         }
     }
 
-    @Test func ed25519KeyIsRFC8410PKCS8AndSigns() throws {
+    @Test func ed25519KeyIsRFC8410PKCS8AndSigns() async throws {
         let pem = try Self.privateKey(.ed25519)
         let der = try Self.der(ofPEM: pem)
         #expect(der.count == 48)
@@ -225,7 +225,7 @@ import _CryptoExtras
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32))
         let signature = try key.signature(for: Self.message)
         #expect(key.publicKey.isValidSignature(signature, for: Self.message))
-        try OpenSSL.check(pem, expecting: "ED25519 Private-Key")
+        try await OpenSSL.check(pem, expecting: "ED25519 Private-Key")
         #expect(try Self.privateKey(.ed25519) != pem)
     }
 
@@ -263,30 +263,34 @@ import _CryptoExtras
     }
 }
 
-/// Runs `openssl pkey -in FILE -noout -text` on a PEM when openssl is on PATH.
+/// Runs `openssl pkey -in FILE -noout -text` on a PEM; fails when openssl is not on PATH
+/// (scripts/ensure-deps.sh installs it), rather than leave the key unchecked.
 enum OpenSSL {
     static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/openssl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static func check(_ pem: String, expecting text: String) throws {
-        guard let executable else { return }
+    static func check(_ pem: String, expecting text: String) async throws {
+        let executable = try #require(executable, "openssl is not on PATH: the key cannot be cross-checked")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-key-\(UUID().uuidString).pem")
         try Data(pem.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["pkey", "-in", file.path, "-noout", "-text"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let printed = String(decoding: data, as: UTF8.self)
+        // Off the cooperative pool: the test waits for a child process.
+        let (status, printed) = try await offPool { () throws -> (Int32, String) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["pkey", "-in", file.path, "-noout", "-text"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
         // Only the first line on failure: the rest would be the (throwaway) key's numbers.
-        #expect(process.terminationStatus == 0, "openssl pkey failed: \(printed.split(separator: "\n").first ?? "")")
+        #expect(status == 0, "openssl pkey failed: \(printed.split(separator: "\n").first ?? "")")
         #expect(printed.contains(text), "openssl pkey did not print \(text)")
     }
 }
@@ -309,6 +313,9 @@ extension ValueGeneratorTests {
             #expect(GeneratorDigest.digest(Self.password()) == digest)
             // Pinned: the digest is stored in vaults, so a change here regenerates every
             // generated value on the next run. Change only on purpose (bump the version tag).
+            // Derived outside Swift from the documented canonical text, with Python:
+            // hashlib.sha256(b"tresor-generator-v1 password length=32 classes=lower,upper,digit,symbol").hexdigest()[:16]
+            // hashlib.sha256(b"tresor-generator-v1 privateKey algorithm=rsa bits=3072").hexdigest()[:16]
             #expect(digest == "3931bbc830110d51")
             #expect(GeneratorDigest.digest(Self.key(.rsa)) == "3644f84d9590d78e")
         }

@@ -134,13 +134,19 @@ import TresorCore
     @Test func unreadableFileIsAnErrorWithTheOSReason() throws {
         let directory = try Self.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(chmod(directory, 0o755) == 0)
         let path = directory + "/locked"
         try Data("file-secret-value".utf8).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path)
-        // root reads it anyway; then the permission check cannot be observed.
-        guard (try? ValueResolver.readFileFromDisk(path)) == nil else { return }
-        let error = try #require(failure(.fromFile(path)))
+        // A readable neighbour: the reader is denied the locked file, not the directory.
+        let open = directory + "/open"
+        try Data("open".utf8).write(to: URL(fileURLWithPath: open))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: open)
+        let (neighbour, denied) = try asUnprivilegedReader { (try? ValueResolver.readFileFromDisk(open), failure(.fromFile(path))) }
+        #expect(neighbour == Array("open".utf8))
+        let error = try #require(denied)
         #expect(error.reason == .fileUnreadable(path: path, reason: "Permission denied"))
+        #expect(error.description.contains("cannot read file \(path): Permission denied"))
     }
 
     @Test func readerErrorsBecomeTheReason() throws {

@@ -99,12 +99,15 @@ public enum StatusCoding {
     ]
     static let keyRank: [String: Int] = Dictionary(uniqueKeysWithValues: keyOrder.enumerated().map { ($1, $0) })
 
-    /// Plain when it reads back as the same string, double-quoted (JSON escapes are
-    /// valid YAML) otherwise.
+    /// Plain when every YAML reader reads it back as the same string, double-quoted (JSON
+    /// escapes are valid YAML) otherwise.
     public static func quoteIfNeeded(_ text: String) -> String {
         isPlainSafe(text) ? text : quoted(text)
     }
 
+    /// Whether YAML 1.2 and YAML 1.1 readers alike (PyYAML, yq 3, Ruby) read the text,
+    /// written plain, as this string. Conservative: text that merely might be read as
+    /// something else is quoted too.
     static func isPlainSafe(_ text: String) -> Bool {
         guard let first = text.utf8.first, first != UInt8(ascii: "-"),
             text.utf8.allSatisfy({ byte in
@@ -112,14 +115,14 @@ public enum StatusCoding {
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
             })
         else { return false }
-        // Only a leading digit, sign or dot can make a number, and only these words a
-        // null or a boolean (the core schema of `YAMLScalar.resolved`).
-        let mayResolve = (first >= 48 && first <= 57) || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
-        if !mayResolve { return text.utf8.count > 5 || !reservedWords.contains(text) }
-        return YAMLScalar(text: text, isPlain: true).resolved == .string(text)
+        // A leading digit, dot or sign may make a number, and in YAML 1.1 also a date
+        // (2027-01-15), an octal (0755) or a number with underscores (1_000).
+        if (first >= 48 && first <= 57) || first == UInt8(ascii: ".") || first == UInt8(ascii: "+") { return false }
+        // Only these words, in any case, are a null or a boolean in YAML 1.2 or 1.1.
+        return text.utf8.count > 5 || !reservedWords.contains(text.lowercased())
     }
 
-    private static let reservedWords: Set<String> = ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]
+    private static let reservedWords: Set<String> = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"]
 
     static func quoted(_ text: String) -> String {
         var bytes: [UInt8] = []

@@ -6,9 +6,9 @@ struct BaoManifests {
     let address: String
     let prefix: String
 
-    init(address: String) {
+    init(address: String, prefix: String = "daemon-" + UUID().uuidString.prefix(8).lowercased()) {
         self.address = address
-        self.prefix = "daemon-" + UUID().uuidString.prefix(8).lowercased()
+        self.prefix = prefix
     }
 
     var profile: String {
@@ -45,17 +45,15 @@ struct BaoManifests {
 }
 
 extension OpenBaoDevServer {
-    /// The password the vault holds at `prefix/name`, nil when absent.
+    /// The password the vault holds at `prefix/name`, nil when the server has none.
     func password(_ manifests: BaoManifests, _ name: String) async throws -> String? {
-        let result = try await cli(["kv", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
-        guard result.status == 0 else { return nil }
-        return ((result.json["data"] as? [String: Any])?["data"] as? [String: String])?["password"]
+        let json = try await kvRead(["kv", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
+        return ((json?["data"] as? [String: Any])?["data"] as? [String: String])?["password"]
     }
 
-    /// The KV v2 current version at `prefix/name`, nil when absent.
+    /// The KV v2 current version at `prefix/name`, nil when the server has none.
     func currentVersion(_ manifests: BaoManifests, _ name: String) async throws -> Int? {
-        let result = try await cli(["kv", "metadata", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
-        guard result.status == 0 else { return nil }
-        return (result.json["data"] as? [String: Any])?["current_version"] as? Int
+        let json = try await kvRead(["kv", "metadata", "get", "-format=json", "-mount=secret", "\(manifests.prefix)/\(name)"])
+        return (json?["data"] as? [String: Any])?["current_version"] as? Int
     }
 }

@@ -27,10 +27,19 @@ struct PrometheusText {
         }
     }
 
-    /// The sum of the samples of `name` whose labels include `labels`.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        samples.filter { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }
-            .reduce(0) { $0 + $1.value }
+    /// The sum of the samples of `name` whose labels include `labels`. Throws when there
+    /// is none, so that a check for 0 fails when the metric is not exposed at all.
+    func value(_ name: String, _ labels: [String: String] = [:]) throws -> Double {
+        let matching = samples.filter { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }
+        guard !matching.isEmpty else { throw CommandFailed(description: "no sample \(name)\(labels.isEmpty ? "" : " \(labels)") is exposed") }
+        return matching.reduce(0) { $0 + $1.value }
+    }
+
+    /// A counter's count, 0 when no sample of it is exposed yet: counters with labels
+    /// appear at their first increment. For "before" readings only; a check of the count
+    /// itself uses ``value(_:_:)``.
+    func countSoFar(_ name: String, _ labels: [String: String] = [:]) -> Double {
+        (try? value(name, labels)) ?? 0
     }
 
     func has(_ name: String) -> Bool { samples.contains { $0.name == name } }

@@ -8,7 +8,7 @@ import TresorCore
 private typealias S = ComplianceTestSupport
 
 /// Real keystores made in the test by OpenSSL (modern AES/PBKDF2 and `-legacy`
-/// 3DES/RC2 with a SHA-1 MAC) and, where a JDK is installed, by keytool (JKS).
+/// 3DES/RC2 with a SHA-1 MAC) and by keytool (JKS).
 @Suite struct KeyStoreRuleTests {
     static let password = "Store-Pass-4821"
 
@@ -44,8 +44,6 @@ private typealias S = ComplianceTestSupport
         }
         return stores
     }
-
-    static var hasKeytool: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/keytool") }
 
     func subject(_ type: String, _ content: String, password: String = Self.password) -> ComplianceSubject {
         S.subject(.keyStore, S.values(["keyStoreType": type, "content": content, "password": password]))
@@ -84,15 +82,29 @@ private typealias S = ComplianceTestSupport
         for name in ["modern.p12", "nomac.p12"] {
             let encoded = try #require(stores[name])
             let bytes = Array(try #require(Data(base64Encoded: encoded)))
-            var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes.prefix($0)) }
+            // Every truncation is not a keystore.
+            for length in stride(from: 0, to: bytes.count, by: 7) {
+                let result = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", Data(bytes.prefix(length)).base64EncodedString()))
+                #expect(result.result == .nok, "\(name) cut to \(length) bytes: \(result.result)")
+            }
+            // A flipped byte: with a MAC over the content, never a keystore that opens.
+            // Without one, any verdict may be right (a flip inside a certificate passes
+            // unnoticed, one in an algorithm identifier is "not available"): that the
+            // evaluation returns at all is the point.
             for position in stride(from: 0, to: bytes.count, by: 11) {
                 var flipped = bytes
                 flipped[position] ^= 0x5A
-                variants.append(flipped)
-            }
-            for variant in variants {
-                let result = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", Data(variant).base64EncodedString()))
-                #expect(result.result != .ok || variant == bytes || variant.count == bytes.count)
+                let result = S.result(.keyStore(types: [.pkcs12]), subject("PKCS12", Data(flipped).base64EncodedString()))
+                guard name == "modern.p12" else { continue }
+                // Byte 22 is the [0] tag of the outer ContentInfo (`openssl asn1parse -i`), outside
+                // the MAC; OpenSSL refuses the file ("wrong tag"), tresor's reader does not check it.
+                if position == 22 {
+                    withKnownIssue("the PKCS#12 reader does not check the outer ContentInfo's [0] tag") {
+                        #expect(result.result == .nok, "\(name) with byte \(position) flipped: \(result.result)")
+                    }
+                } else {
+                    #expect(result.result == .nok, "\(name) with byte \(position) flipped: \(result.result)")
+                }
             }
         }
         let pem = try S.rsaPKCS8(bits: 2048)
@@ -111,7 +123,9 @@ private typealias S = ComplianceTestSupport
         #expect(S.result(.keyStore(types: [.pkcs12]), S.subject(.apiKey, S.values(["content": "x"]))).result == .na)
     }
 
-    @Test(.enabled(if: KeyStoreRuleTests.hasKeytool)) func jksKeystoresFromKeytoolAreChecked() async throws {
+    /// keytool is found on PATH (scripts/ensure-deps.sh installs a headless JRE); without
+    /// it the test fails rather than skips.
+    @Test func jksKeystoresFromKeytoolAreChecked() async throws {
         let stores = try await Self.makeStores(jks: true)
         let store = try #require(stores["store.jks"])
         #expect(S.result(.keyStore(types: [.jks]), subject("JKS", store)).result == .ok)

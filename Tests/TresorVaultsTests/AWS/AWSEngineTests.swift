@@ -79,9 +79,8 @@ struct AWSEngineTests {
     }
 
     func inBao(_ setup: Setup, _ name: String) async throws -> (data: [String: String]?, version: Int?) {
-        let result = try await setup.bao.cli(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
-        guard result.status == 0 else { return (nil, nil) }
-        let data = result.json["data"] as? [String: Any]
+        let json = try await setup.bao.kvRead(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
+        let data = json?["data"] as? [String: Any]
         return (data?["data"] as? [String: String], (data?["metadata"] as? [String: Any])?["version"] as? Int)
     }
 

@@ -26,6 +26,11 @@ struct AWSErrorTests {
         var requests: [HTTPRequest] { state.withLock { $0.requests } }
     }
 
+    /// An error answer in the AWS JSON 1.1 protocol Secrets Manager speaks: the error's
+    /// shape name in `__type`, the text in `message`, content type
+    /// `application/x-amz-json-1.1` (Smithy's awsJson1_1 protocol, "Operation error
+    /// serialization"; the Secrets Manager API Reference's errors are these shape names,
+    /// and moto's server answers in the same form).
     static func json(_ status: Int, _ type: String, _ message: String) -> HTTPResponse {
         HTTPResponse(
             status: status, headers: ["content-type": "application/x-amz-json-1.1"],
@@ -114,9 +119,12 @@ struct AWSErrorTests {
     }
 
     @Test func requestTokensAreStablePerWriteAndDifferPerPreviousVersion() {
+        // The first 16 bytes of SHA-256 over "tresor-aws-write-v1", the name, the fingerprint and the
+        // previous version ("-" for none), each followed by a NUL, as a UUID; computed with Python:
+        // hashlib.sha256(b"".join(p.encode() + b"\0" for p in parts)).hexdigest()[:32]
         let a = AWSAdapter.requestToken(name: "apps/db", fingerprint: "hmac-sha256:aa", replacing: nil)
-        #expect(a == AWSAdapter.requestToken(name: "apps/db", fingerprint: "hmac-sha256:aa", replacing: nil))
-        #expect(a != AWSAdapter.requestToken(name: "apps/db", fingerprint: "hmac-sha256:aa", replacing: "v2"))
+        #expect(a == "7f739ef6-cb2c-8319-6c5c-b3772db03951")
+        #expect(AWSAdapter.requestToken(name: "apps/db", fingerprint: "hmac-sha256:aa", replacing: "v2") == "3c357282-fe78-b52a-6353-9cc89e5ae5b5")
         #expect(a != AWSAdapter.requestToken(name: "apps/db", fingerprint: "hmac-sha256:bb", replacing: nil))
         #expect((32...64).contains(a.count))
     }
@@ -126,6 +134,13 @@ struct AWSErrorTests {
             secret: "payments-db", type: .keyValue, fingerprint: "hmac-sha256:" + String(repeating: "ab", count: 32),
             generators: ["token": "0123456789abcdef", "odd key!": "fedcba9876543210"], generatedAt: Date(timeIntervalSince1970: 1_795_000_000))
         let tags = try AWSMark.tags(mark, encoding: nil, path: "db", server: "test")
+        // The tag for "odd key!" (not tag text) holds the name in base64: `printf 'odd key!' | base64`.
+        #expect(Dictionary(uniqueKeysWithValues: tags.map { ($0.key, $0.value) }) == [
+            "managed-by": "tresor", "tresor-secret": "payments-db", "tresor-type": "keyValue",
+            "tresor-fingerprint": "hmac-sha256:" + String(repeating: "ab", count: 32),
+            "tresor-generated-at": "2026-11-18T11:06:40.000Z", "tresor-gen-token": "0123456789abcdef",
+            "tresor-genb64-b2RkIGtleSE=": "fedcba9876543210",
+        ])
         #expect(tags.allSatisfy { AWSMark.isTagText($0.key) && AWSMark.isTagText($0.value) && $0.value.count <= 256 })
         #expect(try AWSMark.decode(tags + [AWSTag(key: "team", value: "x")], path: "db", server: "test") == mark)
         let changes = AWSMark.changes(
@@ -150,10 +165,12 @@ struct AWSErrorTests {
     /// version, no conflict.
     @Test func createWhoseAnswerWasLostIsRecognisedByItsToken() async throws {
         let content = AWSTesting.content(["content": "lost-answer-1"])
-        let mark = AWSTesting.mark("db", .apiKey, content)
-        let token = AWSAdapter.requestToken(name: "apps/db", fingerprint: mark.fingerprint, replacing: nil)
-        let tags = try AWSMark.tags(mark, encoding: nil, path: "db", server: "test")
-        let tagJSON = String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
+        let mark = OwnershipMark(secret: "db", type: .apiKey, fingerprint: "hmac-sha256:aa")
+        // This write's token (see requestTokensAreStablePerWriteAndDifferPerPreviousVersion)
+        // and its mark as DescribeSecret's Tags, written out by hand.
+        let token = "7f739ef6-cb2c-8319-6c5c-b3772db03951"
+        let tagJSON = #"[{"Key":"managed-by","Value":"tresor"},{"Key":"tresor-fingerprint","Value":"hmac-sha256:aa"},"#
+            + #"{"Key":"tresor-secret","Value":"db"},{"Key":"tresor-type","Value":"apiKey"}]"#
         let described = HTTPResponse(
             status: 200, headers: [:],
             body: Array(#"{"Name":"apps/db","Tags":\#(tagJSON),"VersionIdsToStages":{"\#(token)":["AWSCURRENT"]}}"#.utf8))

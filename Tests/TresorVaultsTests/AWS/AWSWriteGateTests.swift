@@ -17,7 +17,9 @@ struct AWSWriteGateTests {
                 group.addTask {
                     try await gate.run {
                         counts.state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) }
-                        try await Task.sleep(for: .milliseconds(5))
+                        // Held until three ran at once: a gate that lets fewer in never gets
+                        // there; one that lets more in shows a higher peak meanwhile.
+                        try await eventually("three calls to run at once") { counts.state.withLock { $0.peak } >= 3 }
                         counts.state.withLock { $0.running -= 1; $0.done += 1 }
                     }
                 }

@@ -139,22 +139,17 @@ struct CurlHTTPClientTests {
     func fiftyConcurrent() async throws {
         try await TestHTTPServer.with { server in
             let client = CurlHTTPClient()
-            var statuses: [Int] = []
-            let time = try await elapsed {
-                statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for index in 0..<50 {
-                        group.addTask {
-                            let path = index.isMultiple(of: 2) ? "/sleep/300" : "/echo/\(index)"
-                            return try await client.send(HTTPRequest(method: "GET", url: server.baseURL + path), tls: TLSOptions()).status
-                        }
+            // The gate opens only when all 50 are in it at once (504 otherwise).
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/gate/fifty?until=50"), tls: TLSOptions()).status
                     }
-                    return try await group.reduce(into: []) { $0.append($1) }
                 }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.count == 50)
-            #expect(statuses.allSatisfy { $0 == 200 })
-            // 25 requests sleeping 300 ms each take 7.5 s one after another.
-            #expect(time < .seconds(6), "took \(time)")
+            #expect(statuses == Array(repeating: 200, count: 50))
+            #expect(try await server.counts("fifty", client).arrived == 50)
         }
     }
 
@@ -163,9 +158,11 @@ struct CurlHTTPClientTests {
         try await TestHTTPServer.with { server in
             let client = CurlHTTPClient()
             var caught: HTTPClientError?
+            // The server holds the request until the client hangs up: only the client's
+            // timeout can end it.
             let time = await elapsed {
                 do {
-                    _ = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/sleep/3000", timeout: .milliseconds(250)), tls: TLSOptions())
+                    _ = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/hold/slow", timeout: .milliseconds(250)), tls: TLSOptions())
                 } catch let error as HTTPClientError {
                     caught = error
                 } catch {
@@ -174,9 +171,9 @@ struct CurlHTTPClientTests {
             }
             #expect(caught?.kind == .timeout)
             #expect(caught?.message.contains("127.0.0.1:\(server.port)") == true)
+            // Not before the 250 ms: the timeout is taken in milliseconds, not rounded down.
             #expect(time >= .milliseconds(240))
-            // Below the server's 3 s sleep: the client gave up, not the server.
-            #expect(time < .milliseconds(2950), "took \(time)")
+            try await eventually("the server to see the client hang up") { try await server.counts("slow", client).hungUp == 1 }
         }
     }
 
@@ -184,9 +181,10 @@ struct CurlHTTPClientTests {
     func defaultTimeout() async throws {
         try await TestHTTPServer.with { server in
             let client = CurlHTTPClient(configuration: .init(timeout: .milliseconds(200)))
-            await #expect(throws: HTTPClientError.self) {
-                _ = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/sleep/2000"), tls: TLSOptions())
+            let error = await #expect(throws: HTTPClientError.self) {
+                _ = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/hold/default"), tls: TLSOptions())
             }
+            #expect(error?.kind == .timeout)
         }
     }
 
@@ -231,25 +229,23 @@ struct CurlHTTPClientTests {
         }
     }
 
-    @Test("Cancelling the task ends the request with CancellationError")
+    @Test("Cancelling the task ends the request with CancellationError and hangs up")
     func cancellation() async throws {
         try await TestHTTPServer.with { server in
             let client = CurlHTTPClient()
+            // The server holds the request until the client hangs up (60 s at most).
             let task = Task {
-                try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/sleep/5000"), tls: TLSOptions())
+                try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/hold/cancel"), tls: TLSOptions())
             }
-            try await Task.sleep(for: .milliseconds(200))
-            let time = await elapsed {
-                task.cancel()
-                let result = await task.result
-                #expect(throws: CancellationError.self) { try result.get() }
-            }
-            // Below the server's 5 s sleep: cancellation ended the transfer.
-            #expect(time < .seconds(4))
+            try await eventually("the request to reach the server") { try await server.counts("cancel", client).arrived == 1 }
+            task.cancel()
+            let result = await task.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            try await eventually("the server to see the client hang up") { try await server.counts("cancel", client).hungUp == 1 }
         }
     }
 
-    @Test("Clients shut down cleanly when released")
+    @Test("Clients shut down cleanly when released: their connections close")
     func shutdown() async throws {
         try await TestHTTPServer.with { server in
             for _ in 0..<20 {
@@ -257,7 +253,27 @@ struct CurlHTTPClientTests {
                 let response = try await client.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo"), tls: TLSOptions())
                 #expect(response.status == 200)
             }
+            // Each kept its connection open for reuse; released, each closed it. The one
+            // left open is the observer's own.
+            let observer = CurlHTTPClient()
+            try await eventually("the released clients' connections to close") {
+                let response = try await observer.send(HTTPRequest(method: "GET", url: server.baseURL + "/connections"), tls: TLSOptions())
+                return text(response) == "1"
+            }
         }
+    }
+}
+
+extension TestHTTPServer {
+    struct Counts: Decodable {
+        var arrived: Int
+        var hungUp: Int
+    }
+
+    /// What the server saw of the gate or hold `key`.
+    func counts(_ key: String, _ client: CurlHTTPClient) async throws -> Counts {
+        let response = try await client.send(HTTPRequest(method: "GET", url: baseURL + "/count/" + key), tls: TLSOptions())
+        return try JSONDecoder().decode(Counts.self, from: Data(response.body))
     }
 }
 

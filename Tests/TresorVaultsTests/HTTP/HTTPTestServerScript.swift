@@ -4,8 +4,12 @@
 /// Routes: `/echo...` answers JSON with the method, raw request path, headers, base64 body
 /// and client port; `/sleep/<ms>`; `/status/<code>[?retry_after=S]`;
 /// `/flaky/<key>?code=C&times=N[&retry_after=S]` answers C for the first N hits of key,
-/// then 200; `/hits/<key>` counts them. Prints `PORT <n>` once listening; exits when its
-/// stdin closes or its parent exits (so it never outlives the test process).
+/// then 200; `/hits/<key>` counts them. `/gate/<key>?until=N` answers 200 once N requests
+/// to key are in it at the same time (504 after 60 s); `/hold/<key>` answers only when the
+/// client hangs up (200 after 60 s); `/count/<key>` shows how many arrived at the gate or
+/// hold of key and how many of those the client hung up on; `/connections` counts the open
+/// connections. Prints `PORT <n>` once listening; exits when its stdin closes or its
+/// parent exits (so it never outlives the test process).
 let httpTestServerScript = #"""
 import base64, json, os, socket, ssl, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +17,11 @@ from urllib.parse import urlsplit, parse_qs
 
 hits = {}
 hits_lock = threading.Lock()
+# Gates, holds and connections: what the server saw, for tests to wait on.
+seen = threading.Condition()
+arrived = {}
+hung_up = {}
+connections = [0]
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -24,7 +33,24 @@ class Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes: without this, Nagle and delayed ACKs
         # hold every keep-alive answer for 40 ms.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with seen:
+            connections[0] += 1
         super().setup()
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            with seen:
+                connections[0] -= 1
+
+    def client_gone(self):
+        try:
+            return self.request.recv(1, socket.MSG_PEEK) == b""
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
 
     def reply(self, status, body, headers=()):
         self.send_response(status)
@@ -57,6 +83,39 @@ class Handler(BaseHTTPRequestHandler):
                 headers = [("Retry-After", query["retry_after"])] if "retry_after" in query else []
                 return self.reply(int(query.get("code", "429")), b"slow down", headers)
             return self.reply(200, ("ok after %d" % n).encode())
+        if route == "gate":
+            key, until = segments[1], int(query.get("until", "1"))
+            with seen:
+                arrived[key] = arrived.get(key, 0) + 1
+                seen.notify_all()
+                opened = seen.wait_for(lambda: arrived[key] >= until, timeout=60)
+            return self.reply(200 if opened else 504, b"gate")
+        if route == "hold":
+            key = segments[1]
+            with seen:
+                arrived[key] = arrived.get(key, 0) + 1
+            self.request.setblocking(False)
+            deadline = time.monotonic() + 60
+            try:
+                while time.monotonic() < deadline:
+                    if self.client_gone():
+                        with seen:
+                            hung_up[key] = hung_up.get(key, 0) + 1
+                        self.close_connection = True
+                        return
+                    time.sleep(0.02)
+            finally:
+                self.request.setblocking(True)
+            return self.reply(200, b"held")
+        if route == "count":
+            key = segments[1]
+            with seen:
+                counts = {"arrived": arrived.get(key, 0), "hungUp": hung_up.get(key, 0)}
+            return self.reply(200, json.dumps(counts).encode())
+        if route == "connections":
+            with seen:
+                n = connections[0]
+            return self.reply(200, str(n).encode())
         if route == "hits":
             with hits_lock:
                 n = hits.get(segments[1], 0)

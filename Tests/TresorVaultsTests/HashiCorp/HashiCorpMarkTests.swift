@@ -22,8 +22,13 @@ struct HashiCorpMarkTests {
             let mark = OwnershipMark(
                 secret: "name-\(type)", type: type, fingerprint: "fp-\(type.rawValue)",
                 generators: ["a": "d1", "with-dash.and.dots": "d2"], generatedAt: Date(timeIntervalSince1970: 1_700_000_123))
-            let decoded = try HashiCorpMark.decode(HashiCorpMark.encode(mark), path: "p", server: "s")
-            #expect(decoded == mark)
+            // Written out by hand; 1700000123 is 2023-11-14T22:15:23Z (`date -u -d @1700000123`).
+            let stored = [
+                "managed-by": "tresor", "tresor-secret": "name-\(type)", "tresor-type": type.rawValue, "tresor-fingerprint": "fp-\(type.rawValue)",
+                "tresor-gen-a": "d1", "tresor-gen-with-dash.and.dots": "d2", "tresor-generated-at": "2023-11-14T22:15:23.000Z",
+            ]
+            #expect(HashiCorpMark.encode(mark) == stored)
+            #expect(try HashiCorpMark.decode(stored, path: "p", server: "s") == mark)
         }
     }
 

@@ -39,11 +39,10 @@ struct HashiCorpOpenBaoTests {
             }, now: now)
     }
 
-    /// What `bao kv get -format=json` shows: the data and the custom_metadata.
+    /// What `bao kv get -format=json` shows: the data and the custom_metadata; nil when the server has none.
     func outsideGet(_ path: String, mount: String = "secret", namespace: String? = nil) async throws -> (data: [String: String], custom: [String: String]?, version: Int)? {
-        let result = try await server.cli(["kv", "get", "-format=json", "-mount=\(mount)", path], namespace: namespace)
-        guard result.status == 0 else { return nil }
-        let body = try #require(result.json["data"] as? [String: Any])
+        guard let json = try await server.kvRead(["kv", "get", "-format=json", "-mount=\(mount)", path], namespace: namespace) else { return nil }
+        let body = try #require(json["data"] as? [String: Any])
         let data = try #require(body["data"] as? [String: String])
         let metadata = try #require(body["metadata"] as? [String: Any])
         return (data, metadata["custom_metadata"] as? [String: String], metadata["version"] as? Int ?? -1)
@@ -244,9 +243,11 @@ struct HashiCorpOpenBaoTests {
         #expect(metadata?.vaultVersion == "1")
         #expect(await vault.session.logins == 2)
 
-        // Outside the policy: a clear denial, not a login loop.
-        let denied = await T.vaultError { _ = try await vault.readMetadata(at: "../elsewhere") }
-        #expect(denied?.kind == .invalidRequest)
+        // A path that leaves the prefix is refused before anything is sent.
+        let escaped = await T.vaultError { _ = try await vault.readMetadata(at: "../elsewhere") }
+        #expect(escaped?.kind == .invalidRequest)
+        #expect(await vault.session.logins == 2)
+        // Outside the policy: the server's denial, named, not a login loop.
         let other = try adapter(prefix: "not-allowed", auth: auth, values: ["ROLE": roleId, "/sid": secretId])
         let refused = await T.vaultError { _ = try await other.readMetadata(at: "db") }
         #expect(refused?.kind == .permissionDenied)
@@ -321,8 +322,8 @@ struct HashiCorpOpenBaoTests {
         }
         #expect(limited?.kind == .rateLimited)
         #expect(limited?.message.contains("rate limit quota exceeded") == true)
-        try await Task.sleep(for: .milliseconds(1200))
-        #expect(try await vault.readMetadata(at: "s0") == nil)
+        // Once the 1 s window has passed, the same request goes through.
+        try await eventually("the quota window to pass") { try await vault.readMetadata(at: "s0") == nil }
         try await server.must(["delete", "sys/quotas/rate-limit/\(mount)"])
     }
 

@@ -112,6 +112,16 @@ final class OpenBaoDevServer: Sendable {
         return try await runToEnd(try Self.binary(), arguments, environment: environment, directory: directory, stdin: stdin)
     }
 
+    /// `bao kv get|metadata get -format=json`'s answer, nil only when the server said
+    /// nothing is there: any other failure (a bad token, a wrong mount, no server) throws,
+    /// so that a check for an absent secret cannot pass on a CLI that failed for another reason.
+    func kvRead(_ arguments: [String], namespace: String? = nil) async throws -> [String: Any]? {
+        let result = try await cli(arguments, namespace: namespace)
+        if result.status == 0 { return result.json }
+        if result.status == 2, result.stderr.hasPrefix("No value found at ") { return nil }
+        throw Failure(description: "bao \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+    }
+
     /// Runs the CLI and fails with its stderr when it does not succeed.
     @discardableResult
     func must(_ arguments: [String], namespace: String? = nil, stdin: String? = nil) async throws -> CLIResult {

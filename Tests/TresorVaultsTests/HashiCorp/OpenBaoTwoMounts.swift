@@ -8,11 +8,10 @@ extension OpenBaoDevServer {
         return server
     }
 
-    /// The data `bao kv get` shows at `path` on `mount`; nil when nothing is there.
+    /// The data `bao kv get` shows at `path` on `mount`; nil when the server has none.
     func kvData(mount: String, _ path: String) async throws -> [String: String]? {
-        let result = try await cli(["kv", "get", "-format=json", "-mount=\(mount)", path])
-        guard result.status == 0 else { return nil }
-        return (result.json["data"] as? [String: Any])?["data"] as? [String: String]
+        let json = try await kvRead(["kv", "get", "-format=json", "-mount=\(mount)", path])
+        return (json?["data"] as? [String: Any])?["data"] as? [String: String]
     }
 }
 

@@ -17,6 +17,9 @@ enum EnginePass {
             store: store,
             registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, http: http, environment: environment),
             fingerprinter: try store.fingerprinter(), resolver: ValueResolver(environment: environment), options: options)
-        return try await engine.apply(result.state, now: Date())
+        let report = try await engine.apply(result.state, now: Date())
+        // Every status, inventory and approvals file the pass left, read by PyYAML and ruamel.yaml.
+        try await YAMLReaders.expectReadAlike(under: state.path, sourceLocation: sourceLocation)
+        return report
     }
 }

@@ -1,0 +1,1 @@
+../../TresorCoreTests/Support/YAMLReaders.swift
