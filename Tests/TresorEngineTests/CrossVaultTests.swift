@@ -56,8 +56,10 @@ import TresorCore
         harness.resetCounts()
         let report = try await harness.apply(try EngineHarness.desired(profiles + Self.generated("s1", source: "b", sync: ["c"])))
         #expect(report.failures == 0)
-        #expect(try await harness.content("b", "s1") == original)
-        #expect(try await harness.content("c", "s1") == original)
+        let copied = try await harness.content("b", "s1") == original
+        #expect(copied, "the new source does not hold the old source's values")
+        let kept = try await harness.content("c", "s1") == original
+        #expect(kept, "the sync copy changed")
         #expect(harness.adapters["c"]!.writes == 0)
         let status = try #require(try harness.status("s1"))
         #expect(status.versions.count == 2)
@@ -202,14 +204,16 @@ import TresorCore
         #expect(text.contains("! drift    main:db (source)"))
         #expect(!text.contains("hacked-from-outside"))
         try await harness.apply(yaml)
-        #expect(try await harness.content("copy", "db") == synced)
+        let held = try await harness.content("copy", "db") == synced
+        #expect(held, "the drifted value reached the sync target before approval")
         let status = try #require(try harness.status("db"))
         #expect(status.conditions.first { $0.type.rawValue == "Drifted" }?.status == .true)
         #expect(status.state == .pendingApproval)
         _ = try harness.decide("db", .approve, as: "alice")
         _ = try harness.decide("db", .approve, as: "carol")
         try await harness.apply(yaml)
-        #expect(try await harness.content("copy", "db")?["password"] == "hacked-from-outside-0000")
+        let propagated = try await harness.content("copy", "db")?["password"] == "hacked-from-outside-0000"
+        #expect(propagated, "the approved drift did not reach the sync target")
     }
 
     @Test func driftOfAnUngatedSourceIsShownInThePlanAndRecorded() async throws {

@@ -148,9 +148,11 @@ struct CrossVaultEngineTests {
 
         let moved = try await apply(profiles(setup) + generated("db", source: "aws", sync: ["bao"]), setup)
         #expect(moved.failures == 0)
-        #expect(try await inAWS(setup, "db") == original.data)
+        let copied = try await inAWS(setup, "db") == original.data
+        #expect(copied, "AWS does not hold the values OpenBao held")
         let bao = try #require(try await inBao(setup, "db"))
-        #expect(bao.data == original.data)
+        let kept = bao.data == original.data
+        #expect(kept, "OpenBao's values changed")
         #expect(bao.version == original.version)
         let status = try #require(try setup.store.readStatus("db"))
         #expect(status.versions.map(\.vaultProfile) == ["bao", "aws"])
@@ -167,7 +169,8 @@ struct CrossVaultEngineTests {
         #expect(try await inAWS(setup, "db") == nil)
         try approve(setup, "db", by: ["alice", "bob"])
         try await apply(yaml, setup)
-        #expect(try await inAWS(setup, "db") == inBao.data)
+        let synced = try await inAWS(setup, "db") == inBao.data
+        #expect(synced, "AWS does not hold what OpenBao holds")
     }
 
     @Test func aDenyProfileOnAWSKeepsAShortKeyOutOfIt() async throws {
@@ -209,14 +212,17 @@ struct CrossVaultEngineTests {
         #expect(!text.contains("hacked-outside-9f2"))
 
         try await apply(yaml, setup)
-        #expect(try await inAWS(setup, "db") == synced)
+        let held = try await inAWS(setup, "db") == synced
+        #expect(held, "the drifted password reached AWS before approval")
         let status = try #require(try setup.store.readStatus("db"))
         #expect(status.state == .pendingApproval)
         #expect(status.condition(.drifted)?.status == .true)
-        #expect(try await inBao(setup, "db")?.data["password"] == "hacked-outside-9f2")
+        let patched = try await inBao(setup, "db")?.data["password"] == "hacked-outside-9f2"
+        #expect(patched, "OpenBao does not hold the outside change")
 
         try approve(setup, "db", by: ["alice", "carol"])
         try await apply(yaml, setup)
-        #expect(try await inAWS(setup, "db")?["password"] == "hacked-outside-9f2")
+        let propagated = try await inAWS(setup, "db")?["password"] == "hacked-outside-9f2"
+        #expect(propagated, "the approved drift did not reach AWS")
     }
 }
