@@ -383,3 +383,25 @@ import TresorCore
         #expect(text.contains("since 2020-01-01T00:00:00Z"))
     }
 }
+
+/// `read` prints only content tresor wrote or adopted for the secret.
+@Suite struct ContentReaderTests {
+    @Test func aForeignSecretAtTheSecretsPathIsNeverPrinted() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        try harness.locals["main"]!.writeUnmanaged(at: "theirs", content: ["content": SecretValue("someone-elses-value")])
+        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("theirs", value: "our-value"))
+        try await harness.apply(desired)
+        let reader = ContentReader(store: harness.store, registry: VaultRegistry(adapters: harness.adapters))
+        var refusal = ""
+        do {
+            let content = try await reader.read(secret: "theirs", desired: desired, version: nil, actor: "test", now: Date())
+            Issue.record("read returned \(content.count) fields of a secret tresor does not own")
+        } catch {
+            refusal = "\(error)"
+        }
+        #expect(refusal.contains("carries no tresor mark"))
+        #expect(!refusal.contains("someone-elses-value"))
+        #expect(try harness.auditLines().contains { $0.contains("\"operation\":\"read\"") && $0.contains("\"outcome\":\"refused\"") })
+    }
+}

@@ -53,8 +53,18 @@ public struct ContentReader: Sendable {
                         ? "Secret '\(name)' is not in \(profile) at '\(path)'; run `tresor apply` first"
                         : "\(profile) no longer keeps version \(version!) of Secret '\(name)'")
             }
+            // Only what tresor wrote (or adopted, which marks it) for this secret is printed; an
+            // external secret's source is the vault's own and is read once tresor recorded it.
+            let recorded = status?.targets[profile] != nil
             if let mark = entry.metadata.mark, mark.secret != name {
-                throw ReadError(description: "'\(path)' in \(profile) belongs to Secret '\(mark.secret)'")
+                audit.append([event("refused", "belongs to Secret '\(mark.secret)'")])
+                throw ReadError(description: "'\(path)' in \(profile) belongs to Secret '\(mark.secret)'; nothing is printed")
+            }
+            if entry.metadata.mark == nil, !(secret.spec.isExternal && recorded) {
+                audit.append([event("refused", "not written or adopted by tresor")])
+                throw ReadError(
+                    description: "'\(path)' in \(profile) carries no tresor mark for Secret '\(name)': tresor did not write or adopt "
+                        + "it, so nothing is printed. Set spec.adopt: true and apply to take it over")
             }
             audit.append([event("success")])
             return entry.content
