@@ -91,6 +91,17 @@ struct AzureFixture: ProviderFixture {
         guard status == 200 else { throw ContractFake.Failure(description: "outside write failed: HTTP \(status)") }
     }
 
+    func tamper(_ path: String, field: String, value: String) async throws {
+        let token = try await token()
+        let bundle = try await fake.json("GET", "/secrets/\(Self.name(path))?api-version=7.4", token: token).body as? [String: Any] ?? [:]
+        var object = (try? JSONSerialization.jsonObject(with: Data((bundle["value"] as? String ?? "").utf8))) as? [String: Any] ?? [:]
+        object[field] = value
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+        let (status, _) = try await fake.json(
+            "PUT", "/secrets/\(Self.name(path))?api-version=7.4", token: token, body: ["value": text, "tags": bundle["tags"] ?? [:]])
+        guard status == 200 else { throw ContractFake.Failure(description: "outside write failed: HTTP \(status)") }
+    }
+
     /// The soft-deleted secret at `path`, if any.
     func deleted(_ path: String) async throws -> Bool {
         try await fake.json("GET", "/deletedsecrets/\(Self.name(path))?api-version=7.4", token: try await token()).status == 200

@@ -114,6 +114,18 @@ struct GCPFixture: ProviderFixture {
             current: (versions.first?["name"] as? String)?.split(separator: "/").last.map(String.init))
     }
 
+    func tamper(_ path: String, field: String, value: String) async throws {
+        let token = try await token()
+        let id = Self.id(path)
+        let access = try await fake.json("GET", "\(base)/\(id)/versions/latest:access", token: token).body as? [String: Any]
+        let payload = ((access?["payload"] as? [String: Any])?["data"] as? String).flatMap { Data(base64Encoded: $0) } ?? Data()
+        var object = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] ?? [:]
+        object[field] = value
+        let data = try JSONSerialization.data(withJSONObject: object, options: .sortedKeys)
+        let (status, _) = try await fake.json("POST", "\(base)/\(id):addVersion", token: token, body: ["payload": ["data": data.base64EncodedString()]])
+        guard status == 200 else { throw ContractFake.Failure(description: "outside write failed: HTTP \(status)") }
+    }
+
     func writeOutside(_ path: String, value: String) async throws {
         let token = try await token()
         let id = Self.id(path)

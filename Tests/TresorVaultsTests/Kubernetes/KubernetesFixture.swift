@@ -72,6 +72,16 @@ struct KubernetesFixture: ProviderFixture {
         return OutsideView(value: nil, data: data, mark: mark, versions: 1, current: metadata["resourceVersion"] as? String)
     }
 
+    func tamper(_ path: String, field: String, value: String) async throws {
+        guard var object = try await object(path) else { throw ContractFake.Failure(description: "nothing at \(path)") }
+        var data = object["data"] as? [String: String] ?? [:]
+        data[field] = Data(value.utf8).base64EncodedString()
+        object["data"] = data
+        let (status, _) = try await fake.json(
+            "PUT", "/api/v1/namespaces/\(Self.namespace)/secrets/\(Self.name(path))", token: token, body: object)
+        guard status == 200 else { throw ContractFake.Failure(description: "outside update failed: HTTP \(status)") }
+    }
+
     func writeOutside(_ path: String, value: String) async throws {
         let body: [String: Any] = [
             "apiVersion": "v1", "kind": "Secret", "metadata": ["name": Self.name(path)], "type": "Opaque",

@@ -35,6 +35,8 @@ protocol ProviderFixture: Sendable {
     func outside(_ path: String) async throws -> OutsideView?
     /// Writes `value` (a single value, or the `content` key of a map) at `path` as another tool would: no mark.
     func writeOutside(_ path: String, value: String) async throws
+    /// Changes the stored `field` of a marked secret as another tool would, keeping its mark (drift).
+    func tamper(_ path: String, field: String, value: String) async throws
     /// Starts another fake of this provider that serves HTTPS with `pki`'s server certificate.
     func startTLS(_ pki: TestPKI) async throws -> ContractFake
     /// The fake's operation names for `/_fake/deny` that a read needs.
