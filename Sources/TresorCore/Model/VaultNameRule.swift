@@ -16,17 +16,17 @@ public enum VaultNameRule: Sendable, Hashable {
     public func name(for path: String) -> Result<String, VaultNameProblem> {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard !path.isEmpty, !segments.contains(where: \.isEmpty) else {
-            return .failure(VaultNameProblem(rule: self, path: path, reason: "has an empty segment"))
+            return .failure(VaultNameProblem(rule: self, path: path, reason: "it has an empty segment"))
         }
         for segment in segments {
             if let reason = problem(in: segment) {
-                return .failure(VaultNameProblem(rule: self, path: path, reason: "segment '\(segment)' \(reason)"))
+                return .failure(VaultNameProblem(rule: self, path: path, reason: "its segment '\(segment)' \(reason)"))
             }
         }
         let name = segments.joined(separator: separator)
         guard name.utf8.count <= maxLength else {
             return .failure(
-                VaultNameProblem(rule: self, path: path, reason: "makes a name of \(name.utf8.count) characters (at most \(maxLength))"))
+                VaultNameProblem(rule: self, path: path, reason: "it makes a name of \(name.utf8.count) characters (at most \(maxLength))"))
         }
         return .success(name)
     }
@@ -96,7 +96,7 @@ public struct VaultNameProblem: Error, Sendable, Hashable, CustomStringConvertib
     public var reason: String
 
     public var description: String {
-        "the path '\(path)' cannot be \(rule.what): it \(reason); choose a spec.path that fits"
+        "the path '\(path)' cannot be \(rule.what): \(reason); choose a spec.path that fits"
     }
 }
 
