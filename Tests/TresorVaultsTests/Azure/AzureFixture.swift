@@ -5,7 +5,7 @@ import TresorCore
 
 /// The Azure Key Vault contract fake, with a tenant, an application and its client secret.
 struct AzureFixture: ProviderFixture {
-    static let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    static let tenant = "6f1c2e2a-1111-4c4c-9e9e-000000000000"
     static let clientId = "tresor-test-app"
     let fake: ContractFake
     let clientSecret: String

@@ -7,9 +7,9 @@ import _CryptoExtras
 /// The GCP Secret Manager contract fake, with a service account whose public key it knows
 /// and whose key file (private key, `token_uri` on the fake) the adapter reads.
 struct GCPFixture: ProviderFixture {
-    static let project = "tresor-test"
+    static let project = "payments-analytics"
     static let projectNumber = "487912377451"
-    static let clientEmail = "tresor@tresor-test.iam.gserviceaccount.com"
+    static let clientEmail = "tresor@payments-analytics.iam.gserviceaccount.com"
     let fake: ContractFake
     let directory: String
 
