@@ -56,6 +56,9 @@ class FakeHandler(BaseHTTPRequestHandler):
     """Routes `/_fake/` itself and everything else to `handle_api(method, path, query, body)`."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY a keep-alive client
+    # waits for its delayed ACK (40 ms) on every request.
+    disable_nagle_algorithm = True
     state = None  # set by serve()
 
     def log_message(self, format, *args):
