@@ -30,6 +30,24 @@ struct OAuthErrorBody: Decodable, Sendable {
     }
 }
 
+extension RESTEndpoint {
+    /// The error for a token endpoint's answer other than 200; `refused` says what to
+    /// check when it refuses the credentials (400, 401 or 403, with an OAuth2 error).
+    func tokenFailure(_ response: HTTPResponse, refused: String) -> VaultError {
+        let said = OAuthErrorBody.summary(response.body).map { " (\($0))" } ?? ""
+        switch response.status {
+        case 400, 401, 403:
+            return VaultError(.permissionDenied, "\(server) refused the credentials with HTTP \(response.status)\(said): \(refused)")
+        case 429:
+            return VaultError(.rateLimited, "\(server) throttled the token request\(said)\(Self.retryAdvice(response))")
+        case 500...599:
+            return VaultError(.unavailable, "\(server) failed the token request with HTTP \(response.status)\(said); retry")
+        default:
+            return VaultError(.invalidRequest, "\(server) answered the token request with HTTP \(response.status)\(said)")
+        }
+    }
+}
+
 /// `application/x-www-form-urlencoded` values.
 enum FormEncoding {
     static func escape(_ value: String) -> String {

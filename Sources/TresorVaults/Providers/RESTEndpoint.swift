@@ -1,3 +1,4 @@
+import Foundation
 import TresorCore
 
 /// One HTTPS service a provider talks to (a vault API or its token endpoint) over the
@@ -55,6 +56,37 @@ struct RESTEndpoint: Sendable {
         case .transport:
             return VaultError(.unavailable, "\(server): \(what) failed: \(detail)")
         }
+    }
+
+    /// The error for an answer an operation cannot use, by status. `said` is the service's
+    /// own summary (it names resources, never values); `unauthorized` and `forbidden`
+    /// say what to check after a 401 (a fresh token refused) and a 403.
+    func failure(_ response: HTTPResponse, what: String, said: String?, unauthorized: String, forbidden: String) -> VaultError {
+        let said = said.map { " (\($0))" } ?? ""
+        switch response.status {
+        case 401: return VaultError(.permissionDenied, "\(server) refused \(what)\(said): \(unauthorized)")
+        case 403: return VaultError(.permissionDenied, "\(server) forbade \(what)\(said): \(forbidden)")
+        case 409: return VaultError(.conflict, "\(server): \(what) conflicts with the secret's state\(said); observe it again")
+        case 429: return VaultError(.rateLimited, "\(server) throttled \(what)\(said)\(Self.retryAdvice(response))")
+        case 500...599: return VaultError(.unavailable, "\(server) failed \(what) with HTTP \(response.status)\(said); retry")
+        default: return VaultError(.invalidRequest, "\(server) refused \(what) with HTTP \(response.status)\(said)")
+        }
+    }
+
+    /// Decodes a JSON answer; one of another shape means the address is not the service.
+    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, api: String, setting: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw VaultError(
+                .corrupted, "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(setting) right?")
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
     }
 
     /// The wait a 429 or 503 asks for, as text for an error message.

@@ -49,30 +49,6 @@ extension ProviderFixture {
 
 /// The scenarios every provider's suite runs on its fake.
 enum ProviderScenarios: VaultTestHelpers {
-    /// One sample per secret type, and the single value it is stored as (AWS, Azure and GCP lay values out alike).
-    static let samples: [(type: SecretType, content: [String: String], stored: String)] = [
-        (.basicAuth, ["username": "app", "password": "pw-basic-1"], #"{"password":"pw-basic-1","username":"app"}"#),
-        (.apiKey, ["content": "key-api-2"], "key-api-2"),
-        (.jwtToken, ["content": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-jwt3"], "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-jwt3"),
-        (.privateKey, ["content": "-----BEGIN PRIVATE KEY-----\nTUlJQ-pk4\n-----END PRIVATE KEY-----\n"],
-         "-----BEGIN PRIVATE KEY-----\nTUlJQ-pk4\n-----END PRIVATE KEY-----\n"),
-        (.secretKey, ["content": "c2VjcmV0LWtleS01LWJ5dGVz"], "c2VjcmV0LWtleS01LWJ5dGVz"),
-        (.keyStore, ["keyStoreType": "PKCS12", "content": "MIIks-6", "password": "ks-pw-6"],
-         #"{"content":"MIIks-6","keyStoreType":"PKCS12","password":"ks-pw-6"}"#),
-        (.keyValue, ["region": "eu", "token": "kv-token-7", "url": "https://x/y"], #"{"region":"eu","token":"kv-token-7","url":"https://x/y"}"#),
-        (.generic, ["content": "Z2VuZXJpYy04", "encoding": "base64"], "Z2VuZXJpYy04"),
-    ]
-
-    static let fingerprinter = Fingerprinter(key: Array(repeating: 7, count: 32))
-
-    static func mark(_ secret: String, _ type: SecretType, _ content: [String: SecretValue], generators: [String: String] = [:])
-        -> OwnershipMark
-    {
-        OwnershipMark(
-            secret: secret, type: type, fingerprint: fingerprinter.fingerprint(type: type, content: content), generators: generators,
-            generatedAt: generators.isEmpty ? nil : Date(timeIntervalSince1970: 1_795_000_000))
-    }
-
     static func allEightTypesRoundTrip(_ fixture: some ProviderFixture) async throws {
         let vault = try fixture.adapter()
         for sample in samples {

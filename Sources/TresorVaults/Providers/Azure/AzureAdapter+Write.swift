@@ -21,7 +21,7 @@ extension AzureAdapter {
             guard let existing, existing.version == observed else { throw conflict(path, expected: observed, found: existing?.version) }
         }
         let tags = try AzureMark.tags(mark, encoding: encoding, existing: existing?.tags, path: path, server: vault.server)
-        let body = try Self.encode(AzureSetSecret(value: value, tags: tags))
+        let body = try RESTEndpoint.json(AzureSetSecret(value: value, tags: tags))
         var response = try await call("PUT", "secrets/\(name)", body: body)
         if response.status == 409 {
             // The name is held by a soft-deleted secret: recover it, then write (recovery

@@ -89,40 +89,14 @@ public struct AzureAdapter: VaultAdapter {
     }
 
     func failure(_ response: HTTPResponse, what: String) -> VaultError {
-        let said = AzureErrorBody.summary(response.body).map { " (\($0))" } ?? ""
-        switch response.status {
-        case 401:
-            return VaultError(
-                .permissionDenied,
-                "\(vault.server) refused a fresh token for \(what)\(said): the token endpoint must be the vault's tenant (azure.tenantId, azure.authorityHost)")
-        case 403:
-            return VaultError(
-                .permissionDenied,
-                "\(vault.server) forbade \(what)\(said): the application (azure.clientId) needs get, list, set, delete, recover and purge permission on secrets (an access policy or the Key Vault Secrets Officer role)")
-        case 409:
-            return VaultError(.conflict, "\(vault.server): \(what) conflicts with the secret's state\(said); observe it again")
-        case 429:
-            return VaultError(.rateLimited, "\(vault.server) throttled \(what)\(said)\(RESTEndpoint.retryAdvice(response))")
-        case 500...599:
-            return VaultError(.unavailable, "\(vault.server) failed \(what) with HTTP \(response.status)\(said); retry")
-        default:
-            return VaultError(.invalidRequest, "\(vault.server) refused \(what) with HTTP \(response.status)\(said)")
-        }
+        vault.failure(
+            response, what: what, said: AzureErrorBody.summary(response.body),
+            unauthorized: "the token endpoint must be the vault's tenant (azure.tenantId, azure.authorityHost)",
+            forbidden: "the application (azure.clientId) needs get, list, set, delete, recover and purge permission on secrets (an access policy or the Key Vault Secrets Officer role)")
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted, "\(vault.server): the answer to \(what) (HTTP \(response.status)) is not the JSON of the Key Vault API; is vaultUrl a key vault?")
-        }
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try vault.decode(T.self, response, what: what, api: "the Key Vault API", setting: "azure.vaultUrl")
     }
 
     /// The current version of a live secret; nil when there is none (or it is soft-deleted).

@@ -30,19 +30,9 @@ struct AzureTokenRequest: Sendable {
             body: Array(form.utf8))
         let response = try await endpoint.send(request, what: "the client-credentials token request")
         guard response.status == 200 else {
-            let said = OAuthErrorBody.summary(response.body).map { " (\($0))" } ?? ""
-            switch response.status {
-            case 400, 401:
-                throw VaultError(
-                    .permissionDenied,
-                    "\(endpoint.server) refused the credentials of vault profile '\(profile)' with HTTP \(response.status)\(said): check azure.clientId (\(Self.describe(config.clientId))), azure.clientSecret (\(Self.describe(config.clientSecret))) and azure.tenantId '\(config.tenantId)'")
-            case 429:
-                throw VaultError(.rateLimited, "\(endpoint.server) throttled the token request\(said)\(RESTEndpoint.retryAdvice(response))")
-            case 500...599:
-                throw VaultError(.unavailable, "\(endpoint.server) failed the token request with HTTP \(response.status)\(said); retry")
-            default:
-                throw VaultError(.invalidRequest, "\(endpoint.server) answered the token request with HTTP \(response.status)\(said)")
-            }
+            throw endpoint.tokenFailure(
+                response,
+                refused: "check the credentials of vault profile '\(profile)': azure.clientId (\(Self.describe(config.clientId))), azure.clientSecret (\(Self.describe(config.clientSecret))) and azure.tenantId '\(config.tenantId)'")
         }
         return try OAuthTokenResponse.grant(response, server: endpoint.server)
     }

@@ -17,7 +17,7 @@ extension GCPAdapter {
         case .absent, .version(nil):
             var wanted = GCPSecret(replication: .init(automatic: .init()))
             GCPMark.apply(mark, encoding: encoding, to: &wanted)
-            let created = try await call("POST", "secrets", query: "secretId=\(id)", body: try Self.encode(wanted))
+            let created = try await call("POST", "secrets", query: "secretId=\(id)", body: try RESTEndpoint.json(wanted))
             if created.status == 409 {
                 // Taken: usable only if it holds no version yet (a create whose first
                 // version never arrived) and is tresor's or was seen without a version.
@@ -34,7 +34,7 @@ extension GCPAdapter {
             }
             secret = found.secret
         }
-        let body = try Self.encode(
+        let body = try RESTEndpoint.json(
             GCPAddVersion(payload: .init(data: Data(value).base64EncodedString(), dataCrc32c: String(CRC32C.checksum(value)))))
         let added = try await call("POST", "secrets/\(id):addVersion", body: body)
         guard (200...299).contains(added.status) else { throw failure(added, what: "POST secrets/\(id):addVersion") }
@@ -49,7 +49,7 @@ extension GCPAdapter {
         GCPMark.apply(mark, encoding: encoding, to: &wanted)
         guard wanted.labels != secret.labels || wanted.annotations != secret.annotations else { return }
         let patch = GCPSecret(labels: wanted.labels, annotations: wanted.annotations, etag: secret.etag)
-        let response = try await call("PATCH", "secrets/\(id)", query: "updateMask=labels,annotations", body: try Self.encode(patch))
+        let response = try await call("PATCH", "secrets/\(id)", query: "updateMask=labels,annotations", body: try RESTEndpoint.json(patch))
         guard (200...299).contains(response.status) else {
             throw VaultError(
                 response.status == 409 ? .conflict : .invalidRequest,

@@ -79,38 +79,14 @@ public struct GCPAdapter: VaultAdapter {
     }
 
     func failure(_ response: HTTPResponse, what: String) -> VaultError {
-        let said = GCPErrorBody.summary(response.body).map { " (\($0))" } ?? ""
-        switch response.status {
-        case 401:
-            return VaultError(.permissionDenied, "\(api.server) refused a fresh token for \(what)\(said): is the endpoint Secret Manager, and the key file's token_uri its token service?")
-        case 403:
-            return VaultError(
-                .permissionDenied,
-                "\(api.server) denied \(what)\(said): the service account needs the Secret Manager Admin role (secretmanager.secrets.* and versions.*) on project \(config.project)")
-        case 409:
-            return VaultError(.conflict, "\(api.server): \(what) conflicts with the secret's state\(said); observe it again")
-        case 429:
-            return VaultError(.rateLimited, "\(api.server) throttled \(what)\(said)\(RESTEndpoint.retryAdvice(response))")
-        case 500...599:
-            return VaultError(.unavailable, "\(api.server) failed \(what) with HTTP \(response.status)\(said); retry")
-        default:
-            return VaultError(.invalidRequest, "\(api.server) refused \(what) with HTTP \(response.status)\(said)")
-        }
+        api.failure(
+            response, what: what, said: GCPErrorBody.summary(response.body),
+            unauthorized: "is the endpoint Secret Manager, and the key file's token_uri its token service?",
+            forbidden: "the service account needs the Secret Manager Admin role (secretmanager.secrets.* and versions.*) on project \(config.project)")
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted, "\(api.server): the answer to \(what) (HTTP \(response.status)) is not the JSON of the Secret Manager API; is endpoint Secret Manager?")
-        }
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try api.decode(T.self, response, what: what, api: "the Secret Manager API", setting: "gcp.endpoint")
     }
 
     /// GET of a resource that may be absent.

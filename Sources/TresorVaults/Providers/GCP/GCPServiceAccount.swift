@@ -44,19 +44,9 @@ struct GCPServiceAccount: Sendable {
                 body: Array(form.utf8)),
             what: "the JWT bearer token request")
         guard response.status == 200 else {
-            let said = OAuthErrorBody.summary(response.body).map { " (\($0))" } ?? ""
-            switch response.status {
-            case 400, 401, 403:
-                throw VaultError(
-                    .permissionDenied,
-                    "\(endpoint.server) refused the service account \(key.client_email ?? "?") of \(file) with HTTP \(response.status)\(said): the key must be active (not deleted or disabled) and the machine's clock right")
-            case 429:
-                throw VaultError(.rateLimited, "\(endpoint.server) throttled the token request\(said)\(RESTEndpoint.retryAdvice(response))")
-            case 500...599:
-                throw VaultError(.unavailable, "\(endpoint.server) failed the token request with HTTP \(response.status)\(said); retry")
-            default:
-                throw VaultError(.invalidRequest, "\(endpoint.server) answered the token request with HTTP \(response.status)\(said)")
-            }
+            throw endpoint.tokenFailure(
+                response,
+                refused: "the service account \(key.client_email ?? "?") of \(file) (vault profile '\(profile)') must be active with this key, and the machine's clock right")
         }
         return try OAuthTokenResponse.grant(response, server: endpoint.server)
     }

@@ -32,7 +32,7 @@ extension KubernetesAdapter {
                 metadata.resourceVersion = nil
                 return try await create(KubernetesSecret(metadata: metadata, type: type, data: data), path: path, mark: mark)
             }
-            let response = try await call("PUT", name: name, body: try Self.encode(secret))
+            let response = try await call("PUT", name: name, body: try RESTEndpoint.json(secret))
             guard response.status == 200 || response.status == 201 else { throw conflict(path, expected: observed) }
             let written = try decode(KubernetesSecret.self, response, what: "PUT secrets/\(name)")
             return VaultEntryMetadata(path: path, vaultVersion: written.metadata.resourceVersion, mark: mark, updatedAt: Date())
@@ -40,7 +40,7 @@ extension KubernetesAdapter {
     }
 
     private func create(_ secret: KubernetesSecret, path: String, mark: OwnershipMark) async throws -> VaultEntryMetadata {
-        let response = try await call("POST", name: nil, body: try Self.encode(secret))
+        let response = try await call("POST", name: nil, body: try RESTEndpoint.json(secret))
         guard response.status == 200 || response.status == 201 else { throw conflict(path, expected: nil) }
         let written = try decode(KubernetesSecret.self, response, what: "POST secrets")
         return VaultEntryMetadata(path: path, vaultVersion: written.metadata.resourceVersion, mark: mark, updatedAt: Date())
@@ -48,7 +48,7 @@ extension KubernetesAdapter {
 
     /// DELETE with `resourceVersion` as a precondition; absent counts as done.
     func remove(_ name: String, precondition: String?, path: String) async throws {
-        let body = try precondition.map { try Self.encode(KubernetesDeleteOptions(preconditions: .init(resourceVersion: $0))) }
+        let body = try precondition.map { try RESTEndpoint.json(KubernetesDeleteOptions(preconditions: .init(resourceVersion: $0))) }
         let response = try await call("DELETE", name: name, body: body)
         if response.status == 409 { throw conflict(path, expected: precondition) }
     }

@@ -119,25 +119,10 @@ public struct KubernetesAdapter: VaultAdapter {
 
     func failure(_ response: HTTPResponse, what: String) -> VaultError {
         let status = try? JSONDecoder().decode(KubernetesStatus.self, from: Data(response.body))
-        let said = status?.message.map { " (\($0))" } ?? ""
-        switch response.status {
-        case 401:
-            return VaultError(
-                .permissionDenied,
-                "\(endpoint.server) rejected the token from \(Self.describe(token)) for \(what)\(said): it is expired, revoked or not a token of this cluster; provide a valid service-account token there")
-        case 403:
-            return VaultError(
-                .permissionDenied,
-                "\(endpoint.server) forbade \(what)\(said): the service account's Role in namespace \(namespace) must allow get, list, create, update and delete on secrets")
-        case 422:
-            return VaultError(.invalidRequest, "\(endpoint.server) refused \(what) as invalid\(said)")
-        case 429:
-            return VaultError(.rateLimited, "\(endpoint.server) throttled \(what)\(said)\(RESTEndpoint.retryAdvice(response))")
-        case 500...599:
-            return VaultError(.unavailable, "\(endpoint.server) failed \(what) with HTTP \(response.status)\(said); retry")
-        default:
-            return VaultError(.invalidRequest, "\(endpoint.server) answered \(what) with HTTP \(response.status)\(said)")
-        }
+        return endpoint.failure(
+            response, what: what, said: status?.message,
+            unauthorized: "the token from \(Self.describe(token)) is expired, revoked or not a token of this cluster; provide a valid service-account token there",
+            forbidden: "the service account's Role in namespace \(namespace) must allow get, list, create, update and delete on secrets")
     }
 
     static func describe(_ source: CredentialSource) -> String {
@@ -149,18 +134,7 @@ public struct KubernetesAdapter: VaultAdapter {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted, "\(endpoint.server): the answer to \(what) (HTTP \(response.status)) is not the JSON of the core/v1 API; is server a Kubernetes API server?")
-        }
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try endpoint.decode(T.self, response, what: what, api: "the core/v1 API", setting: "kubernetes.server")
     }
 
     /// The GET of a Secret; nil when there is none.
