@@ -34,6 +34,21 @@ struct RESTEndpoint: Sendable {
         return try await send(with(try await tokens.replace(rejected: token)), what: what)
     }
 
+    /// A JSON request with a bearer token from `tokens`. Returns 2xx, 404 and 409 answers,
+    /// which operations tell apart; throws `failure` of any other.
+    func callJSON(
+        _ method: String, url: String, body: [UInt8]?, tokens: AccessTokenCache, what: String,
+        failure: (HTTPResponse) -> VaultError
+    ) async throws -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
+        if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
+        let response = try await sendAuthorized(HTTPRequest(method: method, url: url, headers: headers, body: body), tokens: tokens, what: what)
+        switch response.status {
+        case 200...299, 404, 409: return response
+        default: throw failure(response)
+        }
+    }
+
     private func unreachable(_ error: HTTPClientError, what: String) -> VaultError {
         var detail = error.message
         while detail.hasSuffix(".") { detail.removeLast() }

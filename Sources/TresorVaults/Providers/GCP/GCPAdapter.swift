@@ -67,15 +67,9 @@ public struct GCPAdapter: VaultAdapter {
     /// Sends `method` to `<base>/<resource>[?query]`. Returns 2xx, 404 and 409 answers;
     /// throws the mapped error for the others.
     func call(_ method: String, _ resource: String, query: String? = nil, body: [UInt8]? = nil) async throws -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
-        if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
-        let url = base + "/" + resource + (query.map { "?" + $0 } ?? "")
         let what = "\(method) \(resource)"
-        let response = try await api.sendAuthorized(HTTPRequest(method: method, url: url, headers: headers, body: body), tokens: tokens, what: what)
-        switch response.status {
-        case 200...299, 404, 409: return response
-        default: throw failure(response, what: what)
-        }
+        return try await api.callJSON(
+            method, url: base + "/" + resource + (query.map { "?" + $0 } ?? ""), body: body, tokens: tokens, what: what, failure: { failure($0, what: what) })
     }
 
     func failure(_ response: HTTPResponse, what: String) -> VaultError {
