@@ -12,8 +12,6 @@ actor AccessTokenCache {
     private let now: @Sendable () -> ContinuousClock.Instant
     private var current: (token: String, refreshAt: ContinuousClock.Instant)?
     private var fetching: Task<Grant, any Error>?
-    /// Tokens fetched so far (for tests).
-    private(set) var fetches = 0
 
     init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }, fetch: @escaping @Sendable () async throws -> Grant) {
         self.fetch = fetch
@@ -40,7 +38,6 @@ actor AccessTokenCache {
         fetching = task
         defer { fetching = nil }
         let grant = try await task.value
-        fetches += 1
         let early = min(grant.lifetime / 10, .seconds(60))
         current = (grant.token, now() + grant.lifetime - early)
         return grant.token
