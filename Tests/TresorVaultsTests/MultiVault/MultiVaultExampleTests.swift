@@ -65,14 +65,9 @@ struct MultiVaultExampleTests {
         let manifests = try manifests(vaults, keystore: keystore, secretIdFile: state.path + "/vault-secret-id")
 
         func apply() async throws -> Engine.Report {
-            let result = ManifestLoader().load(manifests)
-            #expect(result.isValid, "\(result.errors)")
-            let engine = Engine(
-                store: store,
-                registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, http: ContractFake.http, environment: environment),
-                fingerprinter: try store.fingerprinter(), resolver: ValueResolver(environment: environment),
+            let report = try await EnginePass.apply(
+                manifests, state: URL(fileURLWithPath: store.root), store: store, environment: environment, http: ContractFake.http,
                 options: Engine.Options(actor: "dave", requester: .identity("dave")))
-            let report = try await engine.run(result.state, mode: .apply, now: Date())
             #expect(report.failures == 0, "\(report.failedSecrets.map { "\($0.secret): \($0.error ?? "\($0.targets)")" })")
             return report
         }
@@ -134,9 +129,9 @@ struct MultiVaultExampleTests {
         for value in [partner, updated, "keystore-pw-9"] { #expect(!audit.contains(value)) }
     }
 
-    /// The example's manifests, pointed at the servers of this test.
-    func manifests(_ vaults: Vaults, keystore: String, secretIdFile: String) throws -> [ManifestFile] {
-        var files: [ManifestFile] = []
+    /// The example's manifests, pointed at the servers of this test, as one multi-document text.
+    func manifests(_ vaults: Vaults, keystore: String, secretIdFile: String) throws -> String {
+        var files: [String] = []
         for name in ["approval.yaml", "compliance.yaml", "profiles.yaml", "secrets.yaml"] {
             var text = try String(contentsOfFile: Self.example + "/" + name, encoding: .utf8)
             if name == "profiles.yaml" {
@@ -160,9 +155,9 @@ struct MultiVaultExampleTests {
                 let sealed = try #require(text.range(of: #"password: \{sealed: "[^"]*"\}"#, options: .regularExpression))
                 text.replaceSubrange(sealed, with: "password: {fromEnv: KEYSTORE_PASSWORD}")
             }
-            files.append(ManifestFile(path: Self.example + "/" + name, bytes: Array(text.utf8)))
+            files.append(text)
         }
-        return files
+        return files.joined(separator: "\n---\n")
     }
 
     /// The AppRole the example logs in with (role id from VAULT_ROLE_ID, secret id from a file).
