@@ -34,7 +34,8 @@ demo:
 	@echo
 	.build/debug/tresor describe secret demo-db --state-dir $(DEMO_STATE)
 
-## Release-build benchmarks; prints time and peak memory. The vault benchmarks go first:
+## Release-build benchmarks; prints time and peak memory (and, on the contract fakes,
+## tresor against a Python requests loop). The vault benchmarks go first:
 ## ext4 creates files slowly for minutes after many were deleted nearby (TresorBench
 ## deletes its 40,000 files when it ends), and their applies create a file per secret.
 bench:
@@ -43,6 +44,7 @@ bench:
 	$(SWIFT) build -c release --product TresorBench
 	Benchmarks/openbao-bench.sh .build/release/tresor
 	Benchmarks/aws-bench.sh .build/release/tresor
+	Benchmarks/cloud-fakes-bench.sh .build/release/tresor
 	.build/release/TresorBench --tresor .build/release/tresor
 
 clean:

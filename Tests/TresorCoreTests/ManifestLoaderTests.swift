@@ -134,7 +134,7 @@ struct ManifestLoaderTests {
         #expect(azure.complianceProfile == "strict")
         #expect(
             try Self.profile("gcp").provider
-                == .gcp(GCPProvider(project: "payments-prod", credentialsFile: "/run/secrets/gcp.json", endpoint: "http://localhost:9090")))
+                == .gcp(GCPProvider(project: "payments-prod", credentialsFile: "/run/secrets/gcp.json", endpoint: "http://127.0.0.1:9090")))
         #expect(try Self.profile("gcp-minimal").provider == .gcp(GCPProvider(project: "payments-dev", credentialsFile: nil, endpoint: nil)))
         #expect(try Self.profile("k8s-in-cluster").provider == .kubernetes(KubernetesProvider()))
         #expect(

@@ -57,6 +57,7 @@ enum SchemaRegistry {
         object(AWSAuth.self),
         object(AWSDeletionSpec.self),
         object(AzureProvider.self),
+        object(AzureDeletionSpec.self),
         object(GCPProvider.self),
         object(KubernetesProvider.self),
         object(CredentialSourceSpec.self),

@@ -74,8 +74,17 @@ extension ObjectReader {
         return value
     }
 
-    func url(_ field: Field, httpsOnly: Bool = false) -> String? {
+    /// - Parameter httpOnlyOnLoopback: plain `http://` only for 127.0.0.0/8 and `[::1]`:
+    ///   credentials and secret values must not cross a network unencrypted.
+    func url(_ field: Field, httpsOnly: Bool = false, httpOnlyOnLoopback: Bool = false) -> String? {
         guard let value = string(field) else { return nil }
+        if httpOnlyOnLoopback, Names.isHTTPURL(value), value.hasPrefix("http://"), !Names.isLoopbackURL(value) {
+            context.error(
+                "\(path(field)): '\(Text.short(value))' uses plain http:// on a host that is not a loopback address; "
+                    + "use https:// (http:// is accepted only for 127.0.0.0/8 and [::1], such as a local test server)",
+                at: valueMark(field))
+            return nil
+        }
         guard Names.isHTTPURL(value, httpsOnly: httpsOnly) else {
             let scheme = httpsOnly ? "https://" : "http:// or https://"
             context.error(

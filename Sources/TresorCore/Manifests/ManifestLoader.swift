@@ -52,6 +52,7 @@ public struct ManifestLoader: Sendable {
             collector.load(file, parsed: result)
         }
         collector.checkReferences()
+        collector.checkVaultNames()
         // Stable sort: problems at the same place keep the order they were found in.
         let sorted = collector.diagnostics.enumerated().sorted { lhs, rhs in
             lhs.element.location == rhs.element.location ? lhs.offset < rhs.offset : lhs.element.location < rhs.element.location
@@ -176,6 +177,22 @@ private struct Collector {
                 message += "; declared: \(shown)"
             }
             diagnostics.append(Diagnostic(.error, at: reference.location, message))
+        }
+    }
+
+    /// Every path must map to a name in each restricted vault the secret is written to.
+    mutating func checkVaultNames() {
+        for secret in state.secrets.values {
+            let path = secret.spec.path ?? secret.name
+            for profileName in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
+                guard let rule = state.vaultProfiles[profileName]?.spec.provider.nameRule,
+                    case .failure(let problem) = rule.name(for: path)
+                else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: secret.origin["spec.path"],
+                        "Secret '\(secret.name)' in vault profile '\(profileName)': \(problem)"))
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 /// Syntax checks for names, labels, paths, URLs and environment variable names.
-enum Names {
+public enum Names {
     /// A DNS-1123 subdomain, as Kubernetes object names: it is also safe as a file name.
     static func isObjectName(_ name: String) -> Bool {
         let bytes = name.utf8
@@ -77,6 +77,29 @@ enum Names {
         }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return !host.isEmpty && !host.contains(" ") && !rest.contains(where: \.isWhitespace)
+    }
+
+    /// True when the URL's host is a loopback address: 127.0.0.0/8 or `[::1]`.
+    public static func isLoopbackURL(_ text: String) -> Bool {
+        guard let scheme = text.range(of: "://") else { return false }
+        let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        if hostPort.hasPrefix("[::1]") {
+            let rest = hostPort.dropFirst(5)
+            return rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber))
+        }
+        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isNumber)) else { return false }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && (Int($0) ?? 256) <= 255 }
+    }
+
+    /// Safe as one segment of a URL path without escaping.
+    static func isURLSegment(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 255
+            && text.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            && text != "." && text != ".."
     }
 
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {

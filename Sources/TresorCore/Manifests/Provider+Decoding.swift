@@ -118,14 +118,22 @@ extension AWSProvider {
 extension AzureProvider {
     static func decode(_ node: YAMLNode, path: String, context: DecodeContext) -> AzureProvider? {
         guard let reader = ObjectReader<AzureProvider>(node, path: path, context: context) else { return nil }
-        let vaultUrl = reader.url(.vaultUrl, httpsOnly: true)
+        let vaultUrl = reader.url(.vaultUrl, httpOnlyOnLoopback: true)
         let tenantId = reader.nonEmptyString(.tenantId)
+        if let tenantId, !Names.isURLSegment(tenantId) {
+            context.error(
+                "\(reader.path(.tenantId)): '\(Text.short(tenantId))' is not a tenant id; expected the directory's GUID or domain name",
+                at: reader.valueMark(.tenantId))
+        }
         let clientId = reader.credential(.clientId)
         let clientSecret = reader.credential(.clientSecret)
-        let authorityHost = reader[.authorityHost] == nil ? nil : reader.url(.authorityHost)
+        let authorityHost = reader[.authorityHost] == nil ? nil : reader.url(.authorityHost, httpOnlyOnLoopback: true)
+        let tls = reader.object(.tls, as: TLSConfig.self).flatMap(TLSConfig.decode)
+        let purge = reader.object(.deletion, as: AzureDeletionSpec.self).flatMap { $0[.purge] == nil ? false : $0.bool(.purge) } ?? false
         guard let vaultUrl, let tenantId, let clientId, let clientSecret else { return nil }
         return AzureProvider(
-            vaultUrl: vaultUrl, tenantId: tenantId, clientId: clientId, clientSecret: clientSecret, authorityHost: authorityHost)
+            vaultUrl: vaultUrl, tenantId: tenantId, clientId: clientId, clientSecret: clientSecret, authorityHost: authorityHost,
+            tls: tls, purgeOnDelete: purge)
     }
 }
 
@@ -134,9 +142,15 @@ extension GCPProvider {
         guard let reader = ObjectReader<GCPProvider>(node, path: path, context: context) else { return nil }
         let project = reader.nonEmptyString(.project)
         let credentialsFile = reader.nonEmptyString(.credentialsFile)
-        let endpoint = reader[.endpoint] == nil ? nil : reader.url(.endpoint)
+        if let project, !Names.isURLSegment(project) {
+            context.error(
+                "\(reader.path(.project)): '\(Text.short(project))' is not a project id; expected the project's id or number",
+                at: reader.valueMark(.project))
+        }
+        let endpoint = reader[.endpoint] == nil ? nil : reader.url(.endpoint, httpOnlyOnLoopback: true)
+        let tls = reader.object(.tls, as: TLSConfig.self).flatMap(TLSConfig.decode)
         guard let project else { return nil }
-        return GCPProvider(project: project, credentialsFile: credentialsFile, endpoint: endpoint)
+        return GCPProvider(project: project, credentialsFile: credentialsFile, endpoint: endpoint, tls: tls)
     }
 }
 
@@ -144,10 +158,15 @@ extension KubernetesProvider {
     static func decode(_ node: YAMLNode, path: String, context: DecodeContext) -> KubernetesProvider? {
         if case .scalar(let scalar, _) = node, scalar.resolved == .null { return KubernetesProvider() }
         guard let reader = ObjectReader<KubernetesProvider>(node, path: path, context: context) else { return nil }
+        let tls = reader.object(.tls, as: TLSConfig.self).flatMap(TLSConfig.decode)
+        if reader[.caFile] != nil, tls?.caFile != nil {
+            context.error(
+                "\(reader.path(.caFile)): caFile and tls.caFile say the same; keep one", at: reader.keyMark(.caFile))
+        }
         return KubernetesProvider(
-            server: reader[.server] == nil ? nil : reader.url(.server),
+            server: reader[.server] == nil ? nil : reader.url(.server, httpOnlyOnLoopback: true),
             namespace: reader[.namespace] == nil ? nil : reader.namespaceName(.namespace),
             token: reader.credential(.token),
-            caFile: reader.nonEmptyString(.caFile))
+            caFile: reader.nonEmptyString(.caFile), tls: tls)
     }
 }

@@ -9,6 +9,7 @@ extension SecretSpec {
             syncProfiles($0, source: vaultProfile, context: context, fields: &fields)
         }
         let path = reader.relativePath(.path)
+        if reader[.path] != nil { fields["spec.path"] = reader.location(.path) }
         let allowInline = reader[.allowInlineValues] == nil ? false : reader.bool(.allowInlineValues)
         var content: SecretContent?
         if let type, let contentNode = reader[.content] {

@@ -78,6 +78,13 @@ public struct TLSConfig: Sendable, Hashable, ManifestObject {
     public var certFile: String?
     public var keyFile: String?
     public var insecureSkipVerify = false
+
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecureSkipVerify: Bool = false) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.insecureSkipVerify = insecureSkipVerify
+    }
 }
 
 /// `aws`: Secrets Manager.
@@ -116,7 +123,7 @@ public enum AWSDeletionSpec: ManifestObject {
 
 /// `azure`: Key Vault secrets.
 public struct AzureProvider: Sendable, Hashable, ManifestObject {
-    public enum Field: String, CaseIterable, Sendable { case vaultUrl, tenantId, clientId, clientSecret, authorityHost }
+    public enum Field: String, CaseIterable, Sendable { case vaultUrl, tenantId, clientId, clientSecret, authorityHost, tls, deletion }
     public static let schemaName = "AzureProvider"
     public static let requiredFields: [Field] = [.vaultUrl, .tenantId, .clientId, .clientSecret]
 
@@ -124,27 +131,70 @@ public struct AzureProvider: Sendable, Hashable, ManifestObject {
     public var tenantId: String
     public var clientId: CredentialSource
     public var clientSecret: CredentialSource
+    /// Defaults to `https://login.microsoftonline.com`.
     public var authorityHost: String?
+    public var tls: TLSConfig?
+    /// `deletion: {purge: true}`: a deleted secret is purged after its soft delete.
+    public var purgeOnDelete: Bool
+
+    public init(
+        vaultUrl: String, tenantId: String, clientId: CredentialSource, clientSecret: CredentialSource, authorityHost: String? = nil,
+        tls: TLSConfig? = nil, purgeOnDelete: Bool = false
+    ) {
+        self.purgeOnDelete = purgeOnDelete
+        self.vaultUrl = vaultUrl
+        self.tenantId = tenantId
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.authorityHost = authorityHost
+        self.tls = tls
+    }
+}
+
+/// `azure.deletion`.
+public enum AzureDeletionSpec: ManifestObject {
+    public enum Field: String, CaseIterable, Sendable { case purge }
+    public static let schemaName = "AzureDeletion"
 }
 
 /// `gcp`: Secret Manager.
 public struct GCPProvider: Sendable, Hashable, ManifestObject {
-    public enum Field: String, CaseIterable, Sendable { case project, credentialsFile, endpoint }
+    public enum Field: String, CaseIterable, Sendable { case project, credentialsFile, endpoint, tls }
     public static let schemaName = "GCPProvider"
     public static let requiredFields: [Field] = [.project]
 
     public var project: String
+    /// A service-account key file; defaults to `$GOOGLE_APPLICATION_CREDENTIALS`.
     public var credentialsFile: String?
+    /// Defaults to `https://secretmanager.googleapis.com`.
     public var endpoint: String?
+    public var tls: TLSConfig?
+
+    public init(project: String, credentialsFile: String? = nil, endpoint: String? = nil, tls: TLSConfig? = nil) {
+        self.project = project
+        self.credentialsFile = credentialsFile
+        self.endpoint = endpoint
+        self.tls = tls
+    }
 }
 
 /// `kubernetes`: core/v1 Secrets; empty fields take the in-cluster defaults.
 public struct KubernetesProvider: Sendable, Hashable, ManifestObject {
-    public enum Field: String, CaseIterable, Sendable { case server, namespace, token, caFile }
+    public enum Field: String, CaseIterable, Sendable { case server, namespace, token, caFile, tls }
     public static let schemaName = "KubernetesProvider"
 
     public var server: String?
     public var namespace: String?
     public var token: CredentialSource?
+    /// The CA of the API server; `tls.caFile` says the same.
     public var caFile: String?
+    public var tls: TLSConfig?
+
+    public init(server: String? = nil, namespace: String? = nil, token: CredentialSource? = nil, caFile: String? = nil, tls: TLSConfig? = nil) {
+        self.server = server
+        self.namespace = namespace
+        self.token = token
+        self.caFile = caFile
+        self.tls = tls
+    }
 }

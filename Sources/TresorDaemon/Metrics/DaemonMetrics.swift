@@ -102,11 +102,10 @@ public final class DaemonMetrics: Sendable {
 
     /// The HTTP client's hook: one count per attempt, by profile, operation and status.
     public func vaultRequest(_ entry: HTTPRequestLogEntry) {
-        let profile = profiles.withLock { $0.profile(for: entry.url) } ?? "unknown"
+        let (profile, operation) = profiles.withLock { ($0.profile(for: entry.url), $0.operation(entry.method, url: entry.url)) }
         let status = entry.status.map(String.init) ?? "error"
         counter(
-            "tresor_vault_requests_total",
-            [("profile", profile), ("operation", VaultRequestAttribution.operation(entry.method, url: entry.url)), ("code", status)]
+            "tresor_vault_requests_total", [("profile", profile ?? "unknown"), ("operation", operation), ("code", status)]
         ).increment()
     }
 

@@ -1,35 +1,39 @@
 import TresorCore
+import TresorVaults
 
-/// Names the vault profile behind a request URL. The HTTP client is shared by every
-/// profile and its hook sees only method and redacted URL, so the profile is the one
-/// whose `address/v1/mount/` prefix is the longest match; a URL outside every mount
-/// (a login) goes to the first profile, by name, with that address.
+/// Names the vault profile and operation behind a request URL. The HTTP client is shared
+/// by every profile and its hook sees only method and redacted URL, so the profile is the
+/// one with the longest matching route prefix (each provider says its routes); among
+/// equal prefixes (two profiles on one server) the first by name wins.
 struct VaultRequestAttribution: Sendable {
-    private var prefixes: [(prefix: String, profile: String)] = []
+    private var routes: [(route: VaultRequestRoute, profile: String, registration: VaultProviderRegistration)] = []
 
     init(_ profiles: [String: VaultProfile]) {
         for (name, profile) in profiles.sorted(by: { $0.key < $1.key }) {
-            guard case .hashicorp(let config) = profile.spec.provider else { continue }
-            let address = config.address.hasSuffix("/") ? String(config.address.dropLast()) : config.address
-            prefixes.append((address + "/v1/" + config.mount + "/", name))
-            prefixes.append((address + "/", name))
+            guard let registration = VaultProviders.registration(for: profile.spec.provider.technology) else { continue }
+            for route in registration.requestRoutes(for: profile.spec.provider) {
+                routes.append((route, name, registration))
+            }
         }
         // Longest first; the stable sort keeps name order among equals.
-        prefixes = prefixes.enumerated().sorted {
-            $0.element.prefix.count != $1.element.prefix.count ? $0.element.prefix.count > $1.element.prefix.count : $0.offset < $1.offset
+        routes = routes.enumerated().sorted {
+            let (lhs, rhs) = ($0.element.route.prefix.count, $1.element.route.prefix.count)
+            return lhs != rhs ? lhs > rhs : $0.offset < $1.offset
         }.map(\.element)
     }
 
-    func profile(for url: String) -> String? {
-        prefixes.first { url.hasPrefix($0.prefix) }?.profile
+    private func match(_ url: String) -> (route: VaultRequestRoute, profile: String, registration: VaultProviderRegistration)? {
+        routes.first { url.hasPrefix($0.route.prefix) }
     }
 
-    /// read, write, delete, list or login, from the method and path.
-    static func operation(_ method: String, url: String) -> String {
-        if url.contains("/v1/auth/") { return "login" }
+    func profile(for url: String) -> String? { match(url)?.profile }
+
+    /// read, write, delete, list or login, as the provider of the matching route says;
+    /// by the method alone for a URL no profile claims.
+    func operation(_ method: String, url: String) -> String {
+        if let match = match(url) { return match.registration.operation(method, url: url, route: match.route) }
         switch method.uppercased() {
-        case "GET", "HEAD": return url.contains("list=true") || url.contains("list=REDACTED") ? "list" : "read"
-        case "LIST": return "list"
+        case "GET", "HEAD": return "read"
         case "DELETE": return "delete"
         default: return "write"
         }

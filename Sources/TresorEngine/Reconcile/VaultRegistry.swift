@@ -29,40 +29,26 @@ public struct VaultRegistry: Sendable {
         profiles: [String: VaultProfile], store: StateStore, http: @autoclosure () -> any HTTPClient = CurlHTTPClient(),
         environment: [String: String] = ProcessInfo.processInfo.environment, sealed: SealedValues = SealedValues()
     ) {
-        let needsHTTP = profiles.values.contains { if case .local = $0.spec.provider { false } else { true } }
+        let needsHTTP = profiles.values.contains { VaultProviders.registration(for: $0.spec.provider.technology)?.usesHTTP ?? false }
         let client: (any HTTPClient)? = needsHTTP ? http() : nil
         adapters = [:]
         problems = [:]
         disabled = Set(profiles.filter { !$0.value.spec.enabled }.keys)
         for (name, profile) in profiles where profile.spec.enabled {
+            let technology = profile.spec.provider.technology
+            guard let registration = VaultProviders.registration(for: technology) else {
+                problems[name] = "vault profile '\(name)': this build has no \(technology.rawValue) provider"
+                continue
+            }
+            let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
+            let context = AdapterContext(
+                profile: name, http: client, credentials: { try credentials.resolve($0) },
+                localDirectory: store.localVaultDirectory(profile: name), localKeyFile: store.localKeyPath, environment: environment)
             do {
-                adapters[name] = try Self.makeAdapter(
-                    name: name, profile: profile, store: store, http: client, environment: environment, sealed: sealed)
+                adapters[name] = try registration.adapter(for: profile.spec.provider, context: context)
             } catch {
                 problems[name] = "\(error)"
             }
-        }
-    }
-
-    static func makeAdapter(
-        name: String, profile: VaultProfile, store: StateStore, http: (any HTTPClient)?, environment: [String: String],
-        sealed: SealedValues
-    ) throws -> any VaultAdapter {
-        switch profile.spec.provider {
-        case .local(let local):
-            return try LocalAdapter(
-                directory: local.path ?? store.localVaultDirectory(profile: name), keyFile: local.keyFile ?? store.localKeyPath)
-        case .hashicorp(let config):
-            guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
-            let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
-            return HashiCorpAdapter(config: config, http: http, credentials: { try credentials.resolve($0) })
-        case .aws(let config):
-            guard let http else { throw UnavailableError(description: "vault profile '\(name)': no HTTP client") }
-            let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
-            return AWSAdapter(config: config, profile: name, http: http, credentials: { try credentials.resolve($0) })
-        case .azure, .gcp, .kubernetes:
-            throw UnavailableError(
-                description: "vault profile '\(name)': the \(profile.spec.provider.technology.rawValue) provider is not available in this build")
         }
     }
 

@@ -8,19 +8,7 @@ import Testing
 /// what it stored is checked with an outside client (Python boto3).
 @Suite("AWS adapter on moto", .enabled(if: MotoServer.enabled), .motoServer)
 struct AWSMotoTests {
-    /// One sample content per secret type, and the SecretString each must be stored as.
-    static let samples: [(type: SecretType, content: [String: String], stored: String)] = [
-        (.basicAuth, ["username": "app", "password": "pw-basic-1"], #"{"password":"pw-basic-1","username":"app"}"#),
-        (.apiKey, ["content": "key-api-2"], "key-api-2"),
-        (.jwtToken, ["content": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-jwt3"], "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-jwt3"),
-        (.privateKey, ["content": "-----BEGIN PRIVATE KEY-----\nTUlJQ-pk4\n-----END PRIVATE KEY-----\n"],
-         "-----BEGIN PRIVATE KEY-----\nTUlJQ-pk4\n-----END PRIVATE KEY-----\n"),
-        (.secretKey, ["content": "c2VjcmV0LWtleS01LWJ5dGVz"], "c2VjcmV0LWtleS01LWJ5dGVz"),
-        (.keyStore, ["keyStoreType": "PKCS12", "content": "MIIks-6", "password": "ks-pw-6"],
-         #"{"content":"MIIks-6","keyStoreType":"PKCS12","password":"ks-pw-6"}"#),
-        (.keyValue, ["region": "eu", "token": "kv-token-7", "url": "https://x/y"], #"{"region":"eu","token":"kv-token-7","url":"https://x/y"}"#),
-        (.generic, ["content": "Z2VuZXJpYy04", "encoding": "base64"], "Z2VuZXJpYy04"),
-    ]
+    static var samples: [(type: SecretType, content: [String: String], stored: String)] { AWSTesting.samples }
 
     @Test func allEightTypesRoundTripAndAnOutsideClientSeesTheirValuesAndTags() async throws {
         let server = try AWSTesting.server

@@ -35,16 +35,6 @@ enum AWSTesting: VaultTestHelpers {
 
     static func prefix() -> String { "t-" + UUID().uuidString.prefix(8).lowercased() }
 
-    static let fingerprinter = Fingerprinter(key: Array(repeating: 7, count: 32))
-
-    static func mark(_ secret: String, _ type: SecretType, _ content: [String: SecretValue], generators: [String: String] = [:])
-        -> OwnershipMark
-    {
-        OwnershipMark(
-            secret: secret, type: type, fingerprint: fingerprinter.fingerprint(type: type, content: content), generators: generators,
-            generatedAt: generators.isEmpty ? nil : Date(timeIntervalSince1970: 1_795_000_000))
-    }
-
     /// The current value, tags, version count and deletion date of a secret, as boto3 sees them.
     static func outside(_ server: MotoServer, _ name: String) async throws -> [String: Any] {
         try await server.python(

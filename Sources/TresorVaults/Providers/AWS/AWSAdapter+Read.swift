@@ -12,7 +12,7 @@ extension AWSAdapter {
     }
 
     /// The value of the current version, or of the version with `VersionId` `version`,
-    /// laid out as content fields by the marked type (``AWSLayout``). The mark is the
+    /// laid out as content fields by the marked type (``SingleValueLayout``). The mark is the
     /// secret's current tags. Nil when the secret or that version is absent, or the
     /// secret is scheduled for deletion.
     public func read(at path: String, version: String?) async throws -> VaultEntry? {
@@ -29,7 +29,7 @@ extension AWSAdapter {
         }
         if let versionId = value.versionId { entry.vaultVersion = versionId }
         if let created = value.createdDate { entry.updatedAt = Date(timeIntervalSince1970: created) }
-        let content = try AWSLayout.decode(
+        let content = try SingleValueLayout.decode(
             string: value.secretString, binary: value.secretBinary, type: entry.mark?.type,
             encoding: AWSMark.encoding(description.tags), path: path, server: transport.server)
         return VaultEntry(metadata: entry, content: content)

@@ -5,7 +5,7 @@ import TresorCore
 /// AWS Secrets Manager (JSON 1.1 API, SigV4-signed).
 ///
 /// A secret at `db/main` under `pathPrefix: payments` is the secret named
-/// `payments/db/main`. Its value is one `SecretString` laid out as ``AWSLayout`` says;
+/// `payments/db/main`. Its value is one `SecretString` laid out as ``SingleValueLayout`` says;
 /// tresor's ownership mark is a set of tags (``AWSMark``); `vaultVersion` is the
 /// `VersionId` labelled `AWSCURRENT`.
 ///
@@ -63,12 +63,18 @@ public struct AWSAdapter: VaultAdapter {
         credentials: @escaping @Sendable (CredentialSource) throws -> String, throttleDelays: [Duration]
     ) {
         self.config = config
-        let endpoint = config.endpoint.flatMap { $0.isEmpty ? nil : $0 } ?? "https://secretsmanager.\(config.region).amazonaws.com"
         transport = AWSTransport(
-            endpoint: endpoint, region: config.region, profile: profile,
+            endpoint: Self.endpoint(of: config), region: config.region, profile: profile,
             credentials: AWSCredentialProvider(auth: config.auth, profile: profile, resolve: credentials), http: http,
             throttleDelays: throttleDelays)
         prefix = (config.pathPrefix ?? "").split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The configured endpoint, or the region's, without a trailing slash.
+    static func endpoint(of config: AWSProvider) -> String {
+        var endpoint = config.endpoint.flatMap { $0.isEmpty ? nil : $0 } ?? "https://secretsmanager.\(config.region).amazonaws.com"
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        return endpoint
     }
 
     /// Versions (readable by `VersionId`), tags as marks, soft delete. Creates are

@@ -81,9 +81,7 @@ public struct HashiCorpAdapter: VaultAdapter {
         now: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.config = config
-        let tls = TLSOptions(
-            caFile: config.tls?.caFile, certFile: config.tls?.certFile, keyFile: config.tls?.keyFile,
-            insecureSkipVerify: config.tls?.insecureSkipVerify ?? false)
+        let tls = TLSOptions(config.tls)
         var address = config.address
         while address.hasSuffix("/") { address.removeLast() }
         let namespace = config.namespace.flatMap { $0.isEmpty ? nil : $0 }

@@ -1,11 +1,11 @@
 import Foundation
 import TresorCore
 
-/// How content is laid out in a secret's single value (DESIGN §2): the types with one
+/// How content is laid out in a single-value store (AWS, Azure, GCP; DESIGN §2): the types with one
 /// `content` field store that string as is; `basicAuth`, `keyStore` and `keyValue` store
 /// a JSON object of their fields (`keyValue` its map). A `generic` secret's `encoding`
-/// is not part of the value: it travels in the `tresor-encoding` tag.
-enum AWSLayout {
+/// is not part of the value: it travels with the mark (a tag, label or annotation).
+enum SingleValueLayout {
     /// The `SecretString` for `content` of `type`.
     static func encode(_ type: SecretType, _ content: [String: SecretValue], path: String, server: String) throws -> String {
         if isObject(type) {
