@@ -260,6 +260,9 @@ let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
     ("daemon", daemonBenchmarkOverApplied), ("compliance", complianceBenchmark),
 ]
 
+// Every benchmark runs in a process of its own: each needs the manifests' environment.
+setenv("API_KEY", "bench-api-key-value", 1)
+
 if let only = argument("--only"), let rootPath = argument("--root") {
     guard let benchmark = benchmarks.first(where: { $0.name == only }) else {
         print("no benchmark \(only); there are \(benchmarks.map(\.name).joined(separator: ", "))")

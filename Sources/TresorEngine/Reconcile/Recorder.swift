@@ -171,9 +171,17 @@ enum Recorder {
                 .compliant, .unknown, .notChecked, "not evaluated yet: the pass stopped before the content was known", now: input.now)
             return
         }
-        status.compliance = input.gate.compliance[source]
+        // Generated values are judged by their generator's parameters before they exist;
+        // once written, the result stands for the content written, so the next pass can
+        // keep it without reading the values.
+        func stamped(_ result: ComplianceStatus?) -> ComplianceStatus? {
+            guard var result, result.fingerprint == nil, let written = input.execution.fingerprint else { return result }
+            result.fingerprint = written
+            return result
+        }
+        status.compliance = stamped(input.gate.compliance[source])
         for profile in secret.spec.syncVaultProfiles {
-            if let result = input.gate.compliance[profile] {
+            if let result = stamped(input.gate.compliance[profile]) {
                 status.targets[profile]?.compliance = result
             } else {
                 status.targets[profile]?.compliance = nil
