@@ -124,11 +124,11 @@ import TresorCore
         #expect(error.description.contains("cannot read file \(directory)/missing.txt: No such file or directory"))
     }
 
-    @Test func directoryIsAnErrorWithTheOSReason() throws {
+    @Test func directoryIsAnErrorThatSaysSo() throws {
         let directory = try Self.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let error = try #require(failure(.fromFile(directory)))
-        #expect(error.reason == .fileUnreadable(path: directory, reason: "Is a directory"))
+        #expect(error.reason == .fileUnreadable(path: directory, reason: "it is a directory, not a regular file; fromFile reads regular files only"))
     }
 
     @Test func unreadableFileIsAnErrorWithTheOSReason() throws {

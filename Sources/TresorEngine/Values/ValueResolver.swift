@@ -10,6 +10,8 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
         case fileUnreadable(path: String, reason: String)
         /// `fromFile` names a file whose bytes are not UTF-8 text.
         case fileNotUTF8(path: String)
+        /// `fromEnv` names a variable that holds more than a value may.
+        case environmentVariableTooLarge(name: String, bytes: Int)
         /// A `sealed` value that cannot be opened: malformed, no key matches, bound to
         /// another secret or field, or tampered.
         case sealed(SealedValueError)
@@ -39,6 +41,8 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
         case .fileNotUTF8(let path):
             "file \(path) is not UTF-8 text; for binary content store its base64 in the file and use a base64 field "
                 + "(a generic secret with encoding: base64, a secretKey or a keyStore)"
+        case .environmentVariableTooLarge(let name, let bytes):
+            "environment variable \(name) holds \(bytes) bytes, more than the \(ValueFile.limit) bytes a value may hold"
         case .sealed(let error):
             "cannot open the sealed value: \(error)"
         case .generatedValue:
@@ -96,6 +100,9 @@ public struct ValueResolver: Sendable {
             return value
         case .fromEnv(let name):
             guard let value = environment[name] else { throw failure(.environmentVariableNotSet(name: name)) }
+            guard value.utf8.count <= ValueFile.limit else {
+                throw failure(.environmentVariableTooLarge(name: name, bytes: value.utf8.count))
+            }
             return SecretValue(value)
         case .fromFile(let path):
             let fullPath = Self.path(path, relativeTo: baseDirectory)
@@ -126,12 +133,8 @@ public struct ValueResolver: Sendable {
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }
 
-    /// Reads a whole file; a failure carries the OS's reason as a `FileReadError`.
+    /// Reads a whole regular file of at most 1 MiB; a failure carries the reason as a `FileReadError`.
     @Sendable public static func readFileFromDisk(_ path: String) throws -> [UInt8] {
-        do {
-            return try AtomicFile.readBytes(path)
-        } catch let error as AtomicFile.ReadError {
-            throw FileReadError(reason: error.reason)
-        }
+        try ValueFile.read(path)
     }
 }
