@@ -145,3 +145,32 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(FileManager.default.fileExists(atPath: cli.path(live)))
     }
 }
+
+/// A damaged or edited status file is named; the others are still listed.
+@Suite struct DamagedStatusTests {
+    @Test func oneCorruptStatusFileDoesNotHideTheOthers() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "damage-1") + secretYAML("two", value: "damage-2"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        try cli.write("name: one\ntype: noSuchType\n", to: "state/status/Secret/one.yaml")
+        let listed = try await cli.run(["get", "secrets", "--state-dir", "state"])
+        #expect(listed.status == 1)
+        #expect(listed.stdout.contains("two"))
+        #expect(listed.stderr.contains("damaged") && listed.stderr.contains("one.yaml"))
+        #expect(try await cli.run(["describe", "secret", "two", "--state-dir", "state"]).status == 0)
+    }
+
+    @Test func inventedVersionsAreRefusedNotShownAsHistory() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "history-1"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        let path = cli.path("state/status/Secret/one.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "number: 1", with: "number: 7").write(toFile: path, atomically: true, encoding: .utf8)
+        let versions = try await cli.run(["versions", "one", "--state-dir", "state"])
+        #expect(versions.status == 1)
+        #expect(versions.stderr.contains("version 7 stands where version 1 belongs"))
+    }
+}

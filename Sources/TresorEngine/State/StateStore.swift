@@ -39,11 +39,33 @@ public struct StateStore: Sendable {
         if let problem = ObjectNames.problem(name) { throw AtomicFile.WriteError(description: problem) }
         guard let bytes = try AtomicFile.read(statusPath(name)) else { return nil }
         do {
-            return try StatusCoding.decode(SecretStatus.self, from: bytes)
+            let status = try StatusCoding.decode(SecretStatus.self, from: bytes)
+            if let problem = Self.historyProblem(status) {
+                throw AtomicFile.WriteError(
+                    description: "status file \(statusPath(name)) cannot be trusted (.versions: \(problem)); restore it from backup "
+                        + "or move it aside to rebuild it from the vaults")
+            }
+            return status
+        } catch let error as AtomicFile.WriteError {
+            throw error
         } catch {
             throw AtomicFile.WriteError(
                 description: "status file \(statusPath(name)) cannot be read (\(error)); move it aside and run again to rebuild it")
         }
+    }
+
+    /// Why a status's version history cannot be tresor's: numbered 1, 2, 3, … in order and
+    /// created in time order, as tresor appends them. Nil when it can.
+    static func historyProblem(_ status: SecretStatus) -> String? {
+        for (index, version) in status.versions.enumerated() {
+            guard version.number == index + 1 else {
+                return "version \(version.number) stands where version \(index + 1) belongs; the history was edited"
+            }
+            if index > 0, version.createdAt < status.versions[index - 1].createdAt {
+                return "version \(version.number) is dated before version \(index); the history was edited"
+            }
+        }
+        return nil
     }
 
     /// The file is whole (old or new) at any crash; the rename is made durable by
@@ -65,8 +87,26 @@ public struct StateStore: Sendable {
 
     /// Every status file, by secret name.
     public func allStatuses() throws -> [SecretStatus] {
+        let read = readAllStatuses()
+        if let damaged = read.damaged.first { throw AtomicFile.WriteError(description: damaged.problem) }
+        return read.statuses
+    }
+
+    /// Every status file that reads, and each one that does not with its problem: one
+    /// damaged file does not hide the others.
+    public func readAllStatuses() -> (statuses: [SecretStatus], damaged: [(name: String, problem: String)]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: statusDirectory)) ?? []
-        return try names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap { try readStatus(String($0.dropLast(5))) }
+        var statuses: [SecretStatus] = []
+        var damaged: [(name: String, problem: String)] = []
+        for file in names.sorted() where file.hasSuffix(".yaml") {
+            let name = String(file.dropLast(5))
+            do {
+                if let status = try readStatus(name) { statuses.append(status) }
+            } catch {
+                damaged.append((name, "\(error)"))
+            }
+        }
+        return (statuses, damaged)
     }
 
     public func readInventory() throws -> Inventory {

@@ -22,12 +22,14 @@ extension Tresor {
         func run() throws {
             let store: StateStore
             let statuses: [SecretStatus]
+            let damaged: [(name: String, problem: String)]
             do {
                 store = try StateStore(root: StateDirectory.path(global.stateDir))
-                statuses = try store.allStatuses()
+                (statuses, damaged) = store.readAllStatuses()
             } catch {
                 fail("\(error)")
             }
+
             let shown = all ? statuses : statuses.filter { !$0.state.isRemoved }
             switch resource {
             case .secrets, .secret:
@@ -56,6 +58,12 @@ extension Tresor {
                 case .json: print(try StatusTables.json(requests))
                 case .yaml: print(try StatusCoding.encode(requests), terminator: "")
                 }
+            }
+            // The others are listed; each damaged status file is named, and the command fails.
+            guard damaged.isEmpty || resource == .approvals else {
+                var standardError = StandardError()
+                for file in damaged { print("damaged: \(file.problem)", to: &standardError) }
+                throw ExitCode(1)
             }
         }
     }
