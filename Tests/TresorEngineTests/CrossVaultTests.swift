@@ -307,6 +307,7 @@ import TresorCore
         #expect(text.contains("1 blocked"))
         #expect(try await harness.content("gone", "k1") != nil)
         #expect(try harness.store.readInventory().secrets["k1"]?.targets["gone"] == "k1")
+        #expect(try harness.status("k1")?.condition(.ready)?.status == .false)
     }
 
     // 9. Every value is checked against its type, whatever its source.

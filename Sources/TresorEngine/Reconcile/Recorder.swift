@@ -291,7 +291,14 @@ enum Recorder {
         }
         status.state = .active
         let message = "\(source) holds \(version(status))"
-        status.setCondition(.ready, .true, .reconciled, message, now: now)
+        if problems.isEmpty {
+            status.setCondition(.ready, .true, .reconciled, message, now: now)
+        } else {
+            // The source holds its version, but a target does not: not ready until every
+            // target is (a target whose profile cannot be used is one of them).
+            status.setCondition(
+                .ready, .false, .syncFailed, message + "; " + problems.map(\.0).joined(separator: "; "), now: now)
+        }
         if problems.isEmpty {
             status.observedGeneration = input.generation
             output.result = .converged(requeueAfter: secret.spec.refreshInterval.seconds)
