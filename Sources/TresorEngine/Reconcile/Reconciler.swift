@@ -111,7 +111,7 @@ struct Reconciler: Sendable {
                     planned: planned, secret: work.secret, previous: work.previous, approvals: file,
                     approvalProfiles: context.approvalProfiles, compliance: context.compliance,
                     requester: context.requester.identity(for: work.secret), generation: generation, now: context.now,
-                    newRequestID: ApprovalRequest.newID(secret: work.name), seal: context.seal))
+                    newRequestID: approvalsInvolved ? ApprovalRequest.newID(secret: work.name) : "", seal: context.seal))
         }
         var decision: Gate.Decision
         if approvalsInvolved, persistApprovals {
