@@ -174,3 +174,24 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(versions.stderr.contains("version 7 stands where version 1 belongs"))
     }
 }
+
+/// `tresor audit verify` checks the audit log's hash chain.
+@Suite struct AuditVerifyCommandTests {
+    @Test func anEditedAuditLineIsNamed() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "audit-1") + secretYAML("two", value: "audit-2"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        let intact = try await cli.run(["audit", "verify", "--state-dir", "state"])
+        #expect(intact.status == 0, "\(intact.stderr)")
+        #expect(intact.stdout.contains("the chain holds"))
+        let path = cli.path("state/audit.log")
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count >= 3)
+        lines[1] = lines[1].replacingOccurrences(of: "\"actor\":\"", with: "\"actor\":\"someone-else ")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = try await cli.run(["audit", "verify", "--state-dir", "state"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("line 3 does not follow line 2"))
+    }
+}

@@ -87,6 +87,10 @@ struct CLI {
         }
         if let flag = arguments.firstIndex(of: "--state-dir"), flag + 1 < arguments.count {
             try await checkWrittenFiles(in: path(arguments[flag + 1]))
+            if arguments.first != "audit", FileManager.default.fileExists(atPath: path(arguments[flag + 1]) + "/audit.log") {
+                let verified = try await run(["audit", "verify", "--state-dir", arguments[flag + 1]])
+                if verified.status != 0 { Issue.record("the audit log's chain breaks: \(verified.stderr)") }
+            }
         }
         return result
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import TresorCore
 import TresorVaults
 
@@ -73,7 +74,11 @@ struct EngineHarness {
         }
     }
 
+    /// Removes the directory, after checking that the audit log the test left holds its chain.
     func cleanUp() {
+        if let bytes = try? AtomicFile.read(store.auditPath), let problem = AuditChain.verify(bytes).problem {
+            Issue.record("the audit log's chain breaks at line \(problem.line): \(problem.reason)")
+        }
         try? FileManager.default.removeItem(at: root)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TresorCore
 
 #if canImport(Glibc)
@@ -38,13 +39,16 @@ public struct AuditEvent: Sendable, Codable {
 extension AuditEvent {
     /// The event as one JSON line, keys sorted, nil members left out: what `JSONEncoder`
     /// with sorted keys writes, built without it (a line per change of every secret).
-    var jsonLine: [UInt8] {
+    var jsonLine: [UInt8] { jsonLine(previous: nil) }
+
+    /// The line with `prev`, the hash of the line before it in the log (the chain).
+    func jsonLine(previous: String?) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(320)
+        bytes.reserveCapacity(400)
         JSONText.appendObject(
             ordered: [
                 ("actor", actor), ("fingerprint", fingerprint), ("message", message), ("operation", operation),
-                ("outcome", outcome), ("previousFingerprint", previousFingerprint), ("secret", secret),
+                ("outcome", outcome), ("prev", previous), ("previousFingerprint", previousFingerprint), ("secret", secret),
                 ("time", StatusCoding.formatDate(time)), ("vaultProfile", vaultProfile), ("vaultVersion", vaultVersion),
             ], to: &bytes)
         bytes.append(0x0A)
@@ -52,15 +56,20 @@ extension AuditEvent {
     }
 }
 
-/// Appends JSON lines to `audit.log`. Each line is one `write` on an O_APPEND file, so
-/// concurrent writers never interleave within a line.
+/// Appends JSON lines to `audit.log`, each carrying the SHA-256 of the line before it, so
+/// an edited, deleted, inserted or reordered line breaks the chain (`tresor audit verify`).
+/// Appends hold the file's lock (other processes) and a mutex (other tasks): the chain
+/// head is read from the file's last line each time, so writers in several processes
+/// extend one chain. A torn last line (a writer killed mid-line, a full disk) is cut off and
+/// reported in the log before anything is appended after it.
 public final class AuditLog: Sendable {
     private let descriptor: Int32
+    private let mutex = Mutex(())
     public let path: String
 
     public init(path: String) throws {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw AtomicFile.WriteError(description: "cannot open audit log \(path): \(String(cString: strerror(errno)))")
         }
@@ -72,9 +81,26 @@ public final class AuditLog: Sendable {
 
     public func append(_ events: [AuditEvent]) {
         guard !events.isEmpty else { return }
-        var bytes: [UInt8] = []
-        for event in events { bytes.append(contentsOf: event.jsonLine) }
-        bytes.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+        mutex.withLock { _ in
+            while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+            defer { flock(descriptor, LOCK_UN) }
+            var (previous, torn) = AuditChain.tail(of: descriptor)
+            var bytes: [UInt8] = []
+            if torn > 0 {
+                let repair = AuditEvent(
+                    time: events[0].time, actor: "tresor", secret: "-", vaultProfile: nil, operation: "audit-repair", outcome: "success",
+                    message: "a torn last line of \(torn) bytes (a writer stopped mid-line) was cut off")
+                let line = repair.jsonLine(previous: previous)
+                previous = AuditChain.hash(line.dropLast())
+                bytes.append(contentsOf: line)
+            }
+            for event in events {
+                let line = event.jsonLine(previous: previous)
+                previous = AuditChain.hash(line.dropLast())
+                bytes.append(contentsOf: line)
+            }
+            bytes.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+        }
     }
 
     public func sync() {

@@ -20,6 +20,9 @@ enum EnginePass {
         let report = try await engine.apply(result.state, now: Date())
         // Every status, inventory and approvals file the pass left, read by PyYAML and ruamel.yaml.
         try await YAMLReaders.expectReadAlike(under: state.path, sourceLocation: sourceLocation)
+        if let bytes = try AtomicFile.read(store.auditPath), let problem = AuditChain.verify(bytes).problem {
+            Issue.record("the audit log's chain breaks at line \(problem.line): \(problem.reason)", sourceLocation: sourceLocation)
+        }
         return report
     }
 }
