@@ -195,3 +195,28 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(broken.stderr.contains("line 3 does not follow line 2"))
     }
 }
+
+/// `read` fails closed: on a full disk (here `ulimit -f`, with SIGXFSZ ignored so the
+/// write fails instead of killing the process) its audit line cannot be written, and no
+/// value is printed; the log keeps no torn line.
+@Suite struct ReadFailsClosedTests {
+    @Test func aReadWhoseAuditLineCannotBeWrittenPrintsNothing() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "fail-closed-value-1"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        let auditPath = cli.path("state/audit.log")
+        let before = try Data(contentsOf: URL(fileURLWithPath: auditPath))
+        // bash counts -f in blocks of 1024 bytes: nothing past the log's current end fits.
+        let blocks = before.count / 1024
+        let script = "trap '' XFSZ; ulimit -f \(blocks); exec \"$0\" read one --field password -f m --state-dir state"
+        let full = try await cli.run(["-c", script, CLI.binary], executable: "/bin/bash")
+        #expect(full.status != 0)
+        #expect(!full.stdout.contains("fail-closed-value-1") && !full.stderr.contains("fail-closed-value-1"))
+        #expect(full.stderr.contains("cannot write the audit log"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: auditPath)) == before)
+        let read = try await cli.run(["read", "one", "--field", "password", "-f", "m", "--state-dir", "state"])
+        #expect(read.status == 0)
+        #expect(read.stdout == "fail-closed-value-1\n")
+    }
+}

@@ -52,9 +52,12 @@ struct CLI {
     /// which every test shares). Then every status, inventory and approvals file it wrote
     /// in the state directory is read back with PyYAML and ruamel.yaml (`YAMLReaders`).
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+    /// - Parameter executable: another program than `tresor` (a shell that sets limits first).
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:], executable: String? = nil)
+        async throws -> Result
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -85,7 +88,7 @@ struct CLI {
                     })
             }.start()
         }
-        if let flag = arguments.firstIndex(of: "--state-dir"), flag + 1 < arguments.count {
+        if executable == nil, let flag = arguments.firstIndex(of: "--state-dir"), flag + 1 < arguments.count {
             try await checkWrittenFiles(in: path(arguments[flag + 1]))
             if arguments.first != "audit", FileManager.default.fileExists(atPath: path(arguments[flag + 1]) + "/audit.log") {
                 let verified = try await run(["audit", "verify", "--state-dir", arguments[flag + 1]])

@@ -66,7 +66,12 @@ public struct ContentReader: Sendable {
                     description: "'\(path)' in \(profile) carries no tresor mark for Secret '\(name)': tresor did not write or adopt "
                         + "it, so nothing is printed. Set spec.adopt: true and apply to take it over")
             }
-            audit.append([event("success")])
+            // Fail closed: the value leaves only once its read is on record.
+            do {
+                try audit.appendDurably([event("success")])
+            } catch {
+                throw ReadError(description: "\(error); nothing is printed")
+            }
             return entry.content
         } catch let error as ReadError {
             throw error

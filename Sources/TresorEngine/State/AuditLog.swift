@@ -79,9 +79,23 @@ public final class AuditLog: Sendable {
         close(descriptor)
     }
 
+    /// Appends and does not report a failure (the pass's own records; see `appendDurably`).
     public func append(_ events: [AuditEvent]) {
-        guard !events.isEmpty else { return }
-        mutex.withLock { _ in
+        _ = write(events)
+    }
+
+    /// Appends and flushes to disk, or throws: for what may happen only once its line is
+    /// on record (`tresor read` prints a value only after this returns).
+    public func appendDurably(_ events: [AuditEvent]) throws {
+        if let failure = write(events) ?? (fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))) {
+            throw AtomicFile.WriteError(description: "cannot write the audit log \(path): \(failure)")
+        }
+    }
+
+    /// Writes the lines whole; returns why not, nil when they were written.
+    private func write(_ events: [AuditEvent]) -> String? {
+        guard !events.isEmpty else { return nil }
+        return mutex.withLock { _ -> String? in
             while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
             defer { flock(descriptor, LOCK_UN) }
             var (previous, torn) = AuditChain.tail(of: descriptor)
@@ -99,7 +113,16 @@ public final class AuditLog: Sendable {
                 previous = AuditChain.hash(line.dropLast())
                 bytes.append(contentsOf: line)
             }
-            bytes.withUnsafeBytes { _ = Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+            var info = stat()
+            let before = fstat(descriptor, &info) == 0 ? info.st_size : -1
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+            guard written == bytes.count else {
+                let reason = written < 0 ? String(cString: strerror(errno)) : "only \(written) of \(bytes.count) bytes were written"
+                // A line is whole or not there: a short write (a full disk) is taken back.
+                if before >= 0 { ftruncate(descriptor, before) }
+                return reason
+            }
+            return nil
         }
     }
 
