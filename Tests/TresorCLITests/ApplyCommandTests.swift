@@ -220,3 +220,30 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(read.stdout == "fail-closed-value-1\n")
     }
 }
+
+/// Read-only commands write nothing, and tresor leaves the mode of a directory it did not
+/// create alone (and says when others may write there).
+@Suite struct ReadOnlyCommandsTests {
+    @Test func getAndDescribeOnAMissingStateDirectoryCreateNothing() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let listed = try await cli.run(["get", "secrets", "--state-dir", "nowhere"])
+        #expect(listed.status == 0)
+        _ = try await cli.run(["describe", "secret", "one", "--state-dir", "nowhere"])
+        #expect(!FileManager.default.fileExists(atPath: cli.path("nowhere")))
+    }
+
+    @Test func aSharedStateDirectoryKeepsItsModeAndIsWarnedAbout() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try FileManager.default.createDirectory(atPath: cli.path("shared"), withIntermediateDirectories: true)
+        chmod(cli.path("shared"), 0o1777)
+        try cli.write(profilesYAML + secretYAML("one", value: "shared-1"), to: "m/all.yaml")
+        let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "shared"])
+        #expect(applied.status == 0)
+        #expect(applied.stderr.contains("writable by its group or others"))
+        _ = try await cli.run(["get", "secrets", "--state-dir", "shared"])
+        let mode = try FileManager.default.attributesOfItem(atPath: cli.path("shared"))[.posixPermissions] as? Int
+        #expect(mode == 0o1777)
+    }
+}

@@ -11,11 +11,25 @@ import TresorVaults
 public struct StateStore: Sendable {
     public let root: String
 
+    /// Opens the state directory for a command that writes, creating it (0700) when it is
+    /// missing. The mode of a directory tresor did not create is left as it is.
     public init(root: String) throws {
         self.root = root
         try AtomicFile.makeDirectory(root)
-        chmod(root, 0o700)
         try AtomicFile.makeDirectory(statusDirectory)
+    }
+
+    /// Opens the state directory for a command that only reads: nothing is created.
+    public init(readingAt root: String) {
+        self.root = root
+    }
+
+    /// A warning when others than the owner may write in the state directory; nil otherwise.
+    public var permissionWarning: String? {
+        var info = stat()
+        guard stat(root, &info) == 0, info.st_mode & 0o022 != 0 else { return nil }
+        return "warning: the state directory \(root) is writable by its group or others (mode "
+            + String(info.st_mode & 0o777, radix: 8) + "); anyone who can write there can change what tresor records"
     }
 
     public var statusDirectory: String { root + "/status/Secret" }

@@ -16,7 +16,7 @@ extension Tresor {
         func run() throws {
             let statuses: [SecretStatus]
             do {
-                statuses = try StateStore(root: StateDirectory.path(global.stateDir)).allStatuses()
+                statuses = try StateStore(readingAt: StateDirectory.path(global.stateDir)).allStatuses()
             } catch {
                 fail("\(error)")
             }

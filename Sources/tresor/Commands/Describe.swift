@@ -35,7 +35,7 @@ extension Tresor {
 
 func loadStatus(global: GlobalOptions, name: String) throws -> SecretStatus {
     do {
-        let store = try StateStore(root: StateDirectory.path(global.stateDir))
+        let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
         guard let status = try store.readStatus(name) else {
             fail("no status for Secret \(ObjectNames.quoted(name)) in \(store.root); run `tresor apply` first, or check --state-dir")
         }

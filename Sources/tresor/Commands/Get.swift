@@ -20,15 +20,8 @@ extension Tresor {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, yaml }
 
         func run() throws {
-            let store: StateStore
-            let statuses: [SecretStatus]
-            let damaged: [(name: String, problem: String)]
-            do {
-                store = try StateStore(root: StateDirectory.path(global.stateDir))
-                (statuses, damaged) = store.readAllStatuses()
-            } catch {
-                fail("\(error)")
-            }
+            let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+            let (statuses, damaged) = store.readAllStatuses()
 
             let shown = all ? statuses : statuses.filter { !$0.state.isRemoved }
             switch resource {

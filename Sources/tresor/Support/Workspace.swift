@@ -36,6 +36,10 @@ struct Workspace {
         }
         do {
             let store = try StateStore(root: stateDirectory)
+            if let warning = store.permissionWarning {
+                var standardError = StandardError()
+                print(warning, to: &standardError)
+            }
             let environment = ProcessInfo.processInfo.environment
             let engine = Engine(
                 store: store,
