@@ -43,6 +43,17 @@ import TresorCore
             """
     }
 
+    /// Writes another password into `main:db` as another tool would: the mark stays, the
+    /// vault's version moves on.
+    static func changeOutsideTresor(_ harness: EngineHarness, password: String) async throws {
+        let local = try #require(harness.locals["main"])
+        let current = try #require(try await local.read(at: "db", version: nil))
+        var changed = current.content
+        changed["password"] = SecretValue(password)
+        _ = try await local.write(
+            at: "db", content: changed, mark: try #require(current.metadata.mark), expected: .version(current.metadata.vaultVersion))
+    }
+
     // 1. A change of source copies what the old source holds.
 
     @Test func movingAGeneratedSecretCopiesItsValueInsteadOfMakingANewOne() async throws {
@@ -192,11 +203,7 @@ import TresorCore
         _ = try harness.decide("db", .approve, as: "bob")
         try await harness.apply(yaml)
         let synced = try #require(try await harness.content("copy", "db"))
-        let current = try #require(try await harness.locals["main"]!.read(at: "db", version: nil))
-        var hacked = current.content
-        hacked["password"] = SecretValue("hacked-from-outside-0000")
-        _ = try await harness.locals["main"]!.write(
-            at: "db", content: hacked, mark: current.metadata.mark!, expected: .version(current.metadata.vaultVersion))
+        try await Self.changeOutsideTresor(harness, password: "hacked-from-outside-0000")
 
         let plan = try await harness.plan(try EngineHarness.desired(yaml))
         #expect(plan.hasChanges)
@@ -221,11 +228,7 @@ import TresorCore
         defer { harness.cleanUp() }
         let yaml = localProfiles(["main"]) + Self.generated("db", source: "main")
         try await harness.apply(try EngineHarness.desired(yaml))
-        let current = try #require(try await harness.locals["main"]!.read(at: "db", version: nil))
-        var hacked = current.content
-        hacked["password"] = SecretValue("patched-outside-1111")
-        _ = try await harness.locals["main"]!.write(
-            at: "db", content: hacked, mark: current.metadata.mark!, expected: .version(current.metadata.vaultVersion))
+        try await Self.changeOutsideTresor(harness, password: "patched-outside-1111")
         let plan = try await harness.plan(try EngineHarness.desired(yaml))
         #expect(plan.hasChanges)
         #expect(PlanReport(plan).text().contains("! drift"))

@@ -12,48 +12,11 @@ import TresorVaults
 struct AWSEngineTests {
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
-    struct Setup {
-        let state: URL
-        let store: StateStore
-        let prefix: String
-        let bao: OpenBaoDevServer
-        let moto: MotoServer
-        let environment: [String: String]
-    }
+    typealias Setup = BaoMotoFixture
 
-    func setup() throws -> Setup {
-        guard let bao = OpenBaoDevServer.current, let moto = MotoServer.current else {
-            throw MotoServer.Failure(description: "no OpenBao or moto server in scope")
-        }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-aws-engine-\(UUID().uuidString)")
-        return Setup(
-            state: state, store: try StateStore(root: state.path), prefix: "engine-\(UUID().uuidString.prefix(8).lowercased())",
-            bao: bao, moto: moto,
-            environment: [
-                "BAO_TEST_TOKEN": bao.rootToken, "AWS_ACCESS_KEY_ID": moto.accessKeyId, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
-            ])
-    }
+    func setup() throws -> Setup { try BaoMotoFixture(name: "engine") }
 
-    /// `bao` (OpenBao) and `aws` (moto, keys from the standard AWS variables) profiles.
-    func profiles(_ setup: Setup) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: bao}
-        spec:
-          provider:
-            hashicorp: {address: "\(setup.bao.address)", mount: secret, pathPrefix: \(setup.prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: aws}
-        spec:
-          provider:
-            aws: {region: \(MotoServer.region), endpoint: "\(setup.moto.endpoint)", pathPrefix: \(setup.prefix), deletion: {recoveryWindowDays: 7}}
-        ---
-
-        """
-    }
+    func profiles(_ setup: Setup) -> String { setup.profiles() }
 
     func secret(_ name: String, source: String, sync: String, password: String) -> String {
         """
@@ -79,19 +42,17 @@ struct AWSEngineTests {
     }
 
     func inBao(_ setup: Setup, _ name: String) async throws -> (data: [String: String]?, version: Int?) {
-        let json = try await setup.bao.kvRead(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
-        let data = json?["data"] as? [String: Any]
-        return (data?["data"] as? [String: String], (data?["metadata"] as? [String: Any])?["version"] as? Int)
+        try await setup.inBao(name)
     }
 
     func inAWS(_ setup: Setup, _ name: String) async throws -> (string: String?, versions: Int?) {
-        let outside = try await AWSTesting.outside(setup.moto, "\(setup.prefix)/\(name)")
+        let outside = try await setup.inAWS(name)
         return (outside["string"] as? String, outside["versions"] as? Int)
     }
 
     @Test func openBaoSourceSyncsToAWSAndAChangeMakesOneVersionOnEachSide() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let manifests = profiles(setup) + secret("db", source: "bao", sync: "aws", password: "bao-to-aws-1")
         let first = try await apply(manifests, setup)
         #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
@@ -118,7 +79,7 @@ struct AWSEngineTests {
 
     @Test func awsSourceSyncsToOpenBaoAndAChangeMakesOneVersionOnEachSide() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let manifests = profiles(setup) + secret("api", source: "aws", sync: "bao", password: "aws-to-bao-1")
         let first = try await apply(manifests, setup)
         #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
@@ -146,7 +107,7 @@ struct AWSEngineTests {
 
     @Test func removedThenRedeclaredSecretIsRestoredInAWS() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let declared = profiles(setup) + secret("gone", source: "aws", sync: "bao", password: "redeclare-1")
         _ = try await apply(declared, setup)
         // Removed from the manifests with deletionPolicy: Delete: scheduled for deletion.

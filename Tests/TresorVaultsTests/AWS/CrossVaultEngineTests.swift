@@ -15,64 +15,28 @@ import TresorVaults
 struct CrossVaultEngineTests {
     static let http = CurlHTTPClient(configuration: .init(retry: .none))
 
-    struct Setup {
-        let state: URL
-        let store: StateStore
-        let prefix: String
-        let bao: OpenBaoDevServer
-        let moto: MotoServer
-        let environment: [String: String]
+    typealias Setup = BaoMotoFixture
 
-        var approvals: ApprovalService { ApprovalService(stateStore: store) }
-    }
+    func setup() throws -> Setup { try BaoMotoFixture(name: "cross") }
 
-    func setup() throws -> Setup {
-        guard let bao = OpenBaoDevServer.current, let moto = MotoServer.current else {
-            throw MotoServer.Failure(description: "no OpenBao or moto server in scope")
-        }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-cross-\(UUID().uuidString)")
-        return Setup(
-            state: state, store: try StateStore(root: state.path), prefix: "cross-\(UUID().uuidString.prefix(8).lowercased())",
-            bao: bao, moto: moto,
-            environment: [
-                "BAO_TEST_TOKEN": bao.rootToken, "AWS_ACCESS_KEY_ID": moto.accessKeyId, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
-            ])
-    }
-
-    /// `bao` and `aws` profiles; `awsExtra`/`baoExtra` add spec lines (approval or compliance profiles).
+    /// The `bao` and `aws` profiles, the `review` approval profile and the `strict` deny profile.
     func profiles(_ setup: Setup, baoExtra: String = "", awsExtra: String = "") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: bao}
-        spec:
-          provider:
-            hashicorp: {address: "\(setup.bao.address)", mount: secret, pathPrefix: \(setup.prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
-        \(baoExtra)
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: aws}
-        spec:
-          provider:
-            aws: {region: \(MotoServer.region), endpoint: "\(setup.moto.endpoint)", pathPrefix: \(setup.prefix), deletion: {force: true}}
-        \(awsExtra)
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ApprovalProfile
-        metadata: {name: review}
-        spec: {requiredApprovals: 2, approvers: [alice, bob, carol]}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ComplianceProfile
-        metadata: {name: strict}
-        spec:
-          enforcement: deny
-          rules:
-            - {name: long, minLength: {min: 24}}
-        ---
+        setup.profiles(awsDeletion: "{force: true}", baoExtra: baoExtra, awsExtra: awsExtra) + """
+            apiVersion: tresor.dev/v1alpha1
+            kind: ApprovalProfile
+            metadata: {name: review}
+            spec: {requiredApprovals: 2, approvers: [alice, bob, carol]}
+            ---
+            apiVersion: tresor.dev/v1alpha1
+            kind: ComplianceProfile
+            metadata: {name: strict}
+            spec:
+              enforcement: deny
+              rules:
+                - {name: long, minLength: {min: 24}}
+            ---
 
-        """
+            """
     }
 
     func generated(_ name: String, source: String, sync: [String]) -> String {
@@ -112,27 +76,21 @@ struct CrossVaultEngineTests {
 
     func approve(_ setup: Setup, _ secret: String, by identities: [String]) throws {
         for identity in identities {
-            _ = try setup.approvals.decide(secret: secret, requestID: nil, verdict: .approve, identity: identity, comment: nil, now: Date())
+            _ = try ApprovalService(stateStore: setup.store).decide(
+                secret: secret, requestID: nil, verdict: .approve, identity: identity, comment: nil, now: Date())
         }
     }
 
-    /// The KV v2 data and version as `bao kv get` shows them; nil only when OpenBao says
-    /// there is no value.
+    /// The KV v2 data and version as `bao kv get` shows them; nil when OpenBao has no value.
     func inBao(_ setup: Setup, _ name: String) async throws -> (data: [String: String], version: Int)? {
-        let result = try await setup.bao.cli(["kv", "get", "-format=json", "-mount=secret", "\(setup.prefix)/\(name)"])
-        if result.status != 0 {
-            guard result.stderr.contains("No value found") else {
-                throw OpenBaoDevServer.Failure(description: "bao kv get failed (\(result.status)): \(result.stderr)")
-            }
-            return nil
-        }
-        let data = try #require(result.json["data"] as? [String: Any])
-        return (try #require(data["data"] as? [String: String]), try #require((data["metadata"] as? [String: Any])?["version"] as? Int))
+        let read = try await setup.inBao(name)
+        guard let data = read.data, let version = read.version else { return nil }
+        return (data, version)
     }
 
     /// The secret's JSON fields as boto3 reads them; nil when Secrets Manager has no such secret.
     func inAWS(_ setup: Setup, _ name: String) async throws -> [String: String]? {
-        let outside = try await AWSTesting.outside(setup.moto, "\(setup.prefix)/\(name)")
+        let outside = try await setup.inAWS(name)
         guard try #require(outside["exists"] as? Bool) else { return nil }
         let string = try #require(outside["string"] as? String)
         return try #require(try JSONSerialization.jsonObject(with: Data(string.utf8)) as? [String: String])
@@ -140,7 +98,7 @@ struct CrossVaultEngineTests {
 
     @Test func movingTheSourceFromOpenBaoToAWSCopiesTheGeneratedPassword() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let first = try await apply(profiles(setup) + generated("db", source: "bao", sync: []), setup)
         #expect(first.failures == 0)
         let original = try #require(try await inBao(setup, "db"))
@@ -161,7 +119,7 @@ struct CrossVaultEngineTests {
 
     @Test func aSyncCopyIntoAGatedAWSProfileWaitsForApproval() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let yaml = profiles(setup, awsExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
         let held = try await apply(yaml, setup)
         #expect(held.heldForApproval.map(\.secret) == ["db"])
@@ -175,7 +133,7 @@ struct CrossVaultEngineTests {
 
     @Test func aDenyProfileOnAWSKeepsAShortKeyOutOfIt() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let yaml = profiles(setup, awsExtra: "  complianceProfile: strict") + """
             apiVersion: tresor.dev/v1alpha1
             kind: Secret
@@ -196,7 +154,7 @@ struct CrossVaultEngineTests {
 
     @Test func driftOfAGeneratedPasswordInAGatedOpenBaoSourceIsShownAndWaitsBeforeReachingAWS() async throws {
         let setup = try setup()
-        defer { try? FileManager.default.removeItem(at: setup.state) }
+        defer { setup.cleanUp() }
         let yaml = profiles(setup, baoExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
         try await apply(yaml, setup)
         try approve(setup, "db", by: ["alice", "bob"])
