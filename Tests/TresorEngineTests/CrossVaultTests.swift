@@ -409,3 +409,39 @@ import TresorCore
         #expect(try harness.auditLines().contains { $0.contains("\"operation\":\"read\"") && $0.contains("\"outcome\":\"refused\"") })
     }
 }
+
+/// A create cut off between its content and its mark (two requests in some vaults) is
+/// finished on the next pass, with one version; anything else unmarked stays refused.
+@Suite struct InterruptedCreateTests {
+    @Test func contentWrittenWithoutItsMarkIsMarkedOnTheNextPassWithOneVersion() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("db", value: "interrupted-1"))
+        // The pass that registered the secret failed to write it …
+        harness.adapters["main"]!.setFailing(true)
+        try await harness.apply(desired)
+        harness.adapters["main"]!.setFailing(false)
+        // … but its content landed without the mark.
+        try harness.locals["main"]!.writeUnmanaged(at: "db", content: ["content": SecretValue("interrupted-1")])
+        let report = try await harness.apply(desired)
+        #expect(report.failures == 0)
+        #expect(report.plans.first?.targets.first?.action == .adopt)
+        let status = try #require(try harness.status("db"))
+        #expect(status.versions.map(\.number) == [1])
+        #expect(status.state == .active)
+        #expect(try await harness.locals["main"]!.readMetadata(at: "db")?.mark?.secret == "db")
+    }
+
+    @Test func otherContentAtARegisteredPathStaysRefused() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("db", value: "ours-1"))
+        harness.adapters["main"]!.setFailing(true)
+        try await harness.apply(desired)
+        harness.adapters["main"]!.setFailing(false)
+        try harness.locals["main"]!.writeUnmanaged(at: "db", content: ["content": SecretValue("theirs-1")])
+        let report = try await harness.apply(desired)
+        #expect(report.plans.first?.isBlocked == true)
+        #expect(try await harness.content("main", "db")?["content"] == "theirs-1")
+    }
+}

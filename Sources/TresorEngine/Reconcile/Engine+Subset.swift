@@ -63,7 +63,8 @@ extension Engine {
     private func reconcileDeclared(
         _ secret: Secret, ledger: InventoryLedger, reconciler: Reconciler, audit: AuditLog, into report: inout Report
     ) async {
-        let registered = Self.registered(secret, previous: ledger.entry(secret.name))
+        let before = ledger.entry(secret.name)
+        let registered = Self.registered(secret, previous: before)
         do {
             try ledger.set(secret.name, registered)
         } catch {
@@ -72,7 +73,9 @@ extension Engine {
             return
         }
         await reconcile(
-            Reconciler.Work(name: secret.name, secret: secret, managed: registered.targets), entry: registered, ledger: ledger,
+            Reconciler.Work(
+                name: secret.name, secret: secret, managed: registered.targets, registeredBefore: before?.targets ?? [:]),
+            entry: registered, ledger: ledger,
             reconciler: reconciler, audit: audit, into: &report)
     }
 

@@ -71,7 +71,7 @@ public struct Engine: Sendable {
         }
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
         let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
-        let works = self.works(desired, inventory: inventory)
+        let works = self.works(desired, inventory: inventory, before: inventory)
         let plans = await forEach(works, statuses: statuses, progress: progress) { work in
             await reconciler.plan(work)
         } failed: { name, error in
@@ -94,11 +94,12 @@ public struct Engine: Sendable {
             registered.secrets[secret.name] = Self.registered(secret, previous: registered.secrets[secret.name])
         }
         if registered != inventory { try store.writeInventory(registered) }
+        let before = inventory
         inventory = registered
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
         let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
         let kept = inventory
-        let outcomes = await forEach(works(desired, inventory: inventory), statuses: statuses, progress: progress) { work in
+        let outcomes = await forEach(works(desired, inventory: inventory, before: before), statuses: statuses, progress: progress) { work in
             let outcome = await reconciler.apply(work)
             audit.append(outcome.audit)
             return outcome
@@ -136,9 +137,12 @@ public struct Engine: Sendable {
     }
 
     /// Every declared secret, then every secret the inventory keeps that is no longer declared.
-    private func works(_ desired: DesiredState, inventory: Inventory) -> [Reconciler.Work] {
+    /// - Parameter before: the inventory before this pass registered the declared secrets.
+    private func works(_ desired: DesiredState, inventory: Inventory, before: Inventory) -> [Reconciler.Work] {
         var works = desired.secrets.values.sorted { $0.name < $1.name }.map { secret in
-            Reconciler.Work(name: secret.name, secret: secret, previous: nil, managed: inventory.secrets[secret.name]?.targets ?? [:])
+            Reconciler.Work(
+                name: secret.name, secret: secret, previous: nil, managed: inventory.secrets[secret.name]?.targets ?? [:],
+                registeredBefore: before.secrets[secret.name]?.targets ?? [:])
         }
         for (name, entry) in inventory.secrets.sorted(by: { $0.key < $1.key }) where desired.secrets[name] == nil {
             works.append(

@@ -20,8 +20,10 @@ struct Observer: Sendable {
         var secret: Secret?
         var inputs: DeclaredInputs?
         var previous: SecretStatus?
-        /// Profile → path, from the inventory as it was before this pass registered anything.
+        /// Profile → path where the inventory keeps the secret for this pass.
         var managed: [String: String]
+        /// Profile → path the inventory held before this pass registered anything.
+        var registeredBefore: [String: String] = [:]
         /// Create without reading what tresor never recorded (apply only: a plan must see).
         var assumeAbsent: Bool
         var now: Date
@@ -37,6 +39,12 @@ struct Observer: Sendable {
             let wanted = Set(self.wanted)
             return managed.map { TargetKey(profile: $0.key, path: $0.value) }.filter { !wanted.contains($0) }.sorted()
         }
+        /// An unmarked secret where an earlier pass registered this one and never recorded a
+        /// write: possibly tresor's own create, cut off between its content and its mark.
+        func mayBeInterruptedCreate(_ key: TargetKey, _ metadata: VaultEntryMetadata) -> Bool {
+            metadata.mark == nil && registeredBefore[key.profile] == key.path && previous?.targets[key.profile]?.fingerprint == nil
+        }
+
         /// The source before this pass, when the manifests moved the secret to another profile.
         var movedFrom: TargetKey? {
             guard let secret, let previous, !previous.versions.isEmpty, !previous.state.isRemoved,
@@ -113,7 +121,7 @@ struct Observer: Sendable {
         switch role {
         case .source: needsContent = entry.fingerprint == nil || !sourceIsSettled(entry, scope: scope)
         case .oldSource: needsContent = ownedHere
-        case .sync: needsContent = ownedHere && entry.fingerprint == nil
+        case .sync: needsContent = (ownedHere && entry.fingerprint == nil) || scope.mayBeInterruptedCreate(key, entry.metadata)
         case .dropped: needsContent = false
         }
         if needsContent, let type = scope.secret?.spec.type { await readContent(into: &entry, key: key, type: type) }

@@ -104,14 +104,17 @@ enum Planner {
         case .absent, .assumedAbsent: current = nil
         case .present(let entry): current = entry
         }
-        if let current, !spec.isExternal, let problem = ownershipProblem(current.metadata, secret: secret, profile: key.profile) {
-            return stop(.notOwned, problem, retryable: false)
-        }
         if let error = current?.readError {
             line.transient = true
             return stop(.sourceFailed, error, retryable: true)
         }
-        let owned = spec.isExternal || current?.mark?.secret == secret.name
+        let interrupted = current.map { isInterruptedCreate($0, key: key, secret: secret, input: input) } ?? false
+        if let current, !spec.isExternal, !interrupted,
+            let problem = ownershipProblem(current.metadata, secret: secret, profile: key.profile)
+        {
+            return stop(.notOwned, problem, retryable: false)
+        }
+        let owned = spec.isExternal || current?.mark?.secret == secret.name || interrupted
         let recorded = previous?.targets[key.profile].flatMap { $0.path == key.path ? $0 : nil }
         let moved = input.scope.movedFrom
         line.fromFingerprint = current?.fingerprint
@@ -155,8 +158,9 @@ enum Planner {
         } else if current == nil {
             line.action = moved != nil ? .move : .create
             line.assumedAbsent = observed.isAssumedAbsent
-        } else if !owned {
+        } else if !owned || current?.mark == nil {
             line.action = .adopt
+            if interrupted { line.note = "an earlier create of tresor's was cut off before its mark; marking it" }
         } else if let wanted = content.fingerprint, wanted == current?.fingerprint {
             line.action = .noop
         } else {
@@ -187,7 +191,8 @@ enum Planner {
                 line.drift = Drift(recorded: recorded.fingerprint, found: nil, resolution: "deleted outside tresor; writing it again")
             }
         }
-        planned.observedVersions = observedVersions(secret, key: key, current: owned ? current : nil, previous: previous, moved: moved)
+        let marked = spec.isExternal || current?.mark?.secret == secret.name
+        planned.observedVersions = observedVersions(secret, key: key, current: marked ? current : nil, previous: previous, moved: moved)
         planned.plan.targets.append(line)
         return true
     }
@@ -275,10 +280,14 @@ enum Planner {
                 line.drift = Drift(recorded: recorded?.fingerprint, found: nil, resolution: "deleted outside tresor; copying it again")
             }
         case .present(let entry):
-            if let problem = ownershipProblem(entry.metadata, secret: secret, profile: profile) {
+            let key = TargetKey(profile: profile, path: path)
+            let interrupted = content?.fingerprint != nil && entry.fingerprint == content?.fingerprint
+                && input.scope.mayBeInterruptedCreate(key, entry.metadata)
+            if !interrupted, let problem = ownershipProblem(entry.metadata, secret: secret, profile: profile) {
                 line.action = .blocked(problem)
                 return line
             }
+            if interrupted { line.note = "an earlier copy of tresor's was cut off before its mark; marking it" }
             if let error = entry.readError {
                 line.action = .blocked(error)
                 line.transient = true
@@ -356,6 +365,18 @@ enum Planner {
     }
 
     // MARK: Helpers
+
+    /// An unmarked source that is tresor's own create, cut off between the content write and
+    /// the mark (two requests in some vaults): an earlier pass registered the secret there and
+    /// never recorded a write, and it holds exactly the declared fields — the declared values,
+    /// and a value for each generated field.
+    static func isInterruptedCreate(_ entry: ObservedEntry, key: TargetKey, secret: Secret, input: Input) -> Bool {
+        guard input.scope.mayBeInterruptedCreate(key, entry.metadata), let content = entry.content,
+            let inputs = input.scope.inputs, !secret.spec.isExternal
+        else { return false }
+        let declared = Set(inputs.resolved.keys).union(inputs.generators.keys)
+        return Set(content.keys) == declared && inputs.resolved.allSatisfy { content[$0.key] == $0.value }
+    }
 
     /// The mark check shared by every target: nil when tresor may write.
     static func ownershipProblem(_ metadata: VaultEntryMetadata, secret: Secret, profile: String) -> String? {

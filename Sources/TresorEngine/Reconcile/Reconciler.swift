@@ -16,6 +16,9 @@ struct Reconciler: Sendable {
         var previous: SecretStatus?
         /// Profile → path where the inventory keeps it (registered for this pass).
         var managed: [String: String]
+        /// Profile → path the inventory held before this pass registered anything: where an
+        /// earlier pass meant to write.
+        var registeredBefore: [String: String] = [:]
         var removedType: SecretType = .generic
         var removedPolicy: DeletionPolicy = .retain
     }
@@ -97,7 +100,7 @@ struct Reconciler: Sendable {
         }
         let scope = Observer.Scope(
             name: work.name, secret: work.secret, inputs: inputs, previous: work.previous, managed: work.managed,
-            assumeAbsent: assumeAbsent, now: context.now)
+            registeredBefore: work.registeredBefore, assumeAbsent: assumeAbsent, now: context.now)
         let observation = await context.observer.observe(scope)
         let planned = Planner.plan(
             Planner.Input(scope: scope, observation: observation, fingerprinter: context.fingerprinter, removedPolicy: work.removedPolicy))
