@@ -1,0 +1,49 @@
+import Foundation
+
+@testable import TresorCore
+
+/// The inline values of secret fields in manifest bytes, found from the YAML alone (a
+/// Secret with errors never reaches the desired state, and its diagnostics are the ones
+/// most likely to quote a value).
+enum InlineSecrets {
+    /// Values long enough not to occur in a message by chance, written once in the input:
+    /// a diagnostic that contains one can only have copied it from the value.
+    static func values(in bytes: [UInt8]) -> [String] {
+        var found: [String] = []
+        for document in YAMLParser.parse(bytes).documents {
+            guard case .mapping(let pairs, _)? = document.root, scalar(pairs, "kind") == "Secret",
+                case .mapping(let spec, _)? = value(pairs, "spec"),
+                let type = scalar(spec, "type").flatMap(SecretType.init(rawValue:)),
+                case .mapping(let content, _)? = value(spec, "content")
+            else { continue }
+            for field in type.contentFields where field.isSecret {
+                switch value(content, field.name) {
+                case .scalar(let text, _)?: found.append(text.text)
+                case .mapping(let data, _)? where type == .keyValue:
+                    for pair in data { if case .scalar(let text, _) = pair.value { found.append(text.text) } }
+                default: break
+                }
+            }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return found.filter { $0.count >= 8 && occurrences(of: $0, in: text) <= 1 }
+    }
+
+    private static func value(_ pairs: [YAMLPair], _ key: String) -> YAMLNode? {
+        pairs.first { if case .scalar(let name, _) = $0.key { name.text == key } else { false } }?.value
+    }
+
+    private static func scalar(_ pairs: [YAMLPair], _ key: String) -> String? {
+        if case .scalar(let text, _)? = value(pairs, key) { text.text } else { nil }
+    }
+
+    private static func occurrences(of needle: String, in text: String) -> Int {
+        var count = 0
+        var rest = text[...]
+        while let range = rest.range(of: needle) {
+            count += 1
+            rest = rest[range.upperBound...]
+        }
+        return count
+    }
+}
