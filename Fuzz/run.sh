@@ -15,6 +15,8 @@ seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
 shift
 timeout=${FUZZ_TIMEOUT:-1}
 scratch=.build-fuzz
+# Swift's own crash reporter would inspect the process beside AddressSanitizer's.
+export SWIFT_BACKTRACE=enable=no
 
 # Release, so that times are the product's and not -Onone's; testable, because the
 # parsers' entry points are internal to their modules.

@@ -12,8 +12,7 @@ public enum ServerValues {
                 let member = descend(json, path) else { continue }
             collect(member, into: &values)
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return values.filter { $0.count >= 8 && text.components(separatedBy: $0).count <= 2 }
+        return values.filter { $0.count >= 8 && occursAtMostOnce($0, in: bytes) }
     }
 
     private static func descend(_ json: Any, _ path: [String]) -> Any? {

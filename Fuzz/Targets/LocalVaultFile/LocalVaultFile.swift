@@ -15,9 +15,13 @@ public func fuzzLocalVaultFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
     if let scanned = LocalSecretHeader.scan(firstLine) {
         let decoded = try? JSONDecoder().decode(LocalSecretHeader.self, from: firstLine)
-        property(
-            decoded.map { $0.format == scanned.format && $0.version == scanned.version && $0.updatedAt == scanned.updatedAt && $0.mark == scanned.mark } == true,
-            "the header scanner and JSONDecoder read a header line differently")
+        let differing = decoded.map { decoded in
+            [
+                ("format", decoded.format == scanned.format), ("version", decoded.version == scanned.version),
+                ("updatedAt", decoded.updatedAt == scanned.updatedAt), ("mark", decoded.mark == scanned.mark),
+            ].filter { !$0.1 }.map(\.0)
+        }
+        property(differing == [], "the header scanner and JSONDecoder read a header line differently: \(differing ?? ["JSONDecoder fails"])")
     }
     guard let file = try? LocalSecretFile(bytes, path: "fuzz/secret") else { return 0 }
     for number in Set([file.header.version, file.oldestVersion, file.header.version - 1, 1]) {

@@ -1,4 +1,4 @@
-import Foundation
+import FuzzSupport
 
 @testable import TresorCore
 
@@ -25,8 +25,7 @@ enum InlineSecrets {
                 }
             }
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return found.filter { $0.count >= 8 && occurrences(of: $0, in: text) <= 1 }
+        return found.filter { $0.count >= 8 && occursAtMostOnce($0, in: bytes) }
     }
 
     private static func value(_ pairs: [YAMLPair], _ key: String) -> YAMLNode? {
@@ -35,15 +34,5 @@ enum InlineSecrets {
 
     private static func scalar(_ pairs: [YAMLPair], _ key: String) -> String? {
         if case .scalar(let text, _)? = value(pairs, key) { text.text } else { nil }
-    }
-
-    private static func occurrences(of needle: String, in text: String) -> Int {
-        var count = 0
-        var rest = text[...]
-        while let range = rest.range(of: needle) {
-            count += 1
-            rest = rest[range.upperBound...]
-        }
-        return count
     }
 }
