@@ -17,9 +17,14 @@ struct LocalJSONScanner {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return }
+        // JSON leaves a repeated key to the reader: it is refused, so that `JSONDecoder`
+        // behind this reads it (and the two never read one line two ways).
+        var keys: [String] = []
         repeat {
             skipWhitespace()
             let key = try readString()
+            guard !keys.contains(key) else { throw Invalid() }
+            keys.append(key)
             try expect(UInt8(ascii: ":"))
             try body(&self, key)
             skipWhitespace()
