@@ -56,6 +56,17 @@ import Testing
         }
     }
 
+    /// Found by fuzzing (ApprovalFile): NEL, LS and PS were written raw inside double
+    /// quotes, where YAML reads them as line breaks, so such a text read back as a space.
+    @Test func textWithUnicodeLineSeparatorsReadsBackUnchanged() throws {
+        var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
+        let text = "next line\u{85}line separator\u{2028}paragraph separator\u{2029}end"
+        status.setCondition(.ready, .false, .sourceFailed, text, now: Date(timeIntervalSince1970: 1_800_000_000))
+        let written = try StatusCoding.encodeBytes(status)
+        #expect(!written.contains(0x85) && !String(decoding: written, as: UTF8.self).contains("\u{2028}"))
+        #expect(try StatusCoding.decode(SecretStatus.self, from: written) == status)
+    }
+
     @Test func layoutIsBlockYAMLWithObjectsInListsOnTheDashLine() throws {
         var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
         let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -132,7 +132,34 @@ public enum StatusCoding {
 
     static func quoted(_ text: String) -> String {
         var bytes: [UInt8] = []
-        JSONText.appendString(text, to: &bytes)
+        appendQuoted(text, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The text double-quoted with JSON's escapes, and NEL, LS and PS escaped too: JSON
+    /// leaves them as they are, but YAML reads them as line breaks and folds them into a
+    /// space, so the text would not read back.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        JSONText.appendString(text, to: &bytes)
+        guard bytes[start...].contains(where: { $0 == 0xC2 || $0 == 0xE2 }) else { return }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(bytes.count - start + 12)
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
+                escaped += Array("\\u0085".utf8)
+                index += 2
+            } else if bytes[index] == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
+                bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+            {
+                escaped += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                index += 3
+            } else {
+                escaped.append(bytes[index])
+                index += 1
+            }
+        }
+        bytes.replaceSubrange(start..., with: escaped)
     }
 }
