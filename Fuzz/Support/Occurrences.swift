@@ -1,18 +1,20 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Whether `needle` occurs at most once in `haystack`; stops at the second occurrence,
-/// so it stays linear on inputs of a megabyte with many candidate values.
+/// so it stays linear in the input for short needles.
 public func occursAtMostOnce(_ needle: String, in haystack: [UInt8]) -> Bool {
     let needle = Array(needle.utf8)
     guard !needle.isEmpty else { return false }
-    return haystack.withUnsafeBytes { hay in
-        needle.withUnsafeBytes { pin in
-            guard let base = hay.baseAddress, let first = memmem(base, hay.count, pin.baseAddress, pin.count) else { return true }
-            let next = UnsafeRawPointer(first) + 1
-            let rest = hay.count - (next - base)
-            return memmem(next, rest, pin.baseAddress, pin.count) == nil
-        }
+    guard let first = firstOffset(of: needle, in: haystack) else { return true }
+    return firstOffset(of: needle, in: haystack, from: first + 1) == nil
+}
+
+/// Where `needle` first starts in `haystack` at or after `start`: a plain byte search
+/// (Foundation's `firstRange(of:)` allocates at every position it tries).
+public func firstOffset(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+    guard let lead = needle.first, haystack.count >= needle.count else { return nil }
+    var index = start
+    while index <= haystack.count - needle.count {
+        if haystack[index] == lead, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+        index += 1
     }
+    return nil
 }
