@@ -57,10 +57,11 @@ import Testing
     }
 
     /// Found by fuzzing (ApprovalFile): NEL, LS and PS were written raw inside double
-    /// quotes, where YAML reads them as line breaks, so such a text read back as a space.
-    @Test func textWithUnicodeLineSeparatorsReadsBackUnchanged() throws {
+    /// quotes, where YAML reads them as line breaks, so such a text read back as a space;
+    /// DEL and the other C1 controls made a file tresor wrote that YAML refuses.
+    @Test func textWithUnicodeLineSeparatorsAndControlsReadsBackUnchanged() throws {
         var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
-        let text = "next line\u{85}line separator\u{2028}paragraph separator\u{2029}end"
+        let text = "next line\u{85}line separator\u{2028}paragraph separator\u{2029}del\u{7F}c1\u{9B}nonchar\u{FFFF}ü🔑end"
         status.setCondition(.ready, .false, .sourceFailed, text, now: Date(timeIntervalSince1970: 1_800_000_000))
         let written = try StatusCoding.encodeBytes(status)
         #expect(!written.contains(0x85) && !String(decoding: written, as: UTF8.self).contains("\u{2028}"))

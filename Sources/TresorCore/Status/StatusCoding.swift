@@ -136,28 +136,23 @@ public enum StatusCoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The text double-quoted with JSON's escapes, and NEL, LS and PS escaped too: JSON
-    /// leaves them as they are, but YAML reads them as line breaks and folds them into a
-    /// space, so the text would not read back.
+    /// The text double-quoted with JSON's escapes, and what JSON leaves raw but YAML does
+    /// not read back escaped too: NEL, LS and PS (line breaks to YAML, folded into a
+    /// space), and DEL, the other C1 controls, U+FFFE and U+FFFF (not allowed in a YAML
+    /// stream at all).
     static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         let start = bytes.count
         JSONText.appendString(text, to: &bytes)
-        guard bytes[start...].contains(where: { $0 == 0xC2 || $0 == 0xE2 }) else { return }
+        guard bytes[start...].contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }) else { return }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(bytes.count - start + 12)
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
-                escaped += Array("\\u0085".utf8)
-                index += 2
-            } else if bytes[index] == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
-                bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
-            {
-                escaped += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                index += 3
-            } else {
-                escaped.append(bytes[index])
-                index += 1
+        for scalar in String(decoding: bytes[start...], as: UTF8.self).unicodeScalars {
+            switch scalar.value {
+            case 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escaped += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default:
+                escaped += Array(String(scalar).utf8)
             }
         }
         bytes.replaceSubrange(start..., with: escaped)
