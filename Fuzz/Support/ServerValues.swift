@@ -12,7 +12,7 @@ public enum ServerValues {
                 let member = descend(json, path) else { continue }
             collect(member, into: &values)
         }
-        return values.filter { $0.count >= 8 && occursAtMostOnce($0, in: bytes) }
+        return Set(values).filter { $0.utf8.count >= 8 && occursAtMostOnce($0, in: bytes) }.sorted()
     }
 
     private static func descend(_ json: Any, _ path: [String]) -> Any? {

@@ -25,7 +25,7 @@ enum InlineSecrets {
                 }
             }
         }
-        return found.filter { $0.count >= 8 && occursAtMostOnce($0, in: bytes) }
+        return Set(found).filter { $0.utf8.count >= 8 && occursAtMostOnce($0, in: bytes) }.sorted()
     }
 
     private static func value(_ pairs: [YAMLPair], _ key: String) -> YAMLNode? {
