@@ -63,6 +63,15 @@ import TresorCore
         #expect(try LocalSecretHeader.decode(line, path: "p").mark == decoded.mark)
     }
 
+    /// Found by fuzzing (LocalVaultFile): a header line that ends 513 levels deep, which
+    /// the scanner refuses, was handed to `JSONDecoder`, which traps on it; it is now unreadable.
+    @Test func aHeaderLineNestedHundredsDeepIsUnreadableNotACrash() throws {
+        let line = #"{"a":"# + String(repeating: "[", count: 512)
+        #expect(throws: VaultError.self) { try LocalSecretHeader.decode(Data(line.utf8), path: "p") }
+        #expect(LocalJSONScanner.nestsAtMost(Data(#"{"a":[[1]],"b":"[[[[[[[[[[[[["}"#.utf8), 3))
+        #expect(!LocalJSONScanner.nestsAtMost(Data(#"{"a":[[[1]]]}"#.utf8), 3))
+    }
+
     @Test func scanSkipsUnknownTopLevelFieldsAndToleratesWhitespace() throws {
         let line = Data(
             #" { "extra" : [1, -2.5e3, {"a": null}, "s\u00e9", true, false] , "format" : 1 , "version" : 7 , "updatedAt" : 0 , "mark" : null } "#.utf8)
