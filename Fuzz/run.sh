@@ -61,7 +61,7 @@ for target in "${targets[@]}"; do
         tail -n 40 "$scratch/$target.log"
         continue
     fi
-    grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$scratch/$target.log" | tr '\n' ' '
+    grep -E "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$scratch/$target.log" | tr '\n' ' '
     echo
     rm -f "$large"/*
     for seed in "$corpus"/*; do [ -f "$seed" ] && grow "$seed" "$large/$(basename "$seed")"; done

@@ -53,9 +53,13 @@ struct SealedFixture: Sendable {
 
     init() {
         let key: [UInt8] = (1...32).map { UInt8($0) }
-        keyring = try! SealingKeyring(privateKeys: [key])
-        let envelope = try! Sealer.seal(SecretValue(Self.plaintext), to: SealingPublicKey(privateKey: key), for: binding)
-        text = envelope.text
-        raw = envelope.keyId + envelope.bindingTag + envelope.encapsulatedKey + envelope.ciphertext
+        do {
+            keyring = try SealingKeyring(privateKeys: [key])
+            let envelope = try Sealer.seal(SecretValue(Self.plaintext), to: SealingPublicKey(privateKey: key), for: binding)
+            text = envelope.text
+            raw = envelope.keyId + envelope.bindingTag + envelope.encapsulatedKey + envelope.ciphertext
+        } catch {
+            preconditionFailure("the fixed test key does not seal: \(error)")
+        }
     }
 }
