@@ -5,8 +5,9 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 endif
 SWIFT ?= swift
 DEMO_STATE := .build/demo-state
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build test demo bench clean
+.PHONY: all build test demo bench fuzz clean
 
 all: build
 
@@ -14,13 +15,15 @@ build:
 	@scripts/ensure-deps.sh build
 	$(SWIFT) build
 
-## Installs what the tests need, builds once, checks the schemas, runs every test.
+## Installs what the tests need, builds once, checks the schemas, runs every test, then
+## runs each fuzz target for 10 s on its corpus (its own sanitized build in .build-fuzz).
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests
 	python3 scripts/check-schemas.py examples
 	TRESOR_BAO="$$(command -v bao || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "bao"))')" \
 		$(SWIFT) test --skip-build
+	FUZZ_TIMEOUT=10 Fuzz/run.sh 10
 
 ## Builds tresor, applies examples/quickstart to the embedded local vault and shows
 ## the result. Run it again: the second apply finds nothing to change.
@@ -47,5 +50,11 @@ bench:
 	Benchmarks/cloud-fakes-bench.sh .build/release/tresor
 	.build/release/TresorBench --tresor .build/release/tresor
 
+## Every libFuzzer target in Fuzz/Targets for FUZZ_SECONDS each, with AddressSanitizer,
+## built apart in .build-fuzz; fails on any finding and leaves it under Fuzz/Findings/.
+fuzz:
+	@scripts/ensure-deps.sh build
+	Fuzz/run.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

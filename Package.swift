@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "tresor", targets: ["tresor"]),
         .library(name: "TresorCore", targets: ["TresorCore"]),
+        // For Fuzz/, a package of its own that builds against these with sanitizers.
+        .library(name: "TresorVaults", targets: ["TresorVaults"]),
+        .library(name: "TresorEngine", targets: ["TresorEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

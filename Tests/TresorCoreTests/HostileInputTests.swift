@@ -110,6 +110,16 @@ struct HostileInputTests {
         #expect(Self.rendered(result) == ["3:18: error: malformed YAML: control characters are not allowed (is this a binary file?)"])
     }
 
+    /// Found by fuzzing (Manifest): libyaml puts the end of a file whose last line has no
+    /// line break on the line after it, so an error there named a line the file lacks.
+    @Test func anErrorAtTheEndOfAFileWithoutAFinalLineBreakIsOnItsLastLine() {
+        let result = Self.load(Self.profile + "---\nkind: Secret\nspec:\n  provider: {local: {")
+        #expect(
+            Self.rendered(result) == [
+                "9:22: error: malformed YAML: did not find expected node content (while parsing a flow node that starts here and is never closed)"
+            ])
+    }
+
     @Test func latin1IsRefusedWithItsPlaceAndWithoutTheByte() throws {
         // `café` in Latin-1: 0xE9 is not UTF-8. It is the 47th character of line 3.
         var bytes = Array("apiVersion: tresor.dev/v1alpha1\nkind: VaultProfile\nmetadata: {name: dev, annotations: {owner: caf".utf8)

@@ -28,6 +28,46 @@ import Testing
         #expect(Timestamp(rfc3339: "2023-02-29T00:00:00Z") == nil)
     }
 
+    /// Found by fuzzing (StatusFile): a time before 1970 was written with a negative
+    /// millisecond, `0026-12-07T04:24:19.-/'Z`, so a status file tresor wrote did not read back.
+    @Test func statusFileWithATimeBefore1970ReadsBackAfterItIsWritten() throws {
+        var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
+        let old = try #require(Timestamp(rfc3339: "0026-12-07T04:24:19.681Z")).date
+        status.appendVersion(fingerprint: "hmac-sha256:00ff", vaultProfile: "main", vaultVersion: "1", at: old)
+        let written = try StatusCoding.encodeBytes(status)
+        #expect(String(decoding: written, as: UTF8.self).contains("createdAt: \"0026-12-07T04:24:19.681Z\""))
+        let reread = try StatusCoding.decode(SecretStatus.self, from: written)
+        #expect(try StatusCoding.encodeBytes(reread) == written)
+        #expect(StatusCoding.formatDate(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+    }
+
+    /// Found by fuzzing (ApprovalFile, AuditLine): RFC 3339 has four-digit years, and a
+    /// time past them (a zone offset at either end, an expiry far ahead) was written with a
+    /// wrong year that does not read back; it is written as the nearest time inside.
+    @Test func timesOutsideFourDigitYearsAreWrittenAsTheNearestTimeInside() throws {
+        let late = try #require(Timestamp(rfc3339: "9999-12-31T23:59:59-01:00")).date
+        let early = try #require(Timestamp(rfc3339: "0000-01-01T00:00:00+01:00")).date
+        #expect(StatusCoding.formatDate(late) == "9999-12-31T23:59:59.999Z")
+        #expect(StatusCoding.formatDate(Date(timeIntervalSince1970: 1e15)) == "9999-12-31T23:59:59.999Z")
+        #expect(StatusCoding.formatDate(early) == "0000-01-01T00:00:00.000Z")
+        #expect(StatusCoding.formatDate(Date(timeIntervalSince1970: -1e15)) == "0000-01-01T00:00:00.000Z")
+        for date in [late, early, .distantFuture, .distantPast] {
+            #expect(Timestamp(rfc3339: StatusCoding.formatDate(date)) != nil)
+        }
+    }
+
+    /// Found by fuzzing (ApprovalFile): NEL, LS and PS were written raw inside double
+    /// quotes, where YAML reads them as line breaks, so such a text read back as a space;
+    /// DEL and the other C1 controls made a file tresor wrote that YAML refuses.
+    @Test func textWithUnicodeLineSeparatorsAndControlsReadsBackUnchanged() throws {
+        var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
+        let text = "next line\u{85}line separator\u{2028}paragraph separator\u{2029}del\u{7F}c1\u{9B}nonchar\u{FFFF}ü🔑end"
+        status.setCondition(.ready, .false, .sourceFailed, text, now: Date(timeIntervalSince1970: 1_800_000_000))
+        let written = try StatusCoding.encodeBytes(status)
+        #expect(!written.contains(0x85) && !String(decoding: written, as: UTF8.self).contains("\u{2028}"))
+        #expect(try StatusCoding.decode(SecretStatus.self, from: written) == status)
+    }
+
     @Test func layoutIsBlockYAMLWithObjectsInListsOnTheDashLine() throws {
         var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
         let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -53,6 +53,25 @@ import TresorCore
         #expect(header.version == 3)
     }
 
+    /// Found by fuzzing (LocalVaultFile): the scanner kept the last of a repeated key and
+    /// `JSONDecoder` the first, so the two readers of a header line read two marks.
+    @Test func aHeaderLineWithARepeatedKeyIsReadAsJSONDecoderReadsIt() throws {
+        let line = Data(
+            #"{"format":1,"version":3,"updatedAt":1.5,"mark":{"secret":"s","type":"apiKey","fingerprint":"first","generators":{},"fingerprint":"second"}}"#.utf8)
+        #expect(LocalSecretHeader.scan(line) == nil)
+        let decoded = try JSONDecoder().decode(LocalSecretHeader.self, from: line)
+        #expect(try LocalSecretHeader.decode(line, path: "p").mark == decoded.mark)
+    }
+
+    /// Found by fuzzing (LocalVaultFile): a header line that ends 513 levels deep, which
+    /// the scanner refuses, was handed to `JSONDecoder`, which traps on it; it is now unreadable.
+    @Test func aHeaderLineNestedHundredsDeepIsUnreadableNotACrash() throws {
+        let line = #"{"a":"# + String(repeating: "[", count: 512)
+        #expect(throws: VaultError.self) { try LocalSecretHeader.decode(Data(line.utf8), path: "p") }
+        #expect(LocalJSONScanner.nestsAtMost(Data(#"{"a":[[1]],"b":"[[[[[[[[[[[[["}"#.utf8), 3))
+        #expect(!LocalJSONScanner.nestsAtMost(Data(#"{"a":[[[1]]]}"#.utf8), 3))
+    }
+
     @Test func scanSkipsUnknownTopLevelFieldsAndToleratesWhitespace() throws {
         let line = Data(
             #" { "extra" : [1, -2.5e3, {"a": null}, "s\u00e9", true, false] , "format" : 1 , "version" : 7 , "updatedAt" : 0 , "mark" : null } "#.utf8)

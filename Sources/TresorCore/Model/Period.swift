@@ -17,7 +17,11 @@ public struct Period: Sendable, Hashable, CustomStringConvertible {
                 digits += 1
             default:
                 guard digits > 0, let unit = Period.unitSeconds(byte) else { return nil }
-                total += number * unit
+                // Twelve digits of weeks fit; sixteen of them in a row do not.
+                let (part, overflow) = number.multipliedReportingOverflow(by: unit)
+                let (sum, sumOverflow) = total.addingReportingOverflow(part)
+                guard !overflow, !sumOverflow else { return nil }
+                total = sum
                 number = 0
                 digits = 0
                 units += 1

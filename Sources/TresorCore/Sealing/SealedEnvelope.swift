@@ -40,7 +40,9 @@ public struct SealedEnvelope: Sendable, Hashable {
         }
         guard version == Self.version else { throw .unsupportedVersion(String(version)) }
         let encoded = rest[rest.index(after: dot)...]
-        guard let data = Data(base64Encoded: String(encoded)) else {
+        // Only the one text `tresor seal` writes: base64 lets the unused low bits of the
+        // last character vary, and a sealed value with a changed character must not open.
+        guard let data = Data(base64Encoded: String(encoded)), data.base64EncodedString() == encoded else {
             throw .malformed("the text after '\(Self.prefix)\(Self.version).' is not valid base64 (was it cut, wrapped or edited?)")
         }
         guard data.count >= Self.minimumSize else {

@@ -79,7 +79,7 @@ struct BlockYAMLWriter {
         if StatusCoding.isPlainSafe(text) {
             append(text)
         } else {
-            JSONText.appendString(text, to: &output)
+            StatusCoding.appendQuoted(text, to: &output)
         }
     }
 

@@ -55,10 +55,15 @@ public enum StatusCoding {
         }
     }
 
-    /// RFC 3339 in UTC with milliseconds.
+    /// RFC 3339 in UTC with milliseconds. RFC 3339 has four-digit years: a time outside
+    /// 0000-01-01…9999-12-31 (an expiry 10,000 years ahead, a zone offset past year 0)
+    /// is written as the nearest one inside, so that every file written reads back.
     public static func formatDate(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var time = time_t(millis / 1000)
+        let seconds = date.timeIntervalSince1970
+        let millis = seconds.isNaN ? 0 : Int64((min(max(seconds, firstTime), lastTime) * 1000).rounded())
+        // Floored: a time before 1970 is a second earlier plus a positive millisecond.
+        let wholeSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        var time = time_t(wholeSeconds)
         var parts = tm()
         gmtime_r(&time, &parts)
         // Digits by hand: String(format:) costs a locale lookup per call.
@@ -86,10 +91,14 @@ public enum StatusCoding {
         bytes.append(UInt8(ascii: ":"))
         digits(Int(parts.tm_sec), 2)
         bytes.append(UInt8(ascii: "."))
-        digits(Int(millis % 1000), 3)
+        digits(Int(millis - wholeSeconds * 1000), 3)
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, in seconds since 1970.
+    static let firstTime: Double = -62_167_219_200
+    static let lastTime: Double = 253_402_300_799.999
 
     /// Keys written first, in this order; the others follow alphabetically.
     static let keyOrder = [
@@ -126,7 +135,29 @@ public enum StatusCoding {
 
     static func quoted(_ text: String) -> String {
         var bytes: [UInt8] = []
-        JSONText.appendString(text, to: &bytes)
+        appendQuoted(text, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The text double-quoted with JSON's escapes, and what JSON leaves raw but YAML does
+    /// not read back escaped too: NEL, LS and PS (line breaks to YAML, folded into a
+    /// space), and DEL, the other C1 controls, U+FFFE and U+FFFF (not allowed in a YAML
+    /// stream at all).
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        JSONText.appendString(text, to: &bytes)
+        guard bytes[start...].contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }) else { return }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(bytes.count - start + 12)
+        for scalar in String(decoding: bytes[start...], as: UTF8.self).unicodeScalars {
+            switch scalar.value {
+            case 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escaped += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default:
+                escaped += Array(String(scalar).utf8)
+            }
+        }
+        bytes.replaceSubrange(start..., with: escaped)
     }
 }

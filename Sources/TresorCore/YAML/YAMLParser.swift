@@ -179,7 +179,16 @@ private struct TreeBuilder {
         return String(cString: pointer)
     }
 
+    /// libyaml puts the end of a stream whose last line has no line break on the line
+    /// after it, where no editor can go: a position past the input is the input's end.
     static func error(from parser: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> YAMLParseError {
+        var error = described(parser, input: input)
+        let end = mark(atByte: input.count, in: input)
+        if !isUTF16(input), (error.mark.line, error.mark.column) > (end.line, end.column) { error.mark = end }
+        return error
+    }
+
+    private static func described(_ parser: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> YAMLParseError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         if parser.error == YAML_READER_ERROR {
             // Bytes libyaml cannot decode come with a byte offset instead of a mark. The byte

@@ -42,30 +42,37 @@ struct HTTPURLParts: Sendable {
             (scheme, hostPort, redacted) = (parts.scheme, parts.hostPort, url)
             return
         }
-        var rest = Substring(url)
-        if let range = rest.range(of: "://") {
-            scheme = rest[..<range.lowerBound].lowercased()
-            rest = rest[range.upperBound...]
+        // Bytes, as curl reads them: a combining mark after `#`, `?`, `@` or `=` must not
+        // hide it, as it would from a comparison of Characters. The fragment goes first, and
+        // `://` starts the authority only before any `/` or `?`, so that neither the
+        // fragment nor a query value can pass for a scheme.
+        let slash = UInt8(ascii: "/"), question = UInt8(ascii: "?")
+        var rest = Array(url.utf8)[...]
+        if let hash = rest.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        if let separator = rest.firstRange(of: Array("://".utf8)),
+            !rest[..<separator.lowerBound].contains(where: { $0 == slash || $0 == question })
+        {
+            scheme = String(decoding: rest[..<separator.lowerBound], as: UTF8.self).lowercased()
+            rest = rest[separator.upperBound...]
         } else {
             scheme = ""
         }
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authorityEnd = rest.firstIndex(where: { $0 == slash || $0 == question }) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        hostPort = authority.isEmpty ? "(no host)" : String(authority)
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
+        hostPort = authority.isEmpty ? "(no host)" : String(decoding: authority, as: UTF8.self)
         let pathAndQuery = rest[authorityEnd...]
         var path = pathAndQuery
-        var query: Substring?
-        if let question = pathAndQuery.firstIndex(of: "?") {
-            path = pathAndQuery[..<question]
-            query = pathAndQuery[pathAndQuery.index(after: question)...]
+        var query: ArraySlice<UInt8>?
+        if let mark = pathAndQuery.firstIndex(of: question) {
+            path = pathAndQuery[..<mark]
+            query = pathAndQuery[(mark + 1)...]
         }
-        var result = (scheme.isEmpty ? "" : scheme + "://") + authority + path
+        var result = (scheme.isEmpty ? "" : scheme + "://") + String(decoding: authority + path, as: UTF8.self)
         if let query {
-            let names = query.split(separator: "&", omittingEmptySubsequences: true).map { pair -> String in
-                guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
-                return pair[..<equals] + "=REDACTED"
+            let names = query.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair -> String in
+                guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return String(decoding: pair, as: UTF8.self) }
+                return String(decoding: pair[..<equals], as: UTF8.self) + "=REDACTED"
             }
             result += "?" + names.joined(separator: "&")
         }
@@ -100,7 +107,9 @@ enum RetryAfter {
     static func parse(_ value: String, now: time_t = time(nil)) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed) { return .seconds(max(0, seconds)) }
-        if let seconds = Double(trimmed), seconds.isFinite { return .milliseconds(Int(max(0, seconds) * 1000)) }
+        // Capped before the conversion to milliseconds, which traps past Int.max: a wait of
+        // a year is refused by every caller as surely as one of 1e20 seconds.
+        if let seconds = Double(trimmed), seconds.isFinite { return .milliseconds(Int(min(max(0, seconds), 31_536_000) * 1000)) }
         let date = trimmed.withCString { curl_getdate($0, nil) }
         guard date != -1 else { return nil }
         return .seconds(max(0, Int(date - now)))

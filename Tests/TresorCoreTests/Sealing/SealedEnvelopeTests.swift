@@ -72,6 +72,26 @@ struct SealedEnvelopeTests {
         #expect(openError(retagged.text) == .boundElsewhere)
     }
 
+    /// Found by fuzzing (SealedValue): base64 leaves the low bits of the character before
+    /// `=` unused, and a text with them changed decoded to the same bytes and opened.
+    @Test func aSealedTextWithTheUnusedBase64BitsChangedDoesNotOpen() throws {
+        // 64 bytes of envelope and 25 of value: 89 bytes, one `=` and two unused bits.
+        let text = try sealed(String(repeating: "v", count: 25))
+        #expect(text.hasSuffix("=") && !text.hasSuffix("=="))
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(text)
+        let last = characters.count - 2
+        let index = try #require(alphabet.firstIndex(of: characters[last]))
+        characters[last] = alphabet[index ^ 0x01]
+        let edited = String(characters)
+        #expect(edited != text)
+        #expect(try keyring.open(text, for: binding).reveal().count == 25)
+        guard case .malformed = openError(edited) else {
+            Issue.record("a sealed text with a changed character did not fail as malformed")
+            return
+        }
+    }
+
     @Test func aValueSealedToAnotherKeyIsNoMatchAndNoKeysIsSaid() throws {
         let text = try sealed()
         let other = try SealingKeyring(privateKeys: [Array(Curve25519.KeyAgreement.PrivateKey().rawRepresentation)])

@@ -401,6 +401,14 @@ struct CurlHTTPClientRetryTests {
         #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:28:00 GMT", now: 1_445_412_470) == .seconds(10))
         #expect(RetryAfter.parse("soon") == nil)
     }
+
+    /// Found by fuzzing (Duration): a Retry-After of 1.4e23 seconds trapped when it was
+    /// turned into milliseconds; it is now a year, which every caller refuses to wait.
+    @Test("A Retry-After of more seconds than fit in a Duration is a year, not a crash")
+    func retryAfterOfAHugeNumberOfSeconds() {
+        #expect(RetryAfter.parse("144444444444444444444444") == .seconds(31_536_000))
+        #expect(RetryAfter.parse("1e300") == .seconds(31_536_000))
+    }
 }
 
 @Suite("Curl HTTP client logging and proxies")
@@ -468,6 +476,18 @@ struct CurlHTTPClientLoggingTests {
         #expect(HTTPURLParts("https://h").redacted == "https://h")
         #expect(HTTPURLParts("http:/h/x").scheme == "")
         #expect(HTTPURLParts("http:///x").hostPort == "(no host)")
+    }
+
+    /// Found by fuzzing (HTTPURLParts): `://` after a `#` or a `?` was taken for the end of
+    /// the scheme, which kept the fragment, or a query value, in the redacted form; and a
+    /// combining mark after `@` hid it from a comparison of Characters, which kept the user info.
+    @Test("Fragments, query values and user info are removed whatever follows them")
+    func urlPartsRedactByTheBytes() {
+        #expect(HTTPURLParts("ht#tp://127.0.0.1/x").redacted == "ht")
+        #expect(HTTPURLParts("a?token=hunter2://h/x").redacted == "a?token=REDACTED")
+        let marked = HTTPURLParts("https://user:pass-secret@\u{301}host/x?k=\u{301}v")
+        #expect(!marked.redacted.contains("pass-secret") && !marked.hostPort.contains("pass-secret"))
+        #expect(marked.redacted.hasSuffix("?k=REDACTED"))
     }
 
     /// libcurl reads `http_proxy` and `no_proxy` itself, for every transfer. The test sets

@@ -94,6 +94,17 @@ struct HashiCorpAuthTests {
         #expect(await vault.session.logins == 1)
     }
 
+    /// Found by fuzzing (HashiCorpResponse, seeded with the largest lease_duration): the
+    /// renewal time, two thirds of the lease in milliseconds, overflowed and trapped.
+    @Test func aLoginWithTheLargestLeaseDurationIsALongLeaseNotACrash() async throws {
+        let http = FakeVaultHTTP()
+        http.on("POST", Self.login, .json(200, Canned.login(token: "s.app-1", lease: Int.max)))
+        let vault = T.adapter(http, provider: T.provider(auth: T.appRole))
+        _ = try await vault.readMetadata(at: "db/main")
+        _ = try await vault.readMetadata(at: "db/other")
+        #expect(await vault.session.logins == 1)
+    }
+
     @Test func appRoleTokenIsRenewedTwoThirdsIntoItsLease() async throws {
         let http = FakeVaultHTTP()
         let clock = FakeClock()

@@ -89,6 +89,10 @@ struct HashiCorpAuthResponse: Decodable {
         enum CodingKeys: String, CodingKey {
             case clientToken = "client_token", leaseDuration = "lease_duration", renewable
         }
+
+        /// `lease_duration`, never negative and at most ten years: a server may send any
+        /// integer, and the renewal time is computed from it in milliseconds.
+        var leaseSeconds: Int { min(max(leaseDuration ?? 0, 0), 315_360_000) }
     }
     let auth: Body?
 }

@@ -124,7 +124,7 @@ actor HashiCorpSession {
             throw transport.failure(response, method: "POST", apiPath: apiPath)
         }
         let auth = try leaseBlock(response, apiPath: apiPath)
-        let seconds = max(auth.leaseDuration ?? 0, 0)
+        let seconds = auth.leaseSeconds
         return lease(auth, seconds: seconds, loginLease: seconds)
     }
 
@@ -134,7 +134,7 @@ actor HashiCorpSession {
         renewals += 1
         guard response.status == 200 else { throw transport.failure(response, method: "POST", apiPath: apiPath) }
         let auth = try leaseBlock(response, apiPath: apiPath)
-        let seconds = max(auth.leaseDuration ?? 0, 0)
+        let seconds = auth.leaseSeconds
         var lease = lease(auth, seconds: seconds, loginLease: previous.loginLease)
         // Capped by the maximum TTL: renewing again would gain little; log in next time.
         if seconds * 2 < previous.loginLease { lease.renewable = false }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict, allocation-light reader of JSON text, for the one line that metadata reads
 /// decode: Foundation's `JSONDecoder` costs several microseconds per call on Linux even
 /// for a tiny object, which dominates a metadata read. It reads values in place and
@@ -12,14 +14,49 @@ struct LocalJSONScanner {
         self.bytes = bytes
     }
 
+    /// Whether JSON text nests no deeper than `limit` (brackets inside strings do not
+    /// count). Foundation's `JSONDecoder` traps on a text that ends 513 levels deep (while
+    /// it works out where its "too deep" error is), so a damaged line is checked first.
+    static func nestsAtMost(_ line: Data, _ limit: Int) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in line {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return false }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return true
+    }
+
     /// Calls `body` with each key of an object; `body` must read or skip the value.
     mutating func readObject(_ body: (inout LocalJSONScanner, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return }
+        // JSON leaves a repeated key to the reader: it is refused, so that `JSONDecoder`
+        // behind this reads it (and the two never read one line two ways).
+        var keys: [String] = []
         repeat {
             skipWhitespace()
             let key = try readString()
+            guard !keys.contains(key) else { throw Invalid() }
+            keys.append(key)
             try expect(UInt8(ascii: ":"))
             try body(&self, key)
             skipWhitespace()

@@ -18,7 +18,9 @@ struct LocalSecretHeader: Codable, Sendable {
 
     /// Decodes a header line; anything else is ``VaultError/Kind/corrupted``.
     static func decode(_ line: Data, path: String) throws -> LocalSecretHeader {
-        guard let header = scan(line) ?? (try? JSONDecoder().decode(LocalSecretHeader.self, from: line)),
+        guard
+            let header = scan(line)
+                ?? (LocalJSONScanner.nestsAtMost(line, 32) ? try? JSONDecoder().decode(LocalSecretHeader.self, from: line) : nil),
             header.format == currentFormat, header.version > 0
         else {
             throw LocalSecretFile.unreadable(path)

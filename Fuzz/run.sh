@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of Fuzz/Targets with AddressSanitizer into .build-fuzz (apart
+# from the ordinary build) and runs each on its corpus for SECONDS.
+#
+#   Fuzz/run.sh SECONDS [TARGET...]     every target, or the ones named (Manifest, Names, …)
+#
+# FUZZ_TIMEOUT (default 1) is the most seconds one input may take. Any crash, leak, timeout
+# or property failure fails the run, and libFuzzer leaves the input under
+# Fuzz/Findings/<target>/; reproduce it with `.build-fuzz/release/Fuzz<target> <file>`.
+# New inputs the fuzzer finds go to .build-fuzz/corpus/<target>, not into git. Every seed
+# is also run once grown to just under 1 MiB, each within FUZZ_TIMEOUT.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
+shift
+timeout=${FUZZ_TIMEOUT:-1}
+scratch=.build-fuzz
+# Swift's own crash reporter would inspect the process beside AddressSanitizer's.
+export SWIFT_BACKTRACE=enable=no
+# Lazily made globals (`static let`) are kept for the process; their Swift enum payloads
+# hide the pointer from LeakSanitizer, which would report them as leaks.
+export LSAN_OPTIONS=suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0
+
+# Release, so that times are the product's and not -Onone's; testable, because the
+# parsers' entry points are internal to their modules.
+swift build --package-path Fuzz --scratch-path "$scratch" -c release \
+    --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing || exit 1
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(ls Fuzz/Targets)
+fi
+
+dictionary() {
+    case $1 in
+        Manifest | StatusFile | Inventory | ApprovalFile) echo "-dict=Fuzz/Dictionaries/yaml.dict" ;;
+        AuditLine | HashiCorpResponse | AWSResponse | LocalVaultFile) echo "-dict=Fuzz/Dictionaries/json.dict" ;;
+    esac
+}
+
+# Each seed repeated to just under 1 MiB: one input a target must still finish in time.
+grow() {
+    python3 -c 'import sys
+seed = open(sys.argv[1], "rb").read()
+if seed: open(sys.argv[2], "wb").write((seed * (1048575 // len(seed) + 1))[:1048575])' "$1" "$2"
+}
+
+failed=()
+for target in "${targets[@]}"; do
+    binary=$scratch/release/Fuzz$target
+    corpus=Fuzz/Corpus/$target
+    work=$scratch/corpus/$target
+    large=$scratch/large/$target
+    findings=Fuzz/Findings/$target/
+    mkdir -p "$work" "$large" "$findings" "$corpus"
+    echo "== $target: ${seconds}s"
+    # shellcheck disable=SC2046
+    if ! "$binary" "$work" "$corpus" $(dictionary "$target") -max_total_time="$seconds" -timeout="$timeout" \
+        -rss_limit_mb=2048 -artifact_prefix="$findings" -print_final_stats=1 2> "$scratch/$target.log"; then
+        failed+=("$target")
+        tail -n 40 "$scratch/$target.log"
+        continue
+    fi
+    grep -E "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$scratch/$target.log" | tr '\n' ' '
+    echo
+    rm -f "$large"/*
+    for seed in "$corpus"/*; do [ -f "$seed" ] && grow "$seed" "$large/$(basename "$seed")"; done
+    if compgen -G "$large/*" > /dev/null && ! "$binary" -timeout="$timeout" -rss_limit_mb=2048 \
+        -artifact_prefix="$findings" "$large"/* 2> "$scratch/$target.large.log"; then
+        failed+=("$target (1 MiB inputs)")
+        tail -n 40 "$scratch/$target.large.log"
+    fi
+done
+
+# Empty findings directories are noise; what is left is a reproducer.
+find Fuzz/Findings -mindepth 1 -type d -empty -delete 2> /dev/null
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzzing failed: ${failed[*]}; reproducers are under Fuzz/Findings/" >&2
+    exit 1
+fi
+echo "fuzzing: ${#targets[@]} targets ran clean"
