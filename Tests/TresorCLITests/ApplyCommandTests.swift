@@ -247,3 +247,47 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(mode == 0o1777)
     }
 }
+
+/// A key is made only where nothing it protects exists; a missing or wrong key stops the
+/// command with the file named, and nothing is written.
+@Suite struct KeyGuardTests {
+    func applied(_ cli: CLI) async throws {
+        try cli.write(profilesYAML + secretYAML("one", value: "keyguard-1"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+    }
+
+    @Test func aMissingFingerprintKeyIsNotReplaced() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try await applied(cli)
+        let key = cli.path("state/fingerprint.key")
+        try FileManager.default.moveItem(atPath: key, toPath: cli.path("fingerprint.key.backup"))
+        let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(plan.status == 1)
+        #expect(plan.stderr.contains("fingerprint.key is missing") && plan.stderr.contains("restore the key file"))
+        #expect(!FileManager.default.fileExists(atPath: key))
+        try FileManager.default.moveItem(atPath: cli.path("fingerprint.key.backup"), toPath: key)
+        #expect(try await cli.run(["plan", "-f", "m", "--state-dir", "state"]).status == 0)
+    }
+
+    @Test func aWrongOrMissingVaultKeyStopsEveryCommand() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try await applied(cli)
+        let key = cli.path("state/local.key")
+        let original = try Data(contentsOf: URL(fileURLWithPath: key))
+        try Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: key))
+        chmod(key, 0o600)
+        let wrong = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(wrong.status == 1)
+        #expect((wrong.stdout + wrong.stderr).contains("local.key is not the key that made this state"))
+        try FileManager.default.removeItem(atPath: key)
+        let missing = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(missing.status == 1)
+        #expect((missing.stdout + missing.stderr).contains("local.key is missing"))
+        #expect(!FileManager.default.fileExists(atPath: key))
+        try original.write(to: URL(fileURLWithPath: key))
+        chmod(key, 0o600)
+        #expect(try await cli.run(["plan", "-f", "m", "--state-dir", "state"]).status == 0)
+    }
+}

@@ -96,14 +96,16 @@ import Darwin
             _ = try await vault.write(
                 at: "db/main", content: secretContent(["password": "s3cret-value-xyz"]), mark: sampleMark(), expected: .absent)
 
-            let other = try fixture.adapter(keyFile: fixture.root + "/other.key")
-            // Metadata needs no key.
-            #expect(try await other.readMetadata(at: "db/main")?.mark == sampleMark())
-            let error = await #expect(throws: VaultError.self) { try await other.read(at: "db/main", version: nil) }
-            #expect(error?.kind == .corrupted)
-            #expect(error?.message.contains("db/main") == true)
-            #expect(error?.message.contains("the key file does not match or the file was altered") == true)
-            #expect(error?.message.contains("s3cret-value-xyz") == false)
+            // No key is made for a vault that holds secrets …
+            let missing = #expect(throws: VaultError.self) { try fixture.adapter(keyFile: fixture.root + "/other.key") }
+            #expect(missing?.message.contains("other.key is missing") == true)
+            #expect(!FileManager.default.fileExists(atPath: fixture.root + "/other.key"))
+            // … and another key is refused when the vault is opened, before any read.
+            try Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: fixture.root + "/other.key"))
+            chmod(fixture.root + "/other.key", 0o600)
+            let error = #expect(throws: VaultError.self) { try fixture.adapter(keyFile: fixture.root + "/other.key") }
+            #expect(error?.kind == .invalidRequest)
+            #expect(error?.message.contains("is not the key that made this state") == true)
             #expect(error.map { "\($0)" }?.contains("s3cret") == false)
         }
     }

@@ -128,4 +128,13 @@ public protocol VaultAdapter: Sendable {
 
     /// Every entry under the prefix that carries a tresor mark.
     func listManaged() async throws -> [VaultEntryMetadata]
+
+    /// Puts the mark on what the path holds at `version`, without writing its content
+    /// again; nil when this vault cannot (the caller then writes content and mark).
+    func markOnly(at path: String, mark: OwnershipMark, version: String?) async throws -> VaultEntryMetadata?
+}
+
+extension VaultAdapter {
+    /// Vaults whose marks are not apart from the content cannot mark alone.
+    public func markOnly(at path: String, mark: OwnershipMark, version: String?) async throws -> VaultEntryMetadata? { nil }
 }

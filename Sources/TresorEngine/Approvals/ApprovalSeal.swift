@@ -104,6 +104,9 @@ extension StateStore {
 
     /// The key of approval decisions' MACs, made on first use.
     public func approvalSeal() throws -> ApprovalSeal {
-        ApprovalSeal(key: try KeyFile.loadOrCreate(at: approvalKeyPath, purpose: ApprovalSeal.purpose))
+        ApprovalSeal(
+            key: try KeyGuard.key(
+                at: approvalKeyPath, checkFile: root + "/approvals.check", purpose: ApprovalSeal.purpose,
+                protected: { KeyGuard.count(in: root + "/approvals", suffix: ".yaml") }, what: "approval files in \(root)/approvals"))
     }
 }

@@ -95,7 +95,12 @@ struct Executor: Sendable {
             let adapter = try registry.adapter(for: line.profile)
             let written: VaultEntryMetadata
             do {
-                written = try await adapter.write(at: line.path, content: values, mark: mark, expected: line.expected)
+                let observed: String? = { if case .version(let version) = line.expected { version } else { nil } }()
+                if line.marksOnly, let marked = try await adapter.markOnly(at: line.path, mark: mark, version: observed) {
+                    written = marked
+                } else {
+                    written = try await adapter.write(at: line.path, content: values, mark: mark, expected: line.expected)
+                }
             } catch let error as VaultError where error.kind == .conflict && line.assumedAbsent {
                 result.conflictOnAssumedAbsent = true
                 return .skipped("something is at '\(line.path)' in \(line.profile) after all; observed again")

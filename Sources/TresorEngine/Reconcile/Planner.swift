@@ -160,7 +160,10 @@ enum Planner {
             line.assumedAbsent = observed.isAssumedAbsent
         } else if !owned || current?.mark == nil {
             line.action = .adopt
-            if interrupted { line.note = "an earlier create of tresor's was cut off before its mark; marking it" }
+            if interrupted {
+                line.note = "an earlier create of tresor's was cut off before its mark; marking it"
+                line.marksOnly = content.fingerprint != nil && content.fingerprint == current?.fingerprint
+            }
         } else if let wanted = content.fingerprint, wanted == current?.fingerprint {
             line.action = .noop
         } else {
@@ -287,7 +290,10 @@ enum Planner {
                 line.action = .blocked(problem)
                 return line
             }
-            if interrupted { line.note = "an earlier copy of tresor's was cut off before its mark; marking it" }
+            if interrupted {
+                line.note = "an earlier copy of tresor's was cut off before its mark; marking it"
+                line.marksOnly = true
+            }
             if let error = entry.readError {
                 line.action = .blocked(error)
                 line.transient = true

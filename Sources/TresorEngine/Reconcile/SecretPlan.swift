@@ -113,6 +113,9 @@ public struct PlannedTarget: Sendable, Hashable {
     var transient = false
     /// The profile is disabled: the target is left as it is and stays managed.
     var untouched = false
+    /// The target holds exactly the content to write, without the mark (tresor's own create,
+    /// cut off): the mark alone is written where the vault can.
+    var marksOnly = false
 
     public init(
         profile: String, role: TargetRole, path: String, action: TargetAction, fromFingerprint: String? = nil,

@@ -46,7 +46,10 @@ public struct StateStore: Sendable {
         loss: "every recorded fingerprint then differs, and each secret is compared by content once")
 
     public func fingerprinter() throws -> Fingerprinter {
-        Fingerprinter(key: try KeyFile.loadOrCreate(at: fingerprintKeyPath, purpose: Self.fingerprintKeyPurpose))
+        Fingerprinter(
+            key: try KeyGuard.key(
+                at: fingerprintKeyPath, checkFile: root + "/fingerprint.check", purpose: Self.fingerprintKeyPurpose,
+                protected: { KeyGuard.count(in: statusDirectory, suffix: ".yaml") }, what: "status files in \(statusDirectory)"))
     }
 
     public func readStatus(_ name: String) throws -> SecretStatus? {

@@ -75,6 +75,22 @@ extension HashiCorpAdapter {
             path: path, vaultVersion: String(written.version), mark: mark, updatedAt: HashiCorpTime.parse(written.createdTime))
     }
 
+    /// Writes the mark into `custom_metadata` of a KV v2 secret whose current version is
+    /// `version`, keeping other keys: finishes a create that wrote the content but not the
+    /// mark, without a second version of the same content.
+    public func markOnly(at path: String, mark: OwnershipMark, version: String?) async throws -> VaultEntryMetadata? {
+        guard try await kvVersion() == .v2, let body = try await metadataBody(at: path) else { return nil }
+        guard version == nil || String(body.currentVersion) == version else {
+            throw VaultError(.conflict, "'\(path)' changed since it was read (version \(body.currentVersion)); the next pass observes it again")
+        }
+        let existing = body.customMetadata ?? [:]
+        let metadataPath = try v2Path("metadata", path)
+        let marked = try await call("POST", metadataPath, body: HashiCorpRequestBody.metadata(custom: HashiCorpMark.encode(mark, keeping: existing)))
+        guard marked.status == 200 || marked.status == 204 else { throw transport.failure(marked, method: "POST", apiPath: metadataPath) }
+        return VaultEntryMetadata(
+            path: path, vaultVersion: String(body.currentVersion), mark: mark, updatedAt: HashiCorpTime.parse(body.updatedTime))
+    }
+
     /// KV v1: no versions, no marks, no compare-and-set. A create checks for absence
     /// first (not atomic); an update overwrites.
     private func writeV1(at path: String, content: [String: SecretValue], expected: ExpectedVersion) async throws

@@ -39,6 +39,10 @@ public struct LocalAdapter: VaultAdapter {
         self.directory = root
         self.keyFile = keyFile
         try LocalFileSystem.makeDirectories(root)
-        cipher = LocalCipher(keyBytes: try KeyFile.loadOrCreate(at: keyFile, purpose: .localVault))
+        // The vault keeps the check value of its key: another vault's data never vouches for it.
+        cipher = LocalCipher(
+            keyBytes: try KeyGuard.key(
+                at: keyFile, checkFile: root + "/.key-check", purpose: .localVault,
+                protected: { KeyGuard.count(in: root, suffix: ".secret") }, what: "secret files in \(root)"))
     }
 }
