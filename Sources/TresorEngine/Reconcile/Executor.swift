@@ -55,6 +55,7 @@ struct Executor: Sendable {
                 continue
             }
             planned.plan.targets[index].outcome = outcome
+            if outcome == .done, line.action.writes { planned.plan.targets[index].toFingerprint = result.fingerprint }
             if case .failed(let message) = outcome, line.role == .source, line.action.writes {
                 sourceFailed = "the source write failed (\(message))"
             }

@@ -113,7 +113,9 @@ public struct PlanReport: Sendable {
                 var line = "  \(Self.symbol(target.action)) \(target.action.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(place)"
                 switch target.action {
                 case .create, .update, .adopt, .move:
-                    line += "  \(target.fromFingerprint.map { Self.short($0) + " → " } ?? "")\(Self.short(target.toFingerprint))"
+                    let to = target.toFingerprint.map { Self.short($0) }
+                        ?? (plan.approval == nil ? "(generated when applied)" : "(generated on approval)")
+                    line += "  \(target.fromFingerprint.map { Self.short($0) + " → " } ?? "")\(to)"
                     if !target.changedFields.isEmpty { line += "  fields: \(target.changedFields.joined(separator: ", "))" }
                 case .blocked(let reason):
                     line += "  \(reason)"
