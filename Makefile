@@ -23,7 +23,7 @@ test:
 	python3 scripts/check-schemas.py examples
 	TRESOR_BAO="$$(command -v bao || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "bao"))')" \
 		$(SWIFT) test --skip-build
-	FUZZ_TIMEOUT=10 Fuzz/run.sh 10
+	FUZZ_TIMEOUT=10 FUZZ_SEED=1 Fuzz/run.sh 10
 
 ## Builds tresor, applies examples/quickstart to the embedded local vault and shows
 ## the result. Run it again: the second apply finds nothing to change.

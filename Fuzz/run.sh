@@ -8,12 +8,16 @@
 # or property failure fails the run, and libFuzzer leaves the input under
 # Fuzz/Findings/<target>/; reproduce it with `.build-fuzz/release/Fuzz<target> <file>`.
 # New inputs the fuzzer finds go to .build-fuzz/corpus/<target>, not into git. Every seed
-# is also run once grown to just under 1 MiB, each within FUZZ_TIMEOUT.
+# is also run once grown to just under 1 MiB, each within FUZZ_TIMEOUT. FUZZ_SEED fixes
+# libFuzzer's seed: `make test` uses one, so that a smoke run tries the same inputs on every
+# machine (a faster machine tries more of them) and CI does not fail on the luck of a draw.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
 shift
 timeout=${FUZZ_TIMEOUT:-1}
+seed_option=()
+if [ -n "${FUZZ_SEED:-}" ]; then seed_option=(-seed="$FUZZ_SEED"); fi
 scratch=.build-fuzz
 # Swift's own crash reporter would inspect the process beside AddressSanitizer's.
 export SWIFT_BACKTRACE=enable=no
@@ -55,7 +59,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$work" "$large" "$findings" "$corpus"
     echo "== $target: ${seconds}s"
     # shellcheck disable=SC2046
-    if ! "$binary" "$work" "$corpus" $(dictionary "$target") -max_total_time="$seconds" -timeout="$timeout" \
+    if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" -max_total_time="$seconds" -timeout="$timeout" \
         -rss_limit_mb=2048 -artifact_prefix="$findings" -print_final_stats=1 2> "$scratch/$target.log"; then
         failed+=("$target")
         tail -n 40 "$scratch/$target.log"

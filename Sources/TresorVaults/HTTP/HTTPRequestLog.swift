@@ -49,11 +49,13 @@ struct HTTPURLParts: Sendable {
         let slash = UInt8(ascii: "/"), question = UInt8(ascii: "?")
         var rest = Array(url.utf8)[...]
         if let hash = rest.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        var hasSeparator = false
         if let separator = rest.firstRange(of: Array("://".utf8)),
             !rest[..<separator.lowerBound].contains(where: { $0 == slash || $0 == question })
         {
             scheme = String(decoding: rest[..<separator.lowerBound], as: UTF8.self).lowercased()
             rest = rest[separator.upperBound...]
+            hasSeparator = true
         } else {
             scheme = ""
         }
@@ -68,7 +70,9 @@ struct HTTPURLParts: Sendable {
             path = pathAndQuery[..<mark]
             query = pathAndQuery[(mark + 1)...]
         }
-        var result = (scheme.isEmpty ? "" : scheme + "://") + String(decoding: authority + path, as: UTF8.self)
+        // The `://` stays even after an empty scheme: without it, `://a://user@host` would
+        // read as a URL whose user info was kept.
+        var result = (hasSeparator ? scheme + "://" : "") + String(decoding: authority + path, as: UTF8.self)
         if let query {
             let names = query.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair -> String in
                 guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return String(decoding: pair, as: UTF8.self) }

@@ -490,6 +490,16 @@ struct CurlHTTPClientLoggingTests {
         #expect(marked.redacted.hasSuffix("?k=REDACTED"))
     }
 
+    /// Found by the fuzz smoke run of `make test` (HTTPURLParts): after an empty scheme the
+    /// redacted form dropped the `://`, so `://ps://user@hos` came out as `ps://user@hos`, a
+    /// URL whose user info was kept.
+    @Test("An empty scheme keeps its separator, so nothing after it passes for user info")
+    func urlPartsKeepTheSeparatorOfAnEmptyScheme() {
+        let parts = HTTPURLParts("://ps://user@hos")
+        #expect(parts.redacted == "://ps://user@hos")
+        #expect(parts.redacted.hasPrefix("://"))
+    }
+
     /// libcurl reads `http_proxy` and `no_proxy` itself, for every transfer. The test sets
     /// them for the whole process: `no_proxy` first, so that the other tests' requests to
     /// 127.0.0.1 go direct, and puts both back afterwards.
