@@ -16,14 +16,14 @@ build:
 	$(SWIFT) build
 
 ## Installs what the tests need, builds once, checks the schemas, runs every test, then
-## runs each fuzz target for 10 s on its corpus (its own sanitized build in .build-fuzz).
+## runs each fuzz target over its seed corpus (its own sanitized build in .build-fuzz).
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests
 	python3 scripts/check-schemas.py examples
 	TRESOR_BAO="$$(command -v bao || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "bao"))')" \
 		$(SWIFT) test --skip-build
-	FUZZ_TIMEOUT=10 FUZZ_SEED=1 Fuzz/run.sh 10
+	FUZZ_TIMEOUT=10 FUZZ_REPLAY=1 Fuzz/run.sh 0
 
 ## Builds tresor, applies examples/quickstart to the embedded local vault and shows
 ## the result. Run it again: the second apply finds nothing to change.

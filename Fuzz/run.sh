@@ -9,8 +9,7 @@
 # Fuzz/Findings/<target>/; reproduce it with `.build-fuzz/release/Fuzz<target> <file>`.
 # New inputs the fuzzer finds go to .build-fuzz/corpus/<target>, not into git. Every seed
 # is also run once grown to just under 1 MiB, each within FUZZ_TIMEOUT. FUZZ_SEED fixes
-# libFuzzer's seed: `make test` uses one, so that a smoke run tries the same inputs on every
-# machine (a faster machine tries more of them) and CI does not fail on the luck of a draw.
+# libFuzzer's seed; FUZZ_REPLAY=1 runs the seeds only (what `make test` does).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
@@ -18,6 +17,10 @@ shift
 timeout=${FUZZ_TIMEOUT:-1}
 seed_option=()
 if [ -n "${FUZZ_SEED:-}" ]; then seed_option=(-seed="$FUZZ_SEED"); fi
+# FUZZ_REPLAY=1: run every seed (and every seed grown to 1 MiB) once, without mutating:
+# the same inputs on every machine, so a smoke run checks the build, not its luck.
+length_option=(-max_total_time="$seconds")
+if [ -n "${FUZZ_REPLAY:-}" ]; then length_option=(-runs=0); fi
 scratch=.build-fuzz
 # Swift's own crash reporter would inspect the process beside AddressSanitizer's.
 export SWIFT_BACKTRACE=enable=no
@@ -59,7 +62,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$work" "$large" "$findings" "$corpus"
     echo "== $target: ${seconds}s"
     # shellcheck disable=SC2046
-    if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" -max_total_time="$seconds" -timeout="$timeout" \
+    if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" "${length_option[@]}" -timeout="$timeout" \
         -rss_limit_mb=2048 -artifact_prefix="$findings" -print_final_stats=1 2> "$scratch/$target.log"; then
         failed+=("$target")
         tail -n 40 "$scratch/$target.log"
