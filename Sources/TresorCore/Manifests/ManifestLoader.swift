@@ -183,7 +183,7 @@ private struct Collector {
     /// Every path must map to a name in each restricted vault the secret is written to.
     mutating func checkVaultNames() {
         for secret in state.secrets.values {
-            let path = secret.spec.path ?? secret.name
+            let path = secret.vaultPath
             for profileName in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
                 guard let rule = state.vaultProfiles[profileName]?.spec.provider.nameRule,
                     case .failure(let problem) = rule.name(for: path)
@@ -199,7 +199,7 @@ private struct Collector {
     /// Two secrets must not write to the same place in the same vault profile; checked
     /// as secrets are decoded, in file order, so the first declaration owns the place.
     mutating func claimPlacement(of secret: Secret) {
-        let path = secret.spec.path ?? secret.name
+        let path = secret.vaultPath
         for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
             let key = profile + "\u{0}" + path
             if let owner = placements[key] {

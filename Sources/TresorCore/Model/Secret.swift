@@ -5,6 +5,8 @@ public struct Secret: Sendable, Hashable {
     public var origin: Origin
 
     public var name: String { metadata.name }
+    /// Where the secret lives under each profile's prefix: `spec.path`, else its name.
+    public var vaultPath: String { spec.path ?? metadata.name }
 }
 
 public enum DeletionPolicy: String, Sendable, Hashable, CaseIterable {

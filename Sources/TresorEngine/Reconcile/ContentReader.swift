@@ -37,7 +37,7 @@ public struct ContentReader: Sendable {
             }
         }
         let adapter = try registry.adapter(for: profile)
-        let path = secret.spec.path ?? name
+        let path = secret.vaultPath
         let audit = try store.auditLog()
         defer { audit.sync() }
         func event(_ outcome: String, _ message: String? = nil) -> AuditEvent {

@@ -208,7 +208,7 @@ public struct Engine: Sendable {
         var entry = previous ?? Inventory.Entry(type: secret.spec.type, deletionPolicy: secret.spec.deletionPolicy, targets: [:])
         entry.deletionPolicy = secret.spec.deletionPolicy
         entry.type = secret.spec.type
-        let path = secret.spec.path ?? secret.name
+        let path = secret.vaultPath
         for profile in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles where entry.targets[profile] == nil {
             entry.targets[profile] = path
         }

@@ -143,7 +143,7 @@ struct Executor: Sendable {
 
     /// The source's values, read when the fast path skipped them and a copy needs them.
     private func sourceValues(_ secret: Secret, expected: String?) async throws -> [String: SecretValue] {
-        let path = secret.spec.path ?? secret.name
+        let path = secret.vaultPath
         let adapter = try registry.adapter(for: secret.spec.vaultProfile)
         guard let entry = try await adapter.read(at: path, version: nil) else {
             throw VaultError(.conflict, "'\(path)' disappeared from \(secret.spec.vaultProfile) during the pass")

@@ -28,8 +28,8 @@ struct Observer: Sendable {
         var assumeAbsent: Bool
         var now: Date
 
-        var path: String? { secret.map { $0.spec.path ?? $0.name } }
-        var sourceKey: TargetKey? { secret.map { TargetKey(profile: $0.spec.vaultProfile, path: $0.spec.path ?? $0.name) } }
+        var path: String? { secret?.vaultPath }
+        var sourceKey: TargetKey? { secret.map { TargetKey(profile: $0.spec.vaultProfile, path: $0.vaultPath) } }
         var wanted: [TargetKey] {
             guard let secret, let path else { return [] }
             return ([secret.spec.vaultProfile] + secret.spec.syncVaultProfiles).map { TargetKey(profile: $0, path: path) }
@@ -50,7 +50,7 @@ struct Observer: Sendable {
             guard let secret, let previous, !previous.versions.isEmpty, !previous.state.isRemoved,
                 previous.sourceProfile != secret.spec.vaultProfile
             else { return nil }
-            let path = previous.targets[previous.sourceProfile]?.path ?? managed[previous.sourceProfile] ?? (secret.spec.path ?? secret.name)
+            let path = previous.targets[previous.sourceProfile]?.path ?? managed[previous.sourceProfile] ?? secret.vaultPath
             return TargetKey(profile: previous.sourceProfile, path: path)
         }
     }

@@ -262,7 +262,7 @@ enum Planner {
     // MARK: Sync targets
 
     private static func syncTarget(_ profile: String, _ secret: Secret, _ input: Input, content: PlannedContent?) -> PlannedTarget {
-        let path = secret.spec.path ?? secret.name
+        let path = secret.vaultPath
         var line = PlannedTarget(profile: profile, role: .sync, path: path, action: .noop, toFingerprint: content?.fingerprint)
         let recorded = input.scope.previous?.targets[profile].flatMap { $0.path == path ? $0 : nil }
         switch input.observation[TargetKey(profile: profile, path: path)] {
@@ -386,7 +386,7 @@ enum Planner {
 
     /// The mark check shared by every target: nil when tresor may write.
     static func ownershipProblem(_ metadata: VaultEntryMetadata, secret: Secret, profile: String) -> String? {
-        let path = secret.spec.path ?? secret.name
+        let path = secret.vaultPath
         if let mark = metadata.mark {
             guard mark.secret != secret.name else { return nil }
             return "\(profile) already holds '\(path)' for Secret '\(mark.secret)'; give this secret another spec.path"

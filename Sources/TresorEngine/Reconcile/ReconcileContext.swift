@@ -36,15 +36,15 @@ public struct ReconcileContext: Sendable {
         self.approvalProfiles = approvals
         self.compliance = compliance
         self.seal = approvals.isEmpty ? nil : try? store.approvalSeal()
-    }
-
-    var approvalStore: ApprovalStore { ApprovalStore(stateStore: store) }
-
-    var observer: Observer {
-        Observer(
-            registry: registry, fingerprinter: fingerprinter, compliance: compliance, gatedProfiles: Set(approvalProfiles.keys),
+        self.approvalStore = ApprovalStore(stateStore: store)
+        self.observer = Observer(
+            registry: registry, fingerprinter: fingerprinter, compliance: compliance, gatedProfiles: Set(approvals.keys),
             approvals: approvalStore)
     }
+
+    let approvalStore: ApprovalStore
+    /// Made once per pass, not once per secret.
+    let observer: Observer
 }
 
 /// The result of one secret's pass.

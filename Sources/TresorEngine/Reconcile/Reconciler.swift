@@ -76,26 +76,25 @@ struct Reconciler: Sendable {
     private func stage(_ work: Work, assumeAbsent: Bool, persistApprovals: Bool) async -> Result<Staged, EarlyExit> {
         let generation = work.secret.map { Generation.digest(of: $0, fingerprinter: context.fingerprinter) }
             ?? work.previous?.observedGeneration ?? ""
+        func stopEarly(_ early: Early) -> Result<Staged, EarlyExit> { .failure(EarlyExit(early: early, generation: generation)) }
         var inputs: DeclaredInputs?
         if let secret = work.secret {
             if !secret.spec.enabled {
-                return .failure(EarlyExit(.leftAlone(.disabled, .disabled, "enabled is false: tresor leaves this secret untouched")))
+                return stopEarly(.leftAlone(.disabled, .disabled, "enabled is false: tresor leaves this secret untouched"))
             }
             if context.registry.isDisabled(secret.spec.vaultProfile) {
-                return .failure(
-                    EarlyExit(
-                        .leftAlone(.disabled, .disabled, "vault profile '\(secret.spec.vaultProfile)' is disabled (spec.enabled: false)")))
+                return stopEarly(
+                    .leftAlone(.disabled, .disabled, "vault profile '\(secret.spec.vaultProfile)' is disabled (spec.enabled: false)"))
             }
             if let expiresAt = secret.spec.expiresAt, expiresAt.date <= context.now {
-                return .failure(
-                    EarlyExit(.leftAlone(.expired, .expired, "expired at \(expiresAt.text); set a later expiresAt to manage it again")))
+                return stopEarly(.leftAlone(.expired, .expired, "expired at \(expiresAt.text); set a later expiresAt to manage it again"))
             }
             do {
                 inputs = try DeclaredInputs.resolve(secret, resolver: context.resolver, fingerprinter: context.fingerprinter)
             } catch {
                 // A value source may appear without a manifest change (a file written, a
                 // variable set at restart): retried with backoff.
-                return .failure(EarlyExit(.failed(PlanFailure(reason: .resolveFailed, message: "\(error)", retryable: true))))
+                return stopEarly(.failed(PlanFailure(reason: .resolveFailed, message: "\(error)", retryable: true)))
             }
         }
         let scope = Observer.Scope(
@@ -105,7 +104,7 @@ struct Reconciler: Sendable {
         let planned = Planner.plan(
             Planner.Input(scope: scope, observation: observation, fingerprinter: context.fingerprinter, removedPolicy: work.removedPolicy))
         if let error = observation.approvalsError {
-            return .failure(EarlyExit(.failed(PlanFailure(reason: .sourceFailed, message: error, retryable: false))))
+            return stopEarly(.failed(PlanFailure(reason: .sourceFailed, message: error, retryable: false)))
         }
         let approvalsInvolved = observation.approvals != nil
         func gate(_ file: ApprovalFile?) -> Gate.Decision {
@@ -125,10 +124,8 @@ struct Reconciler: Sendable {
                     return decided
                 }
             } catch {
-                return .failure(
-                    EarlyExit(
-                        .failed(
-                            PlanFailure(reason: .sourceFailed, message: "cannot record the approval request: \(error)", retryable: true))))
+                return stopEarly(
+                    .failed(PlanFailure(reason: .sourceFailed, message: "cannot record the approval request: \(error)", retryable: true)))
             }
         } else {
             decision = gate(observation.approvals)
@@ -148,9 +145,10 @@ struct Reconciler: Sendable {
         return .success(Staged(planned: planned, decision: decision, approvalsInvolved: approvalsInvolved, generation: generation))
     }
 
+    /// A secret that stops before it is observed, with the spec generation already computed.
     private struct EarlyExit: Error {
         var early: Early
-        init(_ early: Early) { self.early = early }
+        var generation: String
     }
 
     // MARK: Record
@@ -171,12 +169,7 @@ struct Reconciler: Sendable {
         let failed = Self.isFailure(output.result, plan: plan)
         if failed, plan.error == nil, case .retry(let message) = output.result { plan.error = message }
         do {
-            if !output.status.differsOnlyInTime(from: work.previous) {
-                let store = context.store
-                let status = output.status
-                // fsync: off the cooperative pool, which then keeps the other secrets going.
-                try await BlockingIO.shared.run { try store.writeStatus(status) }
-            }
+            try await persist(output.status, previous: work.previous)
         } catch {
             plan.error = "\(error)"
             output.result = .retry("\(error)")
@@ -187,6 +180,14 @@ struct Reconciler: Sendable {
         return SecretOutcome(
             plan: plan, status: output.status, audit: audit, writes: execution.writes, failed: failed, managedTargets: output.managed,
             result: output.result)
+    }
+
+    /// Writes the status unless only its times changed: no-change passes over thousands of
+    /// secrets then cost no disk writes. The fsync runs off the cooperative pool.
+    private func persist(_ status: SecretStatus, previous: SecretStatus?) async throws {
+        guard !status.differsOnlyInTime(from: previous) else { return }
+        let store = context.store
+        try await BlockingIO.shared.run { try store.writeStatus(status) }
     }
 
     /// A stalled secret held by a gate is waiting, not failing; everything else that did
@@ -259,7 +260,7 @@ struct Reconciler: Sendable {
         guard let secret = work.secret else {
             return SecretOutcome(plan: plan, status: nil, audit: [], writes: 0, failed: true, managedTargets: work.managed, result: plan.result!)
         }
-        let generation = Generation.digest(of: secret, fingerprinter: context.fingerprinter)
+        let generation = exit.generation
         var status: SecretStatus
         switch exit.early {
         case .leftAlone(let state, let reason, let message):
@@ -277,14 +278,10 @@ struct Reconciler: Sendable {
         }
         plan.state = status.state
         let failed = { if case .failed = exit.early { true } else { false } }()
-        if !status.differsOnlyInTime(from: work.previous) {
-            do {
-                let store = context.store
-                let recorded = status
-                try await BlockingIO.shared.run { try store.writeStatus(recorded) }
-            } catch {
-                plan.error = "\(error)"
-            }
+        do {
+            try await persist(status, previous: work.previous)
+        } catch {
+            plan.error = "\(error)"
         }
         // A secret left alone keeps the places it was kept; a secret never written has none.
         let managed = work.managed.filter { work.previous?.targets[$0.key] != nil }

@@ -86,7 +86,7 @@ enum Recorder {
         for line in input.planned.plan.targets {
             let key = TargetKey(profile: line.profile, path: line.path)
             let recorded = status.targets[line.profile].flatMap { $0.path == line.path ? $0 : nil }
-            let isWanted = wanted.contains(line.profile) && input.secret.map { ($0.spec.path ?? $0.name) == line.path } == true
+            let isWanted = wanted.contains(line.profile) && input.secret?.vaultPath == line.path
             if !isWanted {
                 // A place the secret leaves.
                 let gone: Bool
@@ -317,7 +317,7 @@ enum Recorder {
         let now = input.now
         let syncLines = input.planned.plan.targets.filter { line in
             line.role == .sync && input.secret?.spec.syncVaultProfiles.contains(line.profile) == true
-                && line.path == (input.secret?.spec.path ?? input.secret?.name)
+                && line.path == input.secret?.vaultPath
         }
         guard !syncLines.isEmpty else {
             status.setCondition(.synced, .true, .noSyncTargets, "no sync targets", now: now)
