@@ -1,9 +1,29 @@
 /// Helpers for quoting user input in messages without flooding the terminal.
-enum Text {
+public enum Text {
     /// The text itself when short, else its start and its length.
     static func short(_ text: String, limit: Int = 60) -> String {
-        guard text.utf8.count > limit else { return text }
-        return String(text.prefix(limit)) + "… (\(text.utf8.count) bytes)"
+        guard text.utf8.count > limit else { return printable(text) }
+        return printable(String(text.prefix(limit))) + "… (\(text.utf8.count) bytes)"
+    }
+
+    /// The text with terminal control characters (C0, DEL, C1) written as `\u{1B}`, so
+    /// that a name or value quoted in a message cannot move the cursor, clear the screen
+    /// or retitle the terminal of whoever reads it.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// "a, b or c"

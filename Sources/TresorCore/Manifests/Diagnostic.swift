@@ -41,11 +41,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
         self.severity = severity
         self.location = location
-        self.message = message
+        // Messages quote names, keys and paths from the input; none may drive a terminal.
+        self.message = Text.printable(message)
     }
 
     /// `file:line:column: severity: message`, the form editors and compilers use.
-    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+    public var description: String { "\(Text.printable(location.description)): \(severity.rawValue): \(message)" }
 }
 
 /// A reference from one manifest to another, checked once every file is loaded.

@@ -136,6 +136,14 @@ private struct Collector {
                 state.vaultProfiles[metadata.name] = VaultProfile(metadata: metadata, spec: spec, origin: origin(fields))
             }
         case .secret:
+            if let metadata, metadata.name.utf8.count > VaultPathLimits.secretNameBytes {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: originLocation,
+                        "metadata.name: a Secret's name has at most \(VaultPathLimits.secretNameBytes) characters (its status file "
+                            + "must fit a \(VaultPathLimits.fileNameBytes)-byte file name), this one has \(metadata.name.utf8.count); "
+                            + "shorten it (spec.path can keep a longer vault path)"))
+            }
             let spec = SecretSpec.decode(specNode, context: context, fields: &fields)
             if let metadata, let spec, state.secrets[metadata.name] == nil {
                 let secret = Secret(metadata: metadata, spec: spec, origin: origin(fields))
@@ -185,9 +193,7 @@ private struct Collector {
         for secret in state.secrets.values {
             let path = secret.vaultPath
             for profileName in [secret.spec.vaultProfile] + secret.spec.syncVaultProfiles {
-                guard let rule = state.vaultProfiles[profileName]?.spec.provider.nameRule,
-                    case .failure(let problem) = rule.name(for: path)
-                else { continue }
+                guard let problem = state.vaultProfiles[profileName]?.spec.provider.pathProblem(for: path) else { continue }
                 diagnostics.append(
                     Diagnostic(
                         .error, at: secret.origin["spec.path"],

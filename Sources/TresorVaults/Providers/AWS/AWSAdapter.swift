@@ -123,7 +123,7 @@ public struct AWSAdapter: VaultAdapter {
 }
 
 /// Secret names: the prefix and path segments joined by `/`, in the characters Secrets
-/// Manager allows (letters, digits and `/_+=.@-`), at most 512 of them.
+/// Manager allows (``VaultPathLimits/awsNameProblem(prefix:path:)``).
 enum AWSSecretName {
     static func validated(prefix: [String], path: String, server: String) throws -> String {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -134,21 +134,12 @@ enum AWSSecretName {
             problem = "has an empty segment or a leading or trailing '/'"
         } else if segments.contains(where: { $0 == "." || $0 == ".." }) {
             problem = "has a '.' or '..' segment"
-        } else if !path.unicodeScalars.allSatisfy(isAllowed) {
-            problem = "has characters AWS does not allow in secret names (only letters, digits and /_+=.@-)"
+        } else {
+            problem = VaultPathLimits.awsNameProblem(prefix: prefix.joined(separator: "/"), path: path)
         }
-        let name = (prefix + segments).joined(separator: "/")
-        if problem == nil, name.utf8.count > 512 { problem = "makes a secret name longer than 512 characters" }
         if let problem {
             throw VaultError(.invalidRequest, "\(server): the secret path '\(path)' \(problem); use segments like 'db/main'")
         }
-        return name
-    }
-
-    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "/", "_", "+", "=", ".", "@", "-": true
-        default: false
-        }
+        return (prefix + segments).joined(separator: "/")
     }
 }
