@@ -42,3 +42,57 @@ import TresorCore
         #expect(problem(.fromEnv("SMALL")) == nil)
     }
 }
+
+/// A value larger than a vault the secret goes to can hold is refused before anything is
+/// written anywhere, naming the vault profile and its limit (Key Vault 25 KiB here).
+@Suite struct VaultValueLimitTests {
+    static let manifests = """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: src}
+        spec:
+          provider: {local: {}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: kv}
+        spec:
+          provider: {azure: {vaultUrl: "https://team.vault.azure.net", tenantId: t, clientId: {fromEnv: AZ}, clientSecret: {fromEnv: AZ}}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: Secret
+        metadata: {name: cert-bundle}
+        spec:
+          type: apiKey
+          vaultProfile: src
+          syncVaultProfiles: [kv]
+          content: {content: {fromEnv: BUNDLE}}
+
+        """
+
+    /// The Azure profile's adapter is a local vault: the limit comes from the declared
+    /// provider, and the check runs before any adapter is asked anything.
+    static func harness(bundleBytes: Int) throws -> EngineHarness {
+        var harness = try EngineHarness(profiles: ["src", "kv"])
+        harness.environment = ["BUNDLE": String(repeating: "b", count: bundleBytes), "AZ": "unused"]
+        return harness
+    }
+
+    @Test func aValueOverTheTightestVaultLimitIsRefusedAndNothingIsWritten() async throws {
+        let harness = try Self.harness(bundleBytes: 25_601)
+        defer { harness.cleanUp() }
+        let report = try await harness.apply(try EngineHarness.desired(Self.manifests))
+        #expect(harness.totalWrites == 0)
+        let error = try #require(report.failedSecrets.first?.error)
+        #expect(error.contains("25601 bytes, more than the 25600 bytes an Azure Key Vault secret holds (vault profile 'kv')"))
+        #expect(try await harness.content("src", "cert-bundle") == nil)
+    }
+
+    @Test func aValueWithinEveryLimitIsWrittenToEachVault() async throws {
+        let harness = try Self.harness(bundleBytes: 25_600)
+        defer { harness.cleanUp() }
+        let report = try await harness.apply(try EngineHarness.desired(Self.manifests))
+        #expect(report.failures == 0, "\(report.failedSecrets.map { $0.error ?? "" })")
+        #expect(try await harness.content("kv", "cert-bundle")?["content"]?.utf8.count == 25_600)
+    }
+}

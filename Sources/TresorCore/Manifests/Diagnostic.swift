@@ -82,6 +82,9 @@ final class DecodeContext {
         diagnostics.append(Diagnostic(.warning, at: location(mark), message))
     }
 
+    /// The manifest's repository (``ManifestRepository``), looked up once per file.
+    private(set) lazy var repositoryRoot: String? = ManifestRepository.root(of: file)
+
     func reference(_ kind: Kind, _ name: String, path: String, at mark: Mark) {
         references.append(Reference(kind: kind, name: name, path: path, location: location(mark)))
     }

@@ -144,7 +144,15 @@ extension ValueSource {
             else { return nil }
             switch source {
             case .fromEnv: return reader.environmentName(.fromEnv).map(ValueSource.fromEnv)
-            case .fromFile: return reader.nonEmptyString(.fromFile).map(ValueSource.fromFile)
+            case .fromFile:
+                guard let file = reader.nonEmptyString(.fromFile) else { return nil }
+                if let root = context.repositoryRoot, ManifestRepository.leaves(file, manifestFile: context.file, root: root) {
+                    context.warning(
+                        "\(path).fromFile: '\(Text.short(file))' is outside the manifest repository (\(root)); a change to what it "
+                            + "reads is not reviewed with the manifests, so make sure the file is meant to be there",
+                        at: reader.valueMark(.fromFile))
+                }
+                return .fromFile(file)
             case .sealed: return reader.sealed(.sealed).map(ValueSource.sealed)
             case .generate:
                 guard let kind = field.generator else {

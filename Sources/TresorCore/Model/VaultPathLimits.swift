@@ -61,3 +61,39 @@ extension Provider {
         }
     }
 }
+
+/// The most one value may hold in a vault that limits its secrets' size, and which
+/// vault profile sets it: a value is checked before anything is written anywhere.
+public struct ValueLimit: Sendable, Hashable {
+    public var bytes: Int
+    /// "an Azure Key Vault secret", for messages.
+    public var holder: String
+    public var vaultProfile: String
+
+    public init(bytes: Int, holder: String, vaultProfile: String) {
+        self.bytes = bytes
+        self.holder = holder
+        self.vaultProfile = vaultProfile
+    }
+
+    /// The tightest limit of the vault profiles a secret is written to, nil when none limits.
+    public static func tightest(of profiles: [VaultProfile]) -> ValueLimit? {
+        profiles.compactMap { profile in
+            profile.spec.provider.valueLimit.map { ValueLimit(bytes: $0.bytes, holder: $0.holder, vaultProfile: profile.name) }
+        }.min { ($0.bytes, $0.vaultProfile) < ($1.bytes, $1.vaultProfile) }
+    }
+}
+
+extension Provider {
+    /// The documented size limit of one secret: Secrets Manager 65,536 bytes of
+    /// SecretString, Key Vault 25 KiB per value, Secret Manager 64 KiB of payload. The
+    /// local vault, Vault/OpenBao and Kubernetes take the 1 MiB every value is held to.
+    public var valueLimit: (bytes: Int, holder: String)? {
+        switch self {
+        case .aws: (65_536, "a Secrets Manager secret")
+        case .azure: (25_600, "an Azure Key Vault secret")
+        case .gcp: (65_536, "a Secret Manager secret version")
+        case .local, .hashicorp, .kubernetes: nil
+        }
+    }
+}

@@ -63,7 +63,9 @@ struct DeclaredInputs: Sendable {
     var digest: String?
 
     /// Reads every `fromEnv`, `fromFile` and `sealed` value of the secret.
-    static func resolve(_ secret: Secret, resolver: ValueResolver, fingerprinter: Fingerprinter) throws -> DeclaredInputs {
+    static func resolve(
+        _ secret: Secret, resolver: ValueResolver, fingerprinter: Fingerprinter, limit: ValueLimit? = nil
+    ) throws -> DeclaredInputs {
         var inputs = DeclaredInputs()
         guard let content = secret.spec.content else { return inputs }
         let baseDirectory = (secret.origin.location.file as NSString).deletingLastPathComponent
@@ -73,7 +75,11 @@ struct DeclaredInputs: Sendable {
                 inputs.generatorDigests[field] = GeneratorDigest.digest(generator)
                 continue
             }
-            inputs.resolved[field] = try resolver.resolve(source, secret: secret.name, field: field, baseDirectory: baseDirectory)
+            let value = try resolver.resolve(source, secret: secret.name, field: field, baseDirectory: baseDirectory)
+            if let limit, case let bytes = value.reveal().utf8.count, bytes > limit.bytes {
+                throw ResolutionError(secret: secret.name, field: field, reason: .tooLargeForVault(bytes: bytes, limit: limit))
+            }
+            inputs.resolved[field] = value
         }
         var described = inputs.resolved
         for (field, digest) in inputs.generatorDigests { described[field] = SecretValue("generate:" + digest) }

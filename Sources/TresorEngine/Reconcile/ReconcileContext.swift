@@ -34,6 +34,7 @@ public struct ReconcileContext: Sendable {
             if let approval = vaultProfile.spec.approvalProfile.flatMap({ desired.approvalProfiles[$0] }) { approvals[name] = approval }
         }
         self.approvalProfiles = approvals
+        self.vaultProfiles = desired.vaultProfiles
         self.compliance = compliance
         self.seal = approvals.isEmpty ? nil : try? store.approvalSeal()
         self.approvalStore = ApprovalStore(stateStore: store)
@@ -45,6 +46,12 @@ public struct ReconcileContext: Sendable {
     let approvalStore: ApprovalStore
     /// Made once per pass, not once per secret.
     let observer: Observer
+    let vaultProfiles: [String: VaultProfile]
+
+    /// The tightest size limit of the vaults `secret` is written to.
+    func valueLimit(for secret: Secret) -> ValueLimit? {
+        ValueLimit.tightest(of: ([secret.spec.vaultProfile] + secret.spec.syncVaultProfiles).compactMap { vaultProfiles[$0] })
+    }
 }
 
 /// The result of one secret's pass.

@@ -90,7 +90,8 @@ struct Reconciler: Sendable {
                 return stopEarly(.leftAlone(.expired, .expired, "expired at \(expiresAt.text); set a later expiresAt to manage it again"))
             }
             do {
-                inputs = try DeclaredInputs.resolve(secret, resolver: context.resolver, fingerprinter: context.fingerprinter)
+                inputs = try DeclaredInputs.resolve(
+                    secret, resolver: context.resolver, fingerprinter: context.fingerprinter, limit: context.valueLimit(for: secret))
             } catch {
                 // A value source may appear without a manifest change (a file written, a
                 // variable set at restart): retried with backoff.

@@ -17,6 +17,8 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
         case sealed(SealedValueError)
         /// `generate` values are made by the engine (ValueGenerator), not resolved.
         case generatedValue
+        /// A value larger than a vault the secret is written to can hold.
+        case tooLargeForVault(bytes: Int, limit: ValueLimit)
     }
 
     public var secret: String
@@ -47,6 +49,9 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
             "cannot open the sealed value: \(error)"
         case .generatedValue:
             "generated values are made by the engine, not resolved from a source (this is a bug in tresor)"
+        case .tooLargeForVault(let bytes, let limit):
+            "the value holds \(bytes) bytes, more than the \(limit.bytes) bytes \(limit.holder) holds (vault profile "
+                + "'\(limit.vaultProfile)'); nothing was written: store a smaller value, or write this secret to another vault"
         }
     }
 }
