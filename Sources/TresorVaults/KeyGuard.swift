@@ -16,8 +16,10 @@ public enum KeyGuard {
     /// - Parameters:
     ///   - protected: how many things (status files, vault files, …) the key protects now.
     ///   - what: names them in messages ("status files in /var/lib/tresor/status").
+    ///   - readOnly: for commands that write nothing (`plan`): a key that would be made is a
+    ///     throwaway one, kept in memory only, and no check value is written.
     public static func key(
-        at keyFile: String, checkFile: String, purpose: KeyFile.Purpose, protected: () -> Int, what: String
+        at keyFile: String, checkFile: String, purpose: KeyFile.Purpose, protected: () -> Int, what: String, readOnly: Bool = false
     ) throws -> [UInt8] {
         let key: [UInt8]
         if let existing = try KeyFile.load(keyFile, purpose: purpose) {
@@ -30,6 +32,7 @@ public enum KeyGuard {
                     "\(purpose.owner): the key file \(keyFile) is missing, but \(count) \(what) exist that it protects; restore the "
                         + "key file from your backup (a new key would be wrong: \(purpose.loss)). To start afresh, move those aside first")
             }
+            if readOnly { return (0..<32).map { _ in UInt8.random(in: 0...255) } }
             key = try KeyFile.loadOrCreate(at: keyFile, purpose: purpose)
         }
         let value = checkValue(key)
@@ -40,7 +43,7 @@ public enum KeyGuard {
                     "\(purpose.owner): the key file \(keyFile) is not the key that made this state (its check value in \(checkFile) "
                         + "differs); restore the right key file from your backup (\(purpose.loss))")
             }
-        } else {
+        } else if !readOnly {
             // State from before check values: record the key in use now.
             let fd = open(checkFile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 {

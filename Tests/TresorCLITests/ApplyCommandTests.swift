@@ -126,6 +126,43 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(hostile.stderr.contains("\\u{1B}"))
     }
 
+    @Test func planOnAFreshDirectoryCreatesNothingAndSaysItsKeysAreThrowaway() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-3"), to: "m/all.yaml")
+        let planned = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(planned.status == 2, "\(planned.stderr)")
+        #expect(planned.stdout.contains("+ create   main:one (source)"))
+        #expect(planned.stderr.contains("holds no state yet; this plan used throwaway keys and wrote nothing"))
+        #expect(!FileManager.default.fileExists(atPath: cli.path("state")))
+    }
+
+    @Test func planOnExistingStateChangesNoFile() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-4"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        // State from before check values: a read-only command must not add them.
+        try FileManager.default.removeItem(atPath: cli.path("state/fingerprint.check"))
+        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-5"), to: "m/all.yaml")
+        let before = try Self.snapshot(cli.path("state"))
+        #expect(try await cli.run(["plan", "-f", "m", "--state-dir", "state"]).status == 2)
+        #expect(try Self.snapshot(cli.path("state")) == before)
+    }
+
+    /// Every file and directory under `root`, with its bytes and modification time.
+    static func snapshot(_ root: String) throws -> [String: String] {
+        var entries: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root + "/" + relative)
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: root + "/" + relative))) ?? Data()
+            entries[relative] = "\(modified) \(bytes.base64EncodedString())"
+        }
+        return entries
+    }
+
     @Test func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

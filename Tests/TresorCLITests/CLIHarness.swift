@@ -26,8 +26,10 @@ struct CLI {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The `tresor` executable built beside this test bundle.
+    /// The `tresor` executable built beside this test bundle, or `TRESOR_TEST_BINARY` (to
+    /// run these tests against another build, such as the commit before a fix).
     static let binary: String = {
+        if let chosen = ProcessInfo.processInfo.environment["TRESOR_TEST_BINARY"] { return chosen }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tresor").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -107,6 +107,7 @@ extension StateStore {
         ApprovalSeal(
             key: try KeyGuard.key(
                 at: approvalKeyPath, checkFile: root + "/approvals.check", purpose: ApprovalSeal.purpose,
-                protected: { KeyGuard.count(in: root + "/approvals", suffix: ".yaml") }, what: "approval files in \(root)/approvals"))
+                protected: { KeyGuard.count(in: root + "/approvals", suffix: ".yaml") }, what: "approval files in \(root)/approvals",
+                readOnly: readOnly))
     }
 }

@@ -43,7 +43,8 @@ public struct VaultRegistry: Sendable {
             let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
             let context = AdapterContext(
                 profile: name, http: client, credentials: { try credentials.resolve($0) },
-                localDirectory: store.localVaultDirectory(profile: name), localKeyFile: store.localKeyPath, environment: environment)
+                localDirectory: store.localVaultDirectory(profile: name), localKeyFile: store.localKeyPath, environment: environment,
+                readOnly: store.readOnly)
             do {
                 adapters[name] = try registration.adapter(for: profile.spec.provider, context: context)
             } catch {

@@ -10,11 +10,14 @@ import TresorVaults
 /// directories, all written atomically.
 public struct StateStore: Sendable {
     public let root: String
+    /// Opened by a command that writes nothing: keys that do not exist yet are throwaway.
+    public let readOnly: Bool
 
     /// Opens the state directory for a command that writes, creating it (0700) when it is
     /// missing. The mode of a directory tresor did not create is left as it is.
     public init(root: String) throws {
         self.root = root
+        readOnly = false
         try AtomicFile.makeDirectory(root)
         try AtomicFile.makeDirectory(statusDirectory)
     }
@@ -22,7 +25,12 @@ public struct StateStore: Sendable {
     /// Opens the state directory for a command that only reads: nothing is created.
     public init(readingAt root: String) {
         self.root = root
+        readOnly = true
     }
+
+    /// True when the directory holds no state yet (no fingerprint key): a read-only command
+    /// then works with throwaway keys.
+    public var isFresh: Bool { access(fingerprintKeyPath, F_OK) != 0 }
 
     /// A warning when others than the owner may write in the state directory; nil otherwise.
     public var permissionWarning: String? {
@@ -49,7 +57,8 @@ public struct StateStore: Sendable {
         Fingerprinter(
             key: try KeyGuard.key(
                 at: fingerprintKeyPath, checkFile: root + "/fingerprint.check", purpose: Self.fingerprintKeyPurpose,
-                protected: { KeyGuard.count(in: statusDirectory, suffix: ".yaml") }, what: "status files in \(statusDirectory)"))
+                protected: { KeyGuard.count(in: statusDirectory, suffix: ".yaml") }, what: "status files in \(statusDirectory)",
+                readOnly: readOnly))
     }
 
     public func readStatus(_ name: String) throws -> SecretStatus? {

@@ -14,10 +14,12 @@ public struct AdapterContext: Sendable {
     public var localKeyFile: String
     /// Where in-cluster and service-account defaults are looked up.
     public var environment: [String: String]
+    /// For a command that writes nothing: the embedded vault makes no directory and no key.
+    public var readOnly: Bool
 
     public init(
         profile: String, http: (any HTTPClient)?, credentials: @escaping @Sendable (CredentialSource) throws -> String,
-        localDirectory: String, localKeyFile: String, environment: [String: String]
+        localDirectory: String, localKeyFile: String, environment: [String: String], readOnly: Bool = false
     ) {
         self.profile = profile
         self.http = http
@@ -25,6 +27,7 @@ public struct AdapterContext: Sendable {
         self.localDirectory = localDirectory
         self.localKeyFile = localKeyFile
         self.environment = environment
+        self.readOnly = readOnly
     }
 
     /// The shared HTTP client, or an error naming the profile.

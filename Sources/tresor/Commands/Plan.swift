@@ -16,7 +16,7 @@ extension Tresor {
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func run() async throws {
-            let workspace = try Workspace.open(global: global, manifests: manifests, sealing: sealing)
+            let workspace = try Workspace.open(global: global, manifests: manifests, sealing: sealing, readOnly: true)
             let report = try await workspace.engine.plan(
                 workspace.desired, now: Date(), progress: Progress().callback("planning"))
             let rendered = PlanReport(report, verbose: verbose)

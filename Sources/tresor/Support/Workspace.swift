@@ -15,7 +15,7 @@ struct Workspace {
     /// exits 1, before the state directory or a vault is touched.
     static func open(
         global: GlobalOptions, manifests: ManifestOptions, sealing: SealingKeyOptions, sealedContent: Bool = true,
-        options: Engine.Options = Engine.Options()
+        options: Engine.Options = Engine.Options(), readOnly: Bool = false
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
@@ -35,10 +35,13 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            let store = try StateStore(root: stateDirectory)
-            if let warning = store.permissionWarning {
-                var standardError = StandardError()
-                print(warning, to: &standardError)
+            let store = readOnly ? StateStore(readingAt: stateDirectory) : try StateStore(root: stateDirectory)
+            var standardError = StandardError()
+            if let warning = store.permissionWarning { print(warning, to: &standardError) }
+            if readOnly, store.isFresh {
+                print(
+                    "note: \(stateDirectory) holds no state yet; this plan used throwaway keys and wrote nothing "
+                        + "(apply creates the state directory and its keys)", to: &standardError)
             }
             let environment = ProcessInfo.processInfo.environment
             let engine = Engine(

@@ -31,18 +31,20 @@ public struct LocalAdapter: VaultAdapter {
     /// in `keyFile`, creating a new random key (mode 0600) when there is no file.
     /// - Throws: ``VaultError/Kind/invalidRequest`` for a key file of the wrong size or
     ///   one that other users can read, and when `directory` is not a directory.
-    public init(directory: String, keyFile: String) throws {
+    /// - Parameter readOnly: for a command that writes nothing: no directory and no key is
+    ///   made (a missing vault reads as empty, under a throwaway key).
+    public init(directory: String, keyFile: String, readOnly: Bool = false) throws {
         guard !directory.isEmpty else { throw VaultError(.invalidRequest, "local vault: the vault directory is empty") }
         guard !keyFile.isEmpty else { throw VaultError(.invalidRequest, "local vault: the key file path is empty") }
         var root = directory
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         self.directory = root
         self.keyFile = keyFile
-        try LocalFileSystem.makeDirectories(root)
+        if !readOnly { try LocalFileSystem.makeDirectories(root) }
         // The vault keeps the check value of its key: another vault's data never vouches for it.
         cipher = LocalCipher(
             keyBytes: try KeyGuard.key(
                 at: keyFile, checkFile: root + "/.key-check", purpose: .localVault,
-                protected: { KeyGuard.count(in: root, suffix: ".secret") }, what: "secret files in \(root)"))
+                protected: { KeyGuard.count(in: root, suffix: ".secret") }, what: "secret files in \(root)", readOnly: readOnly))
     }
 }
