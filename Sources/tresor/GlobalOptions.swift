@@ -1,4 +1,5 @@
 import ArgumentParser
+import TresorEngine
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -7,6 +8,11 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "Log format: text or json.")
     var logFormat: LogFormat = .text
+
+    @Option(name: .long, help: "Rotate audit.log at this size (bytes, or with KiB, MiB, GiB); 5 rotated files are kept.")
+    var auditMaxSize: ByteCount = ByteCount(bytes: 100 << 20)
+
+    var auditRotation: AuditRotation { AuditRotation(maxBytes: auditMaxSize.bytes) }
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json

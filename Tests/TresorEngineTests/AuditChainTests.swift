@@ -67,3 +67,94 @@ import TresorCore
         #expect(verify(lines) == nil)
     }
 }
+
+/// The log rotates by size without breaking the chain, and its head (kept beside it)
+/// catches lines cut from its end.
+@Suite struct AuditRotationTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-rotation-\(UUID().uuidString)").path
+    var path: String { directory + "/audit.log" }
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func write(_ count: Int, maxBytes: Int = 2_000, keep: Int = 3) throws {
+        let log = try AuditLog(path: path, rotation: AuditRotation(maxBytes: maxBytes, keep: keep))
+        for index in 0..<count {
+            log.append([
+                AuditEvent(
+                    time: Date(timeIntervalSince1970: 1_900_000_000 + Double(index)), actor: "test", secret: "s\(index)",
+                    vaultProfile: "main", operation: "create", outcome: "success")
+            ])
+        }
+    }
+
+    func lines(_ file: String) throws -> [String] {
+        try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    func rewrite(_ file: String, _ lines: [String]) throws {
+        try (lines.map { $0 + "\n" }.joined()).write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    @Test func rotatedFilesKeepOneChainAndTheOldestBeyondKeepIsRemoved() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try write(61)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(files.contains("audit.log.1") && files.contains("audit.log.3") && !files.contains("audit.log.4"))
+        #expect(files.contains("audit.log.anchor"))
+        for file in ["audit.log.1", "audit.log.2", "audit.log.3"] {
+            let size = try FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.size] as? Int ?? 0
+            #expect(size >= 2_000 && size < 2_400, "\(file): \(size) bytes")
+        }
+        let check = try AuditChain.verifyLog(at: path)
+        #expect(check.problem == nil, "\(check.problem ?? "")")
+        #expect(check.files.count == 4)
+        // The chain crosses files: the new file's first line follows the rotated file's last.
+        let first = try #require(try lines(path).first)
+        let previousLast = try #require(try lines(path + ".1").last)
+        #expect(first.contains("\"prev\":\"\(AuditChain.hash(Array(previousLast.utf8)))\""))
+    }
+
+    @Test func aLineDeletedInARotatedFileOrAWholeRotatedFileRemovedIsNamed() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try write(60)
+        var middle = try lines(path + ".2")
+        middle.remove(at: 3)
+        try rewrite(path + ".2", middle)
+        #expect(try AuditChain.verifyLog(at: path).problem?.hasPrefix("audit.log.2: line 4 does not follow line 3") == true)
+        try FileManager.default.removeItem(atPath: path + ".2")
+        #expect(try AuditChain.verifyLog(at: path).problem?.hasPrefix("audit.log.1: line 1 does not follow the last line of audit.log.3") == true)
+    }
+
+    @Test func linesCutFromTheEndAreCaughtByTheHeadAndTheNextWriterReportsTheGap() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try write(5, maxBytes: 1 << 20)
+        #expect(try AuditChain.verifyLog(at: path).problem == nil)
+        let whole = try lines(path)
+        try rewrite(path, Array(whole.dropLast(2)))
+        let cut = try AuditChain.verifyLog(at: path)
+        #expect(cut.problem?.contains("does not reach its recorded head") == true)
+        try write(1, maxBytes: 1 << 20)
+        let after = try lines(path)
+        #expect(after.count == 5)
+        #expect(after[3].contains("\"operation\":\"audit-gap\""))
+        // The gap line chains from the head, not from the line before it: the cut stays visible.
+        #expect(try AuditChain.verifyLog(at: path).problem?.hasPrefix("audit.log: line 4 does not follow line 3") == true)
+    }
+
+    @Test func linesWrittenBeforeTheirHeadWasRecordedHoldTheChain() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try write(3, maxBytes: 1 << 20)
+        let head = try #require(AuditHead.read(path: path + ".head"))
+        try write(2, maxBytes: 1 << 20)
+        // A writer that stopped between its lines and its head.
+        try (String(decoding: head.line, as: UTF8.self)).write(toFile: path + ".head", atomically: true, encoding: .utf8)
+        let check = try AuditChain.verifyLog(at: path)
+        #expect(check.problem == nil)
+        #expect(check.note?.contains("follow the recorded head") == true)
+        try write(1, maxBytes: 1 << 20)
+        #expect(try !lines(path).contains { $0.contains("audit-gap") })
+        #expect(try AuditChain.verifyLog(at: path).problem == nil)
+    }
+}

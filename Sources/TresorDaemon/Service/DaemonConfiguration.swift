@@ -20,6 +20,8 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The private keys that open sealed values (`--sealing-key`).
     public var sealing: SealingKeyring
+    /// When `audit.log` rotates (`--audit-max-size`).
+    public var auditRotation = AuditRotation()
 
     public init(
         paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),

@@ -50,7 +50,8 @@ public actor DaemonController {
         configuration: DaemonConfiguration, clock: DaemonClock = .system, metrics: DaemonMetrics, health: DaemonHealth,
         logger: Logger, makeRegistry: RegistryFactory? = nil
     ) throws {
-        let store = try StateStore(root: configuration.stateDirectory)
+        var store = try StateStore(root: configuration.stateDirectory)
+        store.auditRotation = configuration.auditRotation
         let parseCache = ManifestParseCache()
         let result = Self.loadManifests(configuration, cache: parseCache)
         guard result.isValid else { throw InvalidManifestsError(result: result) }

@@ -105,7 +105,7 @@ public struct ApprovalService: Sendable {
             return .success(latest)
         }
         if !events.isEmpty {
-            let audit = try AuditLog(path: auditPath)
+            let audit = try stateStore.auditLog()
             audit.append(events)
             audit.sync()
         }

@@ -35,7 +35,9 @@ extension Engine {
         _ names: [String], in desired: DesiredState, ledger: InventoryLedger, audit: AuditLog, now: Date,
         compliance: ComplianceSetup
     ) async -> Report {
-        let reconciler = Reconciler(context: context(for: desired, now: now, compliance: compliance))
+        var passContext = context(for: desired, now: now, compliance: compliance)
+        passContext.audit = audit
+        let reconciler = Reconciler(context: passContext)
         var report = Report(plans: [], writes: 0, failures: 0, refusal: nil)
         for name in names {
             if let secret = desired.secrets[name] {

@@ -86,6 +86,7 @@ public struct Engine: Sendable {
         if let refusal = massDeleteRefusal(desired, inventory: inventory) {
             return Report(plans: [], writes: 0, failures: 1, refusal: refusal)
         }
+        try store.checkStatusWritable()
         let audit = try store.auditLog()
         // Registered before any write, so a crash can never leave a vault copy that the
         // inventory does not know about (and so could never prune).
@@ -97,7 +98,9 @@ public struct Engine: Sendable {
         let before = inventory
         inventory = registered
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
-        let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
+        var passContext = context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses))
+        passContext.audit = audit
+        let reconciler = Reconciler(context: passContext)
         let kept = inventory
         let outcomes = await forEach(works(desired, inventory: inventory, before: before), statuses: statuses, progress: progress) { work in
             let outcome = await reconciler.apply(work)

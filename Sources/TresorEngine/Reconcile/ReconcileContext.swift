@@ -17,6 +17,8 @@ public struct ReconcileContext: Sendable {
     public var compliance: ComplianceSetup
     /// Checks approval decisions; nil when none can be checked (no key).
     public var seal: ApprovalSeal?
+    /// Where each vault write is recorded as requested before it is made; nil for `plan`.
+    public var audit: AuditLog?
 
     public init(
         registry: VaultRegistry, fingerprinter: Fingerprinter, resolver: ValueResolver, store: StateStore, actor: String,

@@ -60,6 +60,10 @@ struct Reconciler: Sendable {
             }
             var planned = staged.planned
             planned.plan = staged.decision.plan
+            if let failure = recordRequests(planned.plan) {
+                return await recordEarly(
+                    work, EarlyExit(early: .failed(PlanFailure(reason: .sourceFailed, message: failure, retryable: true)), generation: staged.generation))
+            }
             let executor = Executor(registry: context.registry, fingerprinter: context.fingerprinter, actor: context.actor, now: context.now)
             let execution = await executor.execute(&planned, secret: work.secret)
             if execution.conflictOnAssumedAbsent, assumeAbsent {
@@ -69,6 +73,20 @@ struct Reconciler: Sendable {
             }
             return await record(work, staged: staged, planned: planned, execution: execution)
         }
+    }
+
+    /// Puts each vault change the plan is about to make on record as requested (as Vault's
+    /// audit device logs a request before its response): a change whose line cannot be
+    /// written (a full disk) is not made. Nil when every line was written.
+    private func recordRequests(_ plan: SecretPlan) -> String? {
+        guard let audit = context.audit else { return nil }
+        let requests = plan.targets.filter { $0.runs && $0.action.changesVault }.map {
+            AuditEvent(
+                time: context.now, actor: context.actor, secret: plan.secret, vaultProfile: $0.profile,
+                operation: $0.action.description, outcome: "requested")
+        }
+        guard !requests.isEmpty, let failure = audit.appendChecked(requests) else { return nil }
+        return "nothing was written to any vault: \(failure); free space or fix the file, then run again"
     }
 
     /// Observe, plan and gate; under the approvals file's lock when applying, so a decision
@@ -282,7 +300,8 @@ struct Reconciler: Sendable {
         do {
             try await persist(status, previous: work.previous)
         } catch {
-            plan.error = "\(error)"
+            // The reason the secret stopped stays first: it is what to fix.
+            plan.error = plan.error.map { "\($0); and \(error)" } ?? "\(error)"
         }
         // A secret left alone keeps the places it was kept; a secret never written has none.
         let managed = work.managed.filter { work.previous?.targets[$0.key] != nil }

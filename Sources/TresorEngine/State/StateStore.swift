@@ -12,6 +12,8 @@ public struct StateStore: Sendable {
     public let root: String
     /// Opened by a command that writes nothing: keys that do not exist yet are throwaway.
     public let readOnly: Bool
+    /// When `audit.log` rotates (`--audit-max-size`).
+    public var auditRotation = AuditRotation()
 
     /// Opens the state directory for a command that writes, creating it (0700) when it is
     /// missing. The mode of a directory tresor did not create is left as it is.
@@ -102,6 +104,21 @@ public struct StateStore: Sendable {
         try AtomicFile.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name), directorySync: .deferred)
     }
 
+    /// Throws, naming the directory and the fix, unless a status file can be written: a
+    /// pass checks this before its first vault write, so a read-only status directory
+    /// stops it before anything changes instead of after the vaults did.
+    public func checkStatusWritable() throws {
+        let probe = statusDirectory + "/.write-check.tmp-\(getpid())-0"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw AtomicFile.WriteError(
+                description: "the status directory \(statusDirectory) cannot be written (\(String(cString: strerror(errno)))); "
+                    + "nothing was written to any vault: give the user running tresor write access to it, then run again")
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
     /// Makes the status writes of this pass durable.
     public func syncStatuses() {
         AtomicFile.syncDirectory(statusDirectory)
@@ -148,7 +165,7 @@ public struct StateStore: Sendable {
         try AtomicFile.write(try StatusCoding.encodeBytes(inventory), to: inventoryPath)
     }
 
-    public func auditLog() throws -> AuditLog { try AuditLog(path: auditPath) }
+    public func auditLog() throws -> AuditLog { try AuditLog(path: auditPath, rotation: auditRotation) }
 
     /// Holds an exclusive lock on the state directory, so two applies never interleave.
     public func lock() throws -> StateLock {

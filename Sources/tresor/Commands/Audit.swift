@@ -15,19 +15,18 @@ extension Tresor {
 
             func run() throws {
                 let path = StateDirectory.path(global.stateDir) + "/audit.log"
-                let bytes: [UInt8]
+                let check: AuditChain.LogCheck
                 do {
-                    bytes = try AtomicFile.readBytes(path)
+                    check = try AuditChain.verifyLog(at: path)
                 } catch {
                     fail("cannot read \(path): \(error)")
                 }
-                let result = AuditChain.verify(bytes)
-                if let problem = result.problem {
-                    fail("\(path): line \(problem.line) \(problem.reason)")
-                }
-                var line = "\(path): \(result.lines) lines, the chain holds"
-                if result.unchained > 0 { line += " (the first \(result.unchained) were written before the chain and are not covered)" }
+                if let problem = check.problem { fail("\(StateDirectory.path(global.stateDir))/\(problem)") }
+                let files = check.files.count > 1 ? " in \(check.files.count) files" : ""
+                var line = "\(path): \(check.lines) lines\(files), the chain holds"
+                if check.unchained > 0 { line += " (the first \(check.unchained) were written before the chain and are not covered)" }
                 print(line)
+                if let note = check.note { print("note: \(note)") }
             }
         }
     }

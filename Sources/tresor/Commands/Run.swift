@@ -43,11 +43,12 @@ extension Tresor {
                     fail("\(error)")
                 }
             }
+            var configuration = DaemonConfiguration(
+                paths: manifests.paths, stateDirectory: stateDirectory, workers: workers,
+                engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops), sealing: sealing.keyring())
+            configuration.auditRotation = global.auditRotation
             let daemon = Daemon(
-                configuration: DaemonConfiguration(
-                    paths: manifests.paths, stateDirectory: stateDirectory, workers: workers,
-                    engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops),
-                    sealing: sealing.keyring()),
+                configuration: configuration,
                 host: host, port: port, shutdownTimeout: .seconds(shutdownTimeout), approvalTokens: tokens, logger: logger)
             do {
                 try await daemon.run()

@@ -35,7 +35,8 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            let store = readOnly ? StateStore(readingAt: stateDirectory) : try StateStore(root: stateDirectory)
+            var store = readOnly ? StateStore(readingAt: stateDirectory) : try StateStore(root: stateDirectory)
+            store.auditRotation = global.auditRotation
             var standardError = StandardError()
             if let warning = store.permissionWarning { print(warning, to: &standardError) }
             if readOnly, store.isFresh {
