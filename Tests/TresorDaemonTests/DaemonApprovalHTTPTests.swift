@@ -92,4 +92,61 @@ import TresorVaults
             throw error
         }
     }
+
+    /// The tokens file is read again when it changes: a token removed while the daemon
+    /// runs is refused on its next request and decides nothing; one added works at once.
+    @Test func aTokenRevokedWhileRunningIsRefusedAtOnceAndDecidesNothing() async throws {
+        let directory = try DaemonProcess.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let value = "revoked-token-" + UUID().uuidString
+        try """
+            apiVersion: tresor.dev/v1alpha1
+            kind: VaultProfile
+            metadata: {name: main}
+            spec: {provider: {local: {}}, approvalProfile: review}
+            ---
+            apiVersion: tresor.dev/v1alpha1
+            kind: ApprovalProfile
+            metadata: {name: review}
+            spec: {requiredApprovals: 1, approvers: [alice, carol]}
+            ---
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata: {name: db}
+            spec: {type: apiKey, vaultProfile: main, content: {content: {fromEnv: DB_API_KEY}}}
+            """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        let alice = ApprovalTokens.make(identity: "alice")
+        let carol = ApprovalTokens.make(identity: "carol")
+        let tokens = directory + "/tokens"
+        try (alice.line + "\n").write(toFile: tokens, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess.start(in: directory, environment: ["DB_API_KEY": value], arguments: ["--approval-tokens", tokens])
+        do {
+            try await daemon.waitUntilReady()
+            let port = daemon.port
+            try await eventually("a pending request") { try await pendingID(port, token: alice.token) != nil }
+            let id = try #require(try await pendingID(port, token: alice.token))
+            let approve = "/v1/approvals/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/approve"
+
+            // Revoked: the file no longer holds alice's token.
+            try ("# alice left the team\n").write(toFile: tokens, atomically: true, encoding: .utf8)
+            #expect(try await call("GET", port, "/v1/approvals", token: alice.token).status == 401)
+            #expect(try await call("POST", port, approve, token: alice.token).status == 401)
+            let vault = try LocalAdapter(directory: directory + "/state/vaults/main", keyFile: directory + "/state/local.key")
+            let nothingWritten = try await vault.readMetadata(at: "db") == nil
+            #expect(nothingWritten, "a revoked token decided nothing")
+
+            // Added: carol's token works from the next request.
+            try (carol.line + "\n").write(toFile: tokens, atomically: true, encoding: .utf8)
+            #expect(try await call("POST", port, approve, token: carol.token).status == 200)
+            try await eventually("the approved create in the vault", timeout: .seconds(60)) {
+                try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == value
+            }
+            let audit = try String(contentsOfFile: directory + "/state/audit.log", encoding: .utf8)
+            #expect(audit.contains("\"actor\":\"carol\"") && !audit.contains("\"actor\":\"alice\""))
+            #expect(try await daemon.signal(SIGTERM) == 0)
+        } catch {
+            await daemon.kill9()
+            throw error
+        }
+    }
 }

@@ -1,6 +1,11 @@
 import Crypto
 import Foundation
+import Synchronization
 import TresorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The bearer tokens of the approval API, mapped to identities. The file holds only
 /// SHA-256 hashes of the tokens, one per line:
@@ -23,9 +28,17 @@ public struct ApprovalTokens: Sendable {
         var identity: String
     }
 
-    let entries: [Entry]
+    private let source: TokenSource
 
     public init(text: String, path: String = "tokens file") throws {
+        source = TokenSource(fixed: try Self.parse(text, path: path))
+    }
+
+    private init(source: TokenSource) {
+        self.source = source
+    }
+
+    static func parse(_ text: String, path: String) throws -> [Entry] {
         var entries: [Entry] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -40,20 +53,32 @@ public struct ApprovalTokens: Sendable {
             }
             entries.append(Entry(hash: hash, identity: ApprovalIdentity.normalized(parts[1])))
         }
-        self.entries = entries
+        return entries
     }
 
-    public static func load(path: String) throws -> ApprovalTokens {
+    static func read(path: String) throws -> [Entry] {
         do {
-            return try ApprovalTokens(text: String(decoding: try AtomicFile.readBytes(path), as: UTF8.self), path: path)
+            return try parse(String(decoding: try AtomicFile.readBytes(path), as: UTF8.self), path: path)
         } catch let error as AtomicFile.ReadError {
             throw FormatError(description: "cannot read tokens file \(path): \(error.reason)")
         }
     }
 
+    /// The tokens of the file at `path`, read again whenever the file changes: a token
+    /// added is accepted and a token removed is refused from the next request on, with no
+    /// restart. A file that no longer reads (an editor's half-written save, a bad line)
+    /// refuses every token until it reads again.
+    public static func load(path: String) throws -> ApprovalTokens {
+        ApprovalTokens(source: try TokenSource(path: path))
+    }
+
+    /// Why the file's current content is refused; nil when it reads.
+    public var problem: String? { source.current().problem }
+
     /// The identity of a bearer token, nil when no entry matches. Every entry is compared
     /// in constant time, so the time taken does not tell how much of a hash matched.
     public func identity(forToken token: String) -> String? {
+        let entries = source.current().entries
         let hash = Array(SHA256.hash(data: Array(token.utf8)))
         var found: String?
         for entry in entries {
@@ -101,5 +126,69 @@ public struct ApprovalTokens: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+}
+
+/// Where ``ApprovalTokens`` come from: fixed entries, or a file checked on every use. A
+/// `stat` per request is cheaper than any approval decision and leaves no window between
+/// an edit and its effect (a watcher's event would).
+final class TokenSource: Sendable {
+    /// What identifies one version of the file.
+    struct Stamp: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+        var changed: timespec
+
+        static func == (lhs: Stamp, rhs: Stamp) -> Bool {
+            lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
+                && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+                && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
+        }
+    }
+
+    struct Loaded: Sendable {
+        var entries: [ApprovalTokens.Entry]
+        var problem: String?
+    }
+
+    private let path: String?
+    private let state: Mutex<(stamp: Stamp?, loaded: Loaded)>
+
+    init(fixed entries: [ApprovalTokens.Entry]) {
+        path = nil
+        state = Mutex((nil, Loaded(entries: entries, problem: nil)))
+    }
+
+    /// Reads the file once now, so a bad file stops the daemon at start.
+    init(path: String) throws {
+        self.path = path
+        let stamp = Self.stamp(path)
+        state = Mutex((stamp, Loaded(entries: try ApprovalTokens.read(path: path), problem: nil)))
+    }
+
+    func current() -> Loaded {
+        guard let path else { return state.withLock { $0.loaded } }
+        let stamp = Self.stamp(path)
+        return state.withLock { state in
+            // A file removed is a change too: every token is then refused.
+            guard stamp != state.stamp else { return state.loaded }
+            state.stamp = stamp
+            do {
+                state.loaded = Loaded(entries: try ApprovalTokens.read(path: path), problem: nil)
+            } catch {
+                state.loaded = Loaded(entries: [], problem: "\(error); every token is refused until it reads again")
+            }
+            return state.loaded
+        }
+    }
+
+    static func stamp(_ path: String) -> Stamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Stamp(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: info.st_mtim,
+            changed: info.st_ctim)
     }
 }
