@@ -24,10 +24,10 @@ import TresorVaults
         return list.first?["id"] as? String
     }
 
-    @Test func onlyAnApproverWithAValidTokenDecidesAndTheApprovedCreateIsWritten() async throws {
+    /// A daemon workspace whose one secret (`db`, from `DB_API_KEY`) waits for one approval
+    /// from `approvers`.
+    static func workspace(approvers: [String]) throws -> String {
         let directory = try DaemonProcess.workspace()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let value = "approved-over-http-" + UUID().uuidString
         try """
             apiVersion: tresor.dev/v1alpha1
             kind: VaultProfile
@@ -37,13 +37,20 @@ import TresorVaults
             apiVersion: tresor.dev/v1alpha1
             kind: ApprovalProfile
             metadata: {name: review}
-            spec: {requiredApprovals: 1, approvers: [alice, bob]}
+            spec: {requiredApprovals: 1, approvers: [\(approvers.joined(separator: ", "))]}
             ---
             apiVersion: tresor.dev/v1alpha1
             kind: Secret
             metadata: {name: db}
             spec: {type: apiKey, vaultProfile: main, content: {content: {fromEnv: DB_API_KEY}}}
             """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func onlyAnApproverWithAValidTokenDecidesAndTheApprovedCreateIsWritten() async throws {
+        let directory = try Self.workspace(approvers: ["alice", "bob"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let value = "approved-over-http-" + UUID().uuidString
         let alice = ApprovalTokens.make(identity: "alice")
         let mallory = ApprovalTokens.make(identity: "mallory")
         try (alice.line + "\n" + mallory.line + "\n").write(toFile: directory + "/tokens", atomically: true, encoding: .utf8)
@@ -96,25 +103,9 @@ import TresorVaults
     /// The tokens file is read again when it changes: a token removed while the daemon
     /// runs is refused on its next request and decides nothing; one added works at once.
     @Test func aTokenRevokedWhileRunningIsRefusedAtOnceAndDecidesNothing() async throws {
-        let directory = try DaemonProcess.workspace()
+        let directory = try Self.workspace(approvers: ["alice", "carol"])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let value = "revoked-token-" + UUID().uuidString
-        try """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: main}
-            spec: {provider: {local: {}}, approvalProfile: review}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: ApprovalProfile
-            metadata: {name: review}
-            spec: {requiredApprovals: 1, approvers: [alice, carol]}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec: {type: apiKey, vaultProfile: main, content: {content: {fromEnv: DB_API_KEY}}}
-            """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
         let alice = ApprovalTokens.make(identity: "alice")
         let carol = ApprovalTokens.make(identity: "carol")
         let tokens = directory + "/tokens"
