@@ -30,6 +30,23 @@ import Testing
 
     /// Found by fuzzing (StatusFile): a time before 1970 was written with a negative
     /// millisecond, `0026-12-07T04:24:19.-/'Z`, so a status file tresor wrote did not read back.
+    /// Found by fuzzing (Duration): `4052-11-27T09:26:18.72149803472Z` is written as
+    /// `…18.722Z`. Not a rounding error of tresor's: a Date holds seconds since 2001 in a
+    /// Double, which cannot tell apart times 7.6 µs apart in year 4052, so .721498 s is
+    /// already .7215 when it reaches the writer. The written time is the nearest
+    /// millisecond within that precision, and reads back to it.
+    @Test func aFarFutureTimestampIsWrittenToTheNearestMillisecondADateCanHold() throws {
+        let timestamp = try #require(Timestamp(rfc3339: "4052-11-27T09:26:18.72149803472Z"))
+        let written = StatusCoding.formatDate(timestamp.date)
+        #expect(written.hasPrefix("4052-11-27T09:26:18.72"))
+        let reread = try #require(Timestamp(rfc3339: written))
+        let slack = 0.0005 + 4 * timestamp.date.timeIntervalSinceReferenceDate.magnitude.ulp
+        #expect(abs(reread.date.timeIntervalSince(timestamp.date)) <= slack)
+        // Near now a Date holds far below a microsecond: the rounding is exact.
+        let near = try #require(Timestamp(rfc3339: "2026-12-07T09:26:18.7214998Z"))
+        #expect(StatusCoding.formatDate(near.date) == "2026-12-07T09:26:18.721Z")
+    }
+
     @Test func statusFileWithATimeBefore1970ReadsBackAfterItIsWritten() throws {
         var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
         let old = try #require(Timestamp(rfc3339: "0026-12-07T04:24:19.681Z")).date

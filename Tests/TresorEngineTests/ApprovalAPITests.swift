@@ -101,4 +101,16 @@ import TresorCore
         #expect(try ApprovalTokens(text: made.line).identity(forToken: made.token) == "alice")
         #expect(!made.line.contains(made.token))
     }
+
+    /// JSONDecoder traps on text 512 levels deep: a client of the API must get a 400.
+    @Test func aDecisionBodyNestedHundredsDeepIsABadRequestNotACrash() async throws {
+        let setup = try await setup()
+        defer { setup.harness.cleanUp() }
+        let body = Array((#"{"comment":"# + String(repeating: "[", count: 512)).utf8)
+        let response = setup.api.handle(
+            method: "POST", path: "/v1/approvals/\(setup.request.id)/approve", authorization: "Bearer \(setup.tokens["alice"]!)",
+            body: body)
+        #expect(response.status == 400)
+        #expect(try setup.harness.latestRequest("db")?.decisions.isEmpty == true)
+    }
 }

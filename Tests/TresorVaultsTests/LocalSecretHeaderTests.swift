@@ -68,8 +68,8 @@ import TresorCore
     @Test func aHeaderLineNestedHundredsDeepIsUnreadableNotACrash() throws {
         let line = #"{"a":"# + String(repeating: "[", count: 512)
         #expect(throws: VaultError.self) { try LocalSecretHeader.decode(Data(line.utf8), path: "p") }
-        #expect(LocalJSONScanner.nestsAtMost(Data(#"{"a":[[1]],"b":"[[[[[[[[[[[[["}"#.utf8), 3))
-        #expect(!LocalJSONScanner.nestsAtMost(Data(#"{"a":[[[1]]]}"#.utf8), 3))
+        #expect(JSONDepth.nestsAtMost(Data(#"{"a":[[1]],"b":"[[[[[[[[[[[[["}"#.utf8), 3))
+        #expect(!JSONDepth.nestsAtMost(Data(#"{"a":[[[1]]]}"#.utf8), 3))
     }
 
     @Test func scanSkipsUnknownTopLevelFieldsAndToleratesWhitespace() throws {

@@ -76,7 +76,7 @@ public struct ApprovalAPI: Sendable {
     private func decide(id: String, verdict: ApprovalDecision.Verdict, identity: String, body: [UInt8]) -> Response {
         var comment: String?
         if !body.isEmpty {
-            guard let decoded = try? JSONDecoder().decode(DecisionBody.self, from: Data(body)) else {
+            guard let decoded = try? JSONDecoder().decodeBounded(DecisionBody.self, from: Data(body)) else {
                 return error(400, "the body must be a JSON object, optionally with a string \"comment\"")
             }
             comment = decoded.comment

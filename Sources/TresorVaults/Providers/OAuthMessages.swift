@@ -8,7 +8,7 @@ struct OAuthTokenResponse: Decodable, Sendable {
 
     /// The grant in a 200 answer; a body without a token is an error naming the server.
     static func grant(_ response: HTTPResponse, server: String) throws -> AccessTokenCache.Grant {
-        guard let body = try? JSONDecoder().decode(OAuthTokenResponse.self, from: Data(response.body)), let token = body.access_token,
+        guard let body = try? JSONDecoder().decodeBounded(OAuthTokenResponse.self, from: Data(response.body)), let token = body.access_token,
             !token.isEmpty
         else {
             throw VaultError(.corrupted, "\(server) answered without an access_token; is it an OAuth2 token endpoint?")
@@ -24,7 +24,7 @@ struct OAuthErrorBody: Decodable, Sendable {
     var error_description: String?
 
     static func summary(_ body: [UInt8]) -> String? {
-        guard let parsed = try? JSONDecoder().decode(OAuthErrorBody.self, from: Data(body)) else { return nil }
+        guard let parsed = try? JSONDecoder().decodeBounded(OAuthErrorBody.self, from: Data(body)) else { return nil }
         let text = [parsed.error, parsed.error_description].compactMap { $0 }.joined(separator: ": ")
         return text.isEmpty ? nil : text
     }

@@ -91,7 +91,7 @@ struct RESTEndpoint: Sendable {
     /// Decodes a JSON answer; one of another shape means the address is not the service.
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, api: String, setting: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
         } catch {
             throw VaultError(
                 .corrupted, "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(setting) right?")

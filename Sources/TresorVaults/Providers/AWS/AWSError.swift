@@ -16,7 +16,7 @@ struct AWSError: Sendable {
         status = response.status
         var code = ""
         var message = ""
-        if let body = try? JSONDecoder().decode(AWSErrorBody.self, from: Data(response.body)) {
+        if let body = try? JSONDecoder().decodeBounded(AWSErrorBody.self, from: Data(response.body)) {
             code = body.type ?? body.code ?? ""
             message = body.message ?? body.capitalMessage ?? ""
         } else {

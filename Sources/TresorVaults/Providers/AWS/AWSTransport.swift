@@ -95,7 +95,7 @@ struct AWSTransport: Sendable {
 
     func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, action: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
         } catch {
             throw VaultError(
                 .corrupted,

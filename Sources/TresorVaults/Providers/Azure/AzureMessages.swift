@@ -52,7 +52,7 @@ struct AzureErrorBody: Decodable, Sendable {
     var error: Inner?
 
     static func summary(_ body: [UInt8]) -> String? {
-        guard let inner = (try? JSONDecoder().decode(AzureErrorBody.self, from: Data(body)))?.error else { return nil }
+        guard let inner = (try? JSONDecoder().decodeBounded(AzureErrorBody.self, from: Data(body)))?.error else { return nil }
         let text = [inner.code, inner.message].compactMap { $0 }.joined(separator: ": ")
         return text.isEmpty ? nil : text
     }

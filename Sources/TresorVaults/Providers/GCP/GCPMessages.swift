@@ -65,7 +65,7 @@ struct GCPErrorBody: Decodable, Sendable {
     var error: Inner?
 
     static func summary(_ body: [UInt8]) -> String? {
-        guard let inner = (try? JSONDecoder().decode(GCPErrorBody.self, from: Data(body)))?.error else { return nil }
+        guard let inner = (try? JSONDecoder().decodeBounded(GCPErrorBody.self, from: Data(body)))?.error else { return nil }
         let text = [inner.status, inner.message].compactMap { $0 }.joined(separator: ": ")
         return text.isEmpty ? nil : text
     }

@@ -58,7 +58,7 @@ struct GCPServiceAccount: Sendable {
         } catch {
             throw VaultError(.invalidRequest, "vault profile '\(profile)': the service-account key file \(file) cannot be read; check gcp.credentialsFile")
         }
-        guard let key = try? JSONDecoder().decode(KeyFile.self, from: data), key.type == "service_account", key.client_email != nil,
+        guard let key = try? JSONDecoder().decodeBounded(KeyFile.self, from: data), key.type == "service_account", key.client_email != nil,
             key.private_key != nil
         else {
             throw VaultError(

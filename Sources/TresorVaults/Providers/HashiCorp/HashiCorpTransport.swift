@@ -57,7 +57,7 @@ struct HashiCorpTransport: Sendable {
     /// Decodes a JSON response body; a body of the wrong shape is reported as corrupted.
     func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, apiPath: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
         } catch {
             throw VaultError(
                 .corrupted,
@@ -112,7 +112,7 @@ struct HashiCorpTransport: Sendable {
 
     /// The `errors` array of an error response, joined; empty when there is none.
     func serverErrors(_ response: HTTPResponse) -> String {
-        guard let body = try? JSONDecoder().decode(HashiCorpErrorResponse.self, from: Data(response.body)) else { return "" }
+        guard let body = try? JSONDecoder().decodeBounded(HashiCorpErrorResponse.self, from: Data(response.body)) else { return "" }
         return (body.errors ?? [])
             .map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: "") }
             .map { $0.trimmingCharacters(in: .whitespaces) }

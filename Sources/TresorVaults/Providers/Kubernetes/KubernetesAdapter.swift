@@ -118,7 +118,7 @@ public struct KubernetesAdapter: VaultAdapter {
     }
 
     func failure(_ response: HTTPResponse, what: String) -> VaultError {
-        let status = try? JSONDecoder().decode(KubernetesStatus.self, from: Data(response.body))
+        let status = try? JSONDecoder().decodeBounded(KubernetesStatus.self, from: Data(response.body))
         return endpoint.failure(
             response, what: what, said: status?.message,
             unauthorized: "the token from \(Self.describe(token)) is expired, revoked or not a token of this cluster; provide a valid service-account token there",

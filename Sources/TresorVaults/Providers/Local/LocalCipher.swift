@@ -28,7 +28,7 @@ struct LocalCipher: Sendable {
         guard let combined = Data(base64Encoded: sealed),
             let box = try? AES.GCM.SealedBox(combined: combined),
             let plaintext = try? AES.GCM.open(box, using: key, authenticating: Self.authenticatedData(path, version)),
-            let content = try? JSONDecoder().decode([String: String].self, from: plaintext)
+            let content = try? JSONDecoder().decodeBounded([String: String].self, from: plaintext)
         else {
             throw VaultError(
                 .corrupted,

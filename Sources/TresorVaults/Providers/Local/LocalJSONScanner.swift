@@ -14,36 +14,6 @@ struct LocalJSONScanner {
         self.bytes = bytes
     }
 
-    /// Whether JSON text nests no deeper than `limit` (brackets inside strings do not
-    /// count). Foundation's `JSONDecoder` traps on a text that ends 513 levels deep (while
-    /// it works out where its "too deep" error is), so a damaged line is checked first.
-    static func nestsAtMost(_ line: Data, _ limit: Int) -> Bool {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in line {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > limit { return false }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        return true
-    }
-
     /// Calls `body` with each key of an object; `body` must read or skip the value.
     mutating func readObject(_ body: (inout LocalJSONScanner, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))

@@ -65,7 +65,7 @@ struct LocalSecretFile: Sendable {
     func version(_ number: Int, path: String) throws -> LocalSecretVersion? {
         guard number >= oldestVersion, number <= header.version else { return nil }
         let line = versionLines[versionLines.count - 1 - (header.version - number)]
-        guard LocalJSONScanner.nestsAtMost(line, 32), let version = try? JSONDecoder().decode(LocalSecretVersion.self, from: line),
+        guard let version = try? JSONDecoder().decodeBounded(LocalSecretVersion.self, from: line, maxDepth: 32),
             version.version == number
         else {
             throw Self.unreadable(path)

@@ -20,7 +20,7 @@ struct LocalSecretHeader: Codable, Sendable {
     static func decode(_ line: Data, path: String) throws -> LocalSecretHeader {
         guard
             let header = scan(line)
-                ?? (LocalJSONScanner.nestsAtMost(line, 32) ? try? JSONDecoder().decode(LocalSecretHeader.self, from: line) : nil),
+                ?? (try? JSONDecoder().decodeBounded(LocalSecretHeader.self, from: line, maxDepth: 32)),
             header.format == currentFormat, header.version > 0
         else {
             throw LocalSecretFile.unreadable(path)
