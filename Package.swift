@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // AES-GCM for the local vault, HMAC fingerprints, key generation, HPKE sealing.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DER for the compliance rules' key and keystore checks (already built for swift-crypto).
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
         // The daemon's HTTP side, metrics, lifecycle and logs.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -54,6 +56,7 @@ let package = Package(
                 "TresorCore", "TresorVaults",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // `tresor run`: watcher, work queue, resync, metrics and the HTTP endpoint.

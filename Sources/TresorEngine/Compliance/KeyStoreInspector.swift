@@ -30,7 +30,7 @@ enum KeyStoreInspector {
     static func format(of bytes: [UInt8]) -> Format? {
         if bytes.starts(with: [0xFE, 0xED, 0xFE, 0xED]) { return .jks }
         if bytes.starts(with: [0xCE, 0xCE, 0xCE, 0xCE]) { return .jceks }
-        if let pfx = try? DER.parse(bytes[...]).expect(DER.sequence).children(), pfx.count >= 2,
+        if let pfx = try? DERNode.parse(bytes[...]).expect(DERNode.sequence).children(), pfx.count >= 2,
             (try? pfx[checked: 0].smallInteger()) == 3
         {
             return .pkcs12
@@ -60,23 +60,24 @@ enum KeyStoreInspector {
     /// MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
     static func pkcs12(_ password: String, _ bytes: [UInt8]) throws -> PasswordCheck {
         do {
-            let pfx = try DER.parse(bytes[...]).expect(DER.sequence).children()
-            let authSafe = try pfx[checked: 1].expect(DER.sequence).children()
+            let pfx = try DERNode.parse(bytes[...]).expect(DERNode.sequence).children()
+            let authSafe = try pfx[checked: 1].expect(DERNode.sequence).children()
             guard authSafe.count == 2, try authSafe[checked: 0].objectIdentifier() == dataOID else {
                 return .cannotTell("the keystore is signed with a public key, not protected by a password")
             }
-            let explicit = try authSafe[checked: 1].children()
-            guard explicit.count == 1 else { throw DER.Malformed() }
-            let content = try explicit[checked: 0].expect(DER.octetString).content
+            // ContentInfo ::= SEQUENCE { contentType, content [0] EXPLICIT … }
+            let explicit = try authSafe[checked: 1].expect(DERNode.contextZero).children()
+            guard explicit.count == 1 else { throw DERNode.Malformed() }
+            let content = try explicit[checked: 0].expect(DERNode.octetString).content
             guard pfx.count >= 3 else { return try decryptFirstBag(password, authenticatedSafe: content) }
-            let macData = try pfx[checked: 2].expect(DER.sequence).children()
-            let digestInfo = try macData[checked: 0].expect(DER.sequence).children()
-            let algorithm = try digestInfo[checked: 0].expect(DER.sequence).children()
+            let macData = try pfx[checked: 2].expect(DERNode.sequence).children()
+            let digestInfo = try macData[checked: 0].expect(DERNode.sequence).children()
+            let algorithm = try digestInfo[checked: 0].expect(DERNode.sequence).children()
             let oid = try algorithm[checked: 0].objectIdentifier()
-            let expected = Array(try digestInfo[checked: 1].expect(DER.octetString).content)
-            let salt = Array(try macData[checked: 1].expect(DER.octetString).content)
+            let expected = Array(try digestInfo[checked: 1].expect(DERNode.octetString).content)
+            let salt = Array(try macData[checked: 1].expect(DERNode.octetString).content)
             let iterations = macData.count > 2 ? try macData[checked: 2].smallInteger() : 1
-            guard iterations >= 1 else { throw DER.Malformed() }
+            guard iterations >= 1 else { throw DERNode.Malformed() }
             guard iterations <= maxIterations else { return tooManyIterations(iterations) }
             let passwordBytes = bmpString(password)
             let computed: [UInt8]
@@ -95,7 +96,7 @@ enum KeyStoreInspector {
                 return .cannotTell("the keystore's MAC uses digest \(oid), which tresor does not verify")
             }
             return constantTimeEqual(computed, expected) ? .opens : .wrongPassword
-        } catch is DER.Malformed {
+        } catch is DERNode.Malformed {
             throw Malformed(description: "content is not a well-formed PKCS12 keystore")
         } catch let error as Malformed {
             throw error

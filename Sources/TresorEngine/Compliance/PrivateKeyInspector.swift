@@ -53,34 +53,34 @@ enum PrivateKeyInspector {
         do {
             switch label {
             case "PRIVATE KEY": return try pkcs8(der, text: text)
-            case "RSA PRIVATE KEY": return try rsa(DER.parse(der[...]), text: text)
-            case "EC PRIVATE KEY": return try sec1(DER.parse(der[...]), text: text, curveOID: nil)
+            case "RSA PRIVATE KEY": return try rsa(DERNode.parse(der[...]), text: text)
+            case "EC PRIVATE KEY": return try sec1(DERNode.parse(der[...]), text: text, curveOID: nil)
             case "ENCRYPTED PRIVATE KEY": throw Problem.encrypted
             default: throw Problem.unsupported(label)
             }
-        } catch is DER.Malformed {
+        } catch is DERNode.Malformed {
             throw Problem.malformed("its DER structure does not parse")
         }
     }
 
     /// PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier { OID, params }, privateKey OCTET STRING }
     private static func pkcs8(_ der: [UInt8], text: String) throws -> PrivateKeyFacts {
-        let info = try DER.parse(der[...]).expect(DER.sequence).children()
-        guard info.count >= 3 else { throw DER.Malformed() }
-        let algorithm = try info[1].expect(DER.sequence).children()
-        guard let first = algorithm.first else { throw DER.Malformed() }
+        let info = try DERNode.parse(der[...]).expect(DERNode.sequence).children()
+        guard info.count >= 3 else { throw DERNode.Malformed() }
+        let algorithm = try info[1].expect(DERNode.sequence).children()
+        guard let first = algorithm.first else { throw DERNode.Malformed() }
         let oid = try first.objectIdentifier()
-        let inner = try info[2].expect(DER.octetString).content
+        let inner = try info[2].expect(DERNode.octetString).content
         switch oid {
         case rsaOID:
-            return try rsa(DER.parse(inner), text: text)
+            return try rsa(DERNode.parse(inner), text: text)
         case ecOID:
             let curve = algorithm.count > 1 ? (try? algorithm[1].objectIdentifier()) : nil
-            return try sec1(DER.parse(inner), text: text, curveOID: curve)
+            return try sec1(DERNode.parse(inner), text: text, curveOID: curve)
         default:
             if let name = edOIDs[oid] {
                 if name == .ed25519 {
-                    let seed = try DER.parse(inner).expect(DER.octetString).content
+                    let seed = try DERNode.parse(inner).expect(DERNode.octetString).content
                     guard (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) != nil else {
                         throw Problem.malformed("the Ed25519 seed is not 32 bytes")
                     }
@@ -93,9 +93,9 @@ enum PrivateKeyInspector {
 
     /// RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, … }; the key is also
     /// loaded by BoringSSL, so a structure with inconsistent numbers is refused.
-    private static func rsa(_ key: DER, text: String) throws -> PrivateKeyFacts {
-        let parts = try key.expect(DER.sequence).children()
-        guard parts.count >= 9 else { throw DER.Malformed() }
+    private static func rsa(_ key: DERNode, text: String) throws -> PrivateKeyFacts {
+        let parts = try key.expect(DERNode.sequence).children()
+        guard parts.count >= 9 else { throw DERNode.Malformed() }
         let bits = try parts[1].integerBitLength()
         guard (try? _RSA.Signing.PrivateKey(unsafePEMRepresentation: text)) != nil else {
             throw Problem.malformed("BoringSSL does not accept the RSA key")
@@ -104,11 +104,11 @@ enum PrivateKeyInspector {
     }
 
     /// ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters OID, [1] publicKey }
-    private static func sec1(_ key: DER, text: String, curveOID: String?) throws -> PrivateKeyFacts {
-        let parts = try key.expect(DER.sequence).children()
-        guard parts.count >= 2 else { throw DER.Malformed() }
+    private static func sec1(_ key: DERNode, text: String, curveOID: String?) throws -> PrivateKeyFacts {
+        let parts = try key.expect(DERNode.sequence).children()
+        guard parts.count >= 2 else { throw DERNode.Malformed() }
         var oid = curveOID
-        if oid == nil, let parameters = parts.first(where: { $0.tag == 0xA0 }) {
+        if oid == nil, let parameters = parts.first(where: { $0.identifier == DERNode.contextZero }) {
             oid = try parameters.children().first?.objectIdentifier()
         }
         guard let oid else { throw Problem.malformed("the EC key names no curve") }
