@@ -298,6 +298,21 @@ struct HostileInputTests {
         #expect(Self.rendered(result) == ["6:1: error: \(Self.aliasMessage)"])
     }
 
+    /// Found at 100,000 secrets: the guard counted every node, so tresor's own inventory
+    /// (about 12 nodes a secret) was refused as an alias bomb and the state was unusable.
+    /// Only what aliases add is limited; written-out nodes cost input bytes.
+    @Test func aDocumentOfMoreThanAMillionWrittenNodesParses() throws {
+        let count = YAMLParser.maxExpandedNodes + 1_000
+        let text = "[" + String(repeating: "0,", count: count - 1) + "0]\n"
+        let result = YAMLParser.parse(Array(text.utf8))
+        #expect(result.error == nil)
+        guard case .sequence(let items, _)? = result.documents.first?.root else {
+            Issue.record("no sequence")
+            return
+        }
+        #expect(items.count == count)
+    }
+
     @Test func modestAliasesAreFine() throws {
         let text = """
             apiVersion: tresor.dev/v1alpha1
