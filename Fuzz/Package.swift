@@ -10,7 +10,7 @@ let root = Context.packageDirectory.split(separator: "/").dropLast().last.map { 
 
 let names = [
     "Manifest", "StatusFile", "Inventory", "ApprovalFile", "AuditLine", "SealedValue",
-    "HashiCorpResponse", "AWSResponse", "HTTPURLParts", "Duration", "Names", "LocalVaultFile",
+    "HashiCorpResponse", "AWSResponse", "CloudResponse", "HTTPURLParts", "Duration", "Names", "LocalVaultFile",
 ]
 
 let package = Package(

@@ -41,7 +41,7 @@ fi
 dictionary() {
     case $1 in
         Manifest | StatusFile | Inventory | ApprovalFile) echo "-dict=Fuzz/Dictionaries/yaml.dict" ;;
-        AuditLine | HashiCorpResponse | AWSResponse | LocalVaultFile) echo "-dict=Fuzz/Dictionaries/json.dict" ;;
+        AuditLine | HashiCorpResponse | AWSResponse | CloudResponse | LocalVaultFile) echo "-dict=Fuzz/Dictionaries/json.dict" ;;
     esac
 }
 
