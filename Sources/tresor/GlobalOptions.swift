@@ -8,6 +8,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log format: text or json.")
     var logFormat: LogFormat = .text
 
+    @OptionGroup var etcd: EtcdOptions
+
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }

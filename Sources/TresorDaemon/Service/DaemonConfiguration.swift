@@ -20,6 +20,10 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The private keys that open sealed values (`--sealing-key`).
     public var sealing: SealingKeyring
+    /// The state in etcd, shared by replicas that elect one leader; nil: the state directory.
+    public var etcd: EtcdStateStore?
+    /// Seconds the leader's lease lives without renewal (`--lease-ttl`).
+    public var leaseTTL: Int = 10
 
     public init(
         paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),
@@ -55,4 +59,7 @@ public final class DaemonHealth: Sendable {
     public var isReady: Bool { readyBox.withLock { $0 } }
 
     func markReady() { readyBox.withLock { $0 = true } }
+
+    /// Sets readiness both ways: a replica's readiness follows its election.
+    func setReady(_ ready: Bool) { readyBox.withLock { $0 = ready } }
 }

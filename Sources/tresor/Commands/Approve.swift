@@ -54,7 +54,7 @@ struct DecisionOptions: ParsableArguments {
         let decided: ApprovalRequest
         do {
             let root = StateDirectory.path(global.stateDir)
-            let store = try StateStore(root: root)
+            let store = try global.openStore()
             let decider = try decider(stateDirectory: root)
             decided = try ApprovalService(stateStore: store).decide(
                 secret: name, requestID: request, verdict: verdict, identity: decider.identity, comment: comment, now: Date(),

@@ -35,7 +35,7 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            let store = try StateStore(root: stateDirectory)
+            let store = try global.openStore()
             if let warning = store.permissionWarning {
                 var standardError = StandardError()
                 print(warning, to: &standardError)
