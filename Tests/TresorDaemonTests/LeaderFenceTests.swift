@@ -17,47 +17,68 @@ struct LeaderFenceTests {
         return inventory
     }
 
+    /// Runs blocking etcd calls off the cooperative pool; expectations stay in the test.
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try await offloaded(work) }
+
     @Test func aDeposedLeadersStateWriteFailsInEtcdItself() async throws {
         let client = cluster.client()
         let prefix = "/fence-" + UUID().uuidString.lowercased()
         let key = prefix + "/leader"
-        try await offloaded {
-            let first = try client.grantLease(ttl: 30)
-            #expect(try client.txn([.absent(key)], [.put(key, Array("a".utf8), lease: first)]).succeeded)
-            let fence = LeaderFence()
-            // A deadline far off: only etcd's compare can stop this write.
-            fence.grant(LeaderFence.Hold(key: key, lease: first), until: .now + .seconds(3600))
-            let store = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix, fence: fence))
-            try store.writeInventory(inventory(["one"]))
+        let first = try await blocking { try client.grantLease(ttl: 30) }
+        #expect(try await blocking { try client.txn([.absent(key)], [.put(key, Array("a".utf8), lease: first)]).succeeded })
+        let fence = LeaderFence()
+        // A deadline far off: only etcd's compare can stop this write.
+        fence.grant(LeaderFence.Hold(key: key, lease: first), until: .now + .seconds(3600))
+        let store = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix, fence: fence))
+        let one = inventory(["one"])
+        try await blocking { try store.writeInventory(one) }
 
-            // Deposed: its lease is gone and another replica holds the key.
-            try client.revokeLease(first)
-            let second = try client.grantLease(ttl: 30)
-            #expect(try client.txn([.absent(key)], [.put(key, Array("b".utf8), lease: second)]).succeeded)
-            let before = try client.get(prefix + "/inventory")?.modRevision
-            #expect(throws: FencedError.self) { try store.writeInventory(inventory(["one", "two"])) }
-            #expect(try client.get(prefix + "/inventory")?.modRevision == before)
-            #expect(try store.readInventory().secrets.keys.sorted() == ["one"])
+        // Deposed: its lease is gone and another replica holds the key.
+        try await blocking { try client.revokeLease(first) }
+        let second = try await blocking { try client.grantLease(ttl: 30) }
+        #expect(try await blocking { try client.txn([.absent(key)], [.put(key, Array("b".utf8), lease: second)]).succeeded })
+        let before = try await blocking { try client.get(prefix + "/inventory")?.modRevision }
+        let two = inventory(["one", "two"])
+        let refused = try await blocking { () -> Bool in
+            do {
+                try store.writeInventory(two)
+                return false
+            } catch is FencedError {
+                return true
+            }
         }
+        #expect(refused, "the deposed leader's write was not refused as fenced")
+        #expect(try await blocking { try client.get(prefix + "/inventory")?.modRevision } == before)
+        #expect(try await blocking { try store.readInventory().secrets.keys.sorted() } == ["one"])
     }
 
     @Test func twoWritersNeverLoseEachOthersUpdate() async throws {
         let client = cluster.client()
         let prefix = "/race-" + UUID().uuidString.lowercased()
-        try await offloaded {
-            let first = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix))
-            let second = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix))
-            _ = try first.readInventory()
-            _ = try second.readInventory()
-            try first.writeInventory(inventory(["from-first"]))
-            #expect(throws: StateConflictError.self) { try second.writeInventory(inventory(["from-second"])) }
-            #expect(try first.readInventory().secrets.keys.sorted() == ["from-first"])
-            // Having read what the first wrote, the second may write.
+        let first = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix))
+        let second = StateStore(readingAt: "/nonexistent", etcd: EtcdStateStore(client: client, prefix: prefix))
+        _ = try await blocking { try first.readInventory() }
+        _ = try await blocking { try second.readInventory() }
+        let fromFirst = inventory(["from-first"])
+        let fromSecond = inventory(["from-second"])
+        try await blocking { try first.writeInventory(fromFirst) }
+        let conflicted = try await blocking { () -> Bool in
+            do {
+                try second.writeInventory(fromSecond)
+                return false
+            } catch is StateConflictError {
+                return true
+            }
+        }
+        #expect(conflicted, "the second writer overwrote an update it had not read")
+        #expect(try await blocking { try first.readInventory().secrets.keys.sorted() } == ["from-first"])
+        // Having read what the first wrote, the second may write.
+        try await blocking {
             var next = try second.readInventory()
             next.secrets["from-second"] = Inventory.Entry(type: .apiKey, deletionPolicy: .retain, targets: ["main": "x"])
             try second.writeInventory(next)
-            #expect(try first.readInventory().secrets.keys.sorted() == ["from-first", "from-second"])
         }
+        #expect(try await blocking { try first.readInventory().secrets.keys.sorted() } == ["from-first", "from-second"])
     }
 
     @Test func aLeaderWhoseRenewalIsLateIssuesNoVaultWrite() async throws {
