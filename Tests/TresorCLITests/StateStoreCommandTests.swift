@@ -114,4 +114,36 @@ struct StateStoreCommandTests {
             }
         }
     }
+
+    @Test func stateMigrateCopiesADirectoryIntoEtcdAndBackAndNeverOverwrites() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let prefix = "/migrate-" + UUID().uuidString.lowercased()
+        let etcd = ["--etcd-endpoints", cluster.endpoints, "--etcd-prefix", prefix]
+        // No approval profile: one apply makes the whole state.
+        try cli.write(
+            manifests(cli, value: "migrate-value-long-enough-for-rules-1").replacingOccurrences(of: "approvalProfile: review", with: ""),
+            to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+
+        let into = try await cli.run(["state", "migrate", "--from-state-dir", "state"] + etcd)
+        #expect(into.status == 0, "\(into.stderr)")
+        #expect(into.stdout.contains("copied 2 statuses, the inventory and the fingerprint key"), "\(into.stdout)")
+        // The copy in etcd is the same state: nothing to do, the same history.
+        let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "other"] + etcd)
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        let again = try await cli.run(["state", "migrate", "--from-state-dir", "state"] + etcd)
+        #expect(again.status == 1 && again.stderr.contains("never overwrites"), "\(again.stderr)")
+
+        let back = try await cli.run(["state", "migrate", "--to-state-dir", "back"] + etcd)
+        #expect(back.status == 0, "\(back.stderr)")
+        for file in ["status/Secret/api.yaml", "status/Secret/gated.yaml", "inventory.yaml", "fingerprint.key"] {
+            let original = try Data(contentsOf: URL(fileURLWithPath: cli.path("state/" + file)))
+            let copied = try Data(contentsOf: URL(fileURLWithPath: cli.path("back/" + file)))
+            #expect(original == copied, "\(file) changed on the way through etcd")
+        }
+        let refused = try await cli.run(["state", "migrate", "--to-state-dir", "back"] + etcd)
+        #expect(refused.status == 1 && refused.stderr.contains("never overwrites"), "\(refused.stderr)")
+        #expect(try await cli.run(["plan", "-f", "m", "--state-dir", "back"]).status == 0)
+    }
 }

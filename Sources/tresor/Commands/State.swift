@@ -30,17 +30,18 @@ extension Tresor {
                 guard let etcd = global.etcd.store() else { fail("name the etcd cluster with --etcd-endpoints") }
                 do {
                     if let fromStateDir {
-                        let summary = try StateMigration.copy(from: fromStateDir, to: etcd)
-                        print("copied \(summary.statuses) statuses\(summary.inventory ? ", the inventory" : "")"
-                            + "\(summary.fingerprintKey ? " and the fingerprint key" : "") from \(fromStateDir) to \(etcd.location)")
+                        report(try StateMigration.copy(from: fromStateDir, to: etcd), from: fromStateDir, to: etcd.location)
                     } else if let toStateDir {
-                        let summary = try StateMigration.copy(from: etcd, to: toStateDir)
-                        print("copied \(summary.statuses) statuses\(summary.inventory ? ", the inventory" : "")"
-                            + "\(summary.fingerprintKey ? " and the fingerprint key" : "") from \(etcd.location) to \(toStateDir)")
+                        report(try StateMigration.copy(from: etcd, to: toStateDir), from: etcd.location, to: toStateDir)
                     }
                 } catch {
                     fail("\(error)")
                 }
+            }
+
+            func report(_ summary: StateMigration.Summary, from source: String, to target: String) {
+                print("copied \(summary.statuses) statuses\(summary.inventory ? ", the inventory" : "")"
+                    + "\(summary.fingerprintKey ? " and the fingerprint key" : "") from \(source) to \(target)")
             }
         }
     }
