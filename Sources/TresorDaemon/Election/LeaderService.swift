@@ -35,17 +35,10 @@ struct LeaderService: Service {
         let campaign = Task { await election.run() }
         let current = LockedBox<DaemonController?>(nil)
         let controllerHealth = LockedBox<DaemonHealth?>(nil)
-        let readiness = Task {
-            while !Task.isCancelled {
-                let ready = election.isHealthy && (election.role == .standby || (controllerHealth.withLock { $0 }?.isReady ?? false))
-                health.setReady(ready)
-                try? await Task.sleep(for: .milliseconds(200))
-            }
+        health.setProbe {
+            election.isHealthy && (election.role == .standby || (controllerHealth.withLock { $0 }?.isReady ?? false))
         }
-        defer {
-            readiness.cancel()
-            campaign.cancel()
-        }
+        defer { campaign.cancel() }
         await withGracefulShutdownHandler {
             for await role in roles {
                 if let previous = current.withLock({ $0 }) {

@@ -56,10 +56,15 @@ public final class DaemonHealth: Sendable {
 
     public init() {}
 
-    public var isReady: Bool { readyBox.withLock { $0 } }
+    /// When set, readiness is asked of it at each request instead (a replica's follows its election).
+    private let probe = LockedBox<(@Sendable () -> Bool)?>(nil)
+
+    public var isReady: Bool {
+        if let probe = probe.withLock({ $0 }) { return probe() }
+        return readyBox.withLock { $0 }
+    }
 
     func markReady() { readyBox.withLock { $0 = true } }
 
-    /// Sets readiness both ways: a replica's readiness follows its election.
-    func setReady(_ ready: Bool) { readyBox.withLock { $0 = ready } }
+    func setProbe(_ probe: @escaping @Sendable () -> Bool) { self.probe.withLock { $0 = probe } }
 }

@@ -24,14 +24,16 @@ struct Replicas {
     let secrets: Int
 
     static func name(_ index: Int) -> String { "s\(String(format: "%04d", index))" }
-    static func password(_ index: Int) -> String { "pw-ha-\(index)-Xq7" }
+    static func password(_ index: Int, variant: String = "") -> String { "pw-ha-\(variant)\(index)-Xq7" }
 
-    /// A replica started on a fresh workspace with the manifests.
-    func start() throws -> DaemonProcess {
+    /// A replica started on a fresh workspace with the manifests (reaching OpenBao at
+    /// `address` when given, and with the passwords of `variant`).
+    func start(address: String? = nil, variant: String = "") throws -> DaemonProcess {
         let directory = try DaemonProcess.workspace()
-        try manifests.profile.write(toFile: directory + "/manifests/profile.yaml", atomically: true, encoding: .utf8)
+        let profile = BaoManifests(address: address ?? bao.address, prefix: manifests.prefix).profile
+        try profile.write(toFile: directory + "/manifests/profile.yaml", atomically: true, encoding: .utf8)
         var text = ""
-        for index in 0..<secrets { text += manifests.secret(Self.name(index), password: Self.password(index)) }
+        for index in 0..<secrets { text += manifests.secret(Self.name(index), password: Self.password(index, variant: variant)) }
         try text.write(toFile: directory + "/manifests/secrets.yaml", atomically: true, encoding: .utf8)
         return try DaemonProcess.start(
             in: directory, environment: ["BAO_TEST_TOKEN": bao.rootToken],
