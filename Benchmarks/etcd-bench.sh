@@ -142,6 +142,7 @@ write_manifests "$work/replica$standby/m" yes
 leader_pid_var="replica_pid_$leader"
 start=$(now)
 kill -KILL "${!leader_pid_var}"
+wait "${!leader_pid_var}" 2>/dev/null || true
 for _ in $(seq 1200); do [ "$(version)" = 2 ] && break; sleep 0.05; done
 end=$(now)
 [ "$(version)" = 2 ] || { echo "etcd-bench: the new leader did not write within 60 s" >&2; tail -20 "$work/replica$standby.log" >&2; exit 1; }
