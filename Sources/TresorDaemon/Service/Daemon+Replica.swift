@@ -14,7 +14,8 @@ extension Daemon {
         var routes = extraRoutes
         let leading = LockedBox<DaemonController?>(nil)
         if let approvalTokens {
-            // Approval decisions are written by the leader only (standbys answer 503 through the fence).
+            // Decisions go to this machine's approval files (not to etcd, and not fenced):
+            // send approvers to the leader's endpoint.
             let api = ApprovalAPI(
                 service: ApprovalService(stateStore: try StateStore(root: configuration.stateDirectory, etcd: etcd)), tokens: approvalTokens,
                 onDecision: { request in Task { await leading.withLock { $0 }?.requeue(request.secret) } })
