@@ -38,7 +38,8 @@ demo:
 	.build/debug/tresor describe secret demo-db --state-dir $(DEMO_STATE)
 
 ## Release-build benchmarks; prints time and peak memory (and, on the contract fakes,
-## tresor against a Python requests loop). The vault benchmarks go first:
+## tresor against a Python requests loop; on etcd, the state store side by side with a
+## directory and the failover time). The vault benchmarks go first:
 ## ext4 creates files slowly for minutes after many were deleted nearby (TresorBench
 ## deletes its 40,000 files when it ends), and their applies create a file per secret.
 bench:
@@ -48,6 +49,7 @@ bench:
 	Benchmarks/openbao-bench.sh .build/release/tresor
 	Benchmarks/aws-bench.sh .build/release/tresor
 	Benchmarks/cloud-fakes-bench.sh .build/release/tresor
+	Benchmarks/etcd-bench.sh .build/release/tresor
 	.build/release/TresorBench --tresor .build/release/tresor
 
 ## Every libFuzzer target in Fuzz/Targets for FUZZ_SECONDS each, with AddressSanitizer,

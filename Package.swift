@@ -105,7 +105,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TresorCLITests",
-            dependencies: ["TresorCore"]
+            // TresorVaults for the etcd client that tells when the test cluster has quorum.
+            dependencies: ["TresorCore", "TresorVaults"]
         ),
     ],
     swiftLanguageModes: [.v6]

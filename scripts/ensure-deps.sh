@@ -22,6 +22,9 @@ if [ "$need" = test ]; then
     test_packages=()
     command -v openssl >/dev/null || test_packages+=(openssl)
     command -v keytool >/dev/null || test_packages+=(default-jre-headless)
+    # A real etcd (3.4 in Debian 12) for the high-availability tests' three-member cluster.
+    command -v etcd >/dev/null || test_packages+=(etcd-server)
+    command -v etcdctl >/dev/null || test_packages+=(etcd-client)
     if [ ${#test_packages[@]} -gt 0 ]; then
         echo "installing ${test_packages[*]}" >&2
         as_root apt-get update -qq

@@ -13,6 +13,7 @@ struct GlobalOptions: ParsableArguments {
     var auditMaxSize: ByteCount = ByteCount(bytes: 100 << 20)
 
     var auditRotation: AuditRotation { AuditRotation(maxBytes: auditMaxSize.bytes) }
+    @OptionGroup var etcd: EtcdOptions
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json

@@ -11,7 +11,7 @@ struct Tresor: AsyncParsableCommand {
             """,
         subcommands: [
             Validate.self, Plan.self, Apply.self, Run.self, Get.self, Describe.self, Versions.self, Read.self,
-            Approve.self, Reject.self, Approvals.self, Compliance.self, Seal.self, Keys.self, Reseal.self, Audit.self,
+            Approve.self, Reject.self, Approvals.self, Compliance.self, Seal.self, Keys.self, Reseal.self, Audit.self, State.self,
         ]
     )
 }

@@ -91,6 +91,12 @@ public final class DaemonMetrics: Sendable {
         if !valid { counter("tresor_manifest_load_errors_total").increment() }
     }
 
+    /// This replica leads (1) or stands by (0); counts each change.
+    public func leader(_ leading: Bool, transition: Bool) {
+        gauge("tresor_leader").record(leading ? 1 : 0)
+        counter("tresor_leader_transitions_total").increment(by: transition ? 1 : 0)
+    }
+
     public func ready() {
         gauge("tresor_ready").record(1)
     }

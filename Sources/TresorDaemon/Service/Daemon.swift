@@ -34,6 +34,9 @@ public struct Daemon: Sendable {
     public func run(clock: DaemonClock = .system, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let metrics = DaemonMetrics()
         let health = DaemonHealth()
+        if let etcd = configuration.etcd {
+            return try await runReplica(etcd: etcd, clock: clock, metrics: metrics, health: health, onRunning: onRunning)
+        }
         let controller = try DaemonController(
             configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
         var routes = extraRoutes

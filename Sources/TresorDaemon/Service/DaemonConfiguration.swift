@@ -22,6 +22,10 @@ public struct DaemonConfiguration: Sendable {
     public var sealing: SealingKeyring
     /// When `audit.log` rotates (`--audit-max-size`).
     public var auditRotation = AuditRotation()
+    /// The state in etcd, shared by replicas that elect one leader; nil: the state directory.
+    public var etcd: EtcdStateStore?
+    /// Seconds the leader's lease lives without renewal (`--lease-ttl`).
+    public var leaseTTL: Int = 10
 
     public init(
         paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),
@@ -54,7 +58,15 @@ public final class DaemonHealth: Sendable {
 
     public init() {}
 
-    public var isReady: Bool { readyBox.withLock { $0 } }
+    /// When set, readiness is asked of it at each request instead (a replica's follows its election).
+    private let probe = LockedBox<(@Sendable () -> Bool)?>(nil)
+
+    public var isReady: Bool {
+        if let probe = probe.withLock({ $0 }) { return probe() }
+        return readyBox.withLock { $0 }
+    }
 
     func markReady() { readyBox.withLock { $0 = true } }
+
+    func setProbe(_ probe: @escaping @Sendable () -> Bool) { self.probe.withLock { $0 = probe } }
 }

@@ -50,7 +50,8 @@ public actor DaemonController {
         configuration: DaemonConfiguration, clock: DaemonClock = .system, metrics: DaemonMetrics, health: DaemonHealth,
         logger: Logger, makeRegistry: RegistryFactory? = nil
     ) throws {
-        var store = try StateStore(root: configuration.stateDirectory)
+        var store = try configuration.etcd.map { try StateStore(root: configuration.stateDirectory, etcd: $0) }
+            ?? StateStore(root: configuration.stateDirectory)
         store.auditRotation = configuration.auditRotation
         let parseCache = ManifestParseCache()
         let result = Self.loadManifests(configuration, cache: parseCache)

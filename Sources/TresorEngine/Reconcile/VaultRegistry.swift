@@ -40,13 +40,17 @@ public struct VaultRegistry: Sendable {
                 problems[name] = "vault profile '\(name)': this build has no \(technology.rawValue) provider"
                 continue
             }
+            if let refusal = store.localProviderRefusal(profile: name, provider: profile.spec.provider) {
+                problems[name] = refusal
+                continue
+            }
             let credentials = CredentialResolver(environment: environment, profile: name, sealed: sealed)
             let context = AdapterContext(
                 profile: name, http: client, credentials: { try credentials.resolve($0) },
                 localDirectory: store.localVaultDirectory(profile: name), localKeyFile: store.localKeyPath, environment: environment,
                 readOnly: store.readOnly)
             do {
-                adapters[name] = try registration.adapter(for: profile.spec.provider, context: context)
+                adapters[name] = store.fenced(try registration.adapter(for: profile.spec.provider, context: context), profile: name)
             } catch {
                 problems[name] = "\(error)"
             }

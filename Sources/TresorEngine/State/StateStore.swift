@@ -14,6 +14,8 @@ public struct StateStore: Sendable {
     public let readOnly: Bool
     /// When `audit.log` rotates (`--audit-max-size`).
     public var auditRotation = AuditRotation()
+    /// Status, inventory and the fingerprint key live here instead of under `root` when set.
+    public internal(set) var etcd: EtcdStateStore?
 
     /// Opens the state directory for a command that writes, creating it (0700) when it is
     /// missing. The mode of a directory tresor did not create is left as it is.
@@ -32,7 +34,7 @@ public struct StateStore: Sendable {
 
     /// True when the directory holds no state yet (no fingerprint key): a read-only command
     /// then works with throwaway keys.
-    public var isFresh: Bool { access(fingerprintKeyPath, F_OK) != 0 }
+    public var isFresh: Bool { etcd == nil && access(fingerprintKeyPath, F_OK) != 0 }
 
     /// A warning when others than the owner may write in the state directory; nil otherwise.
     public var permissionWarning: String? {
@@ -56,7 +58,8 @@ public struct StateStore: Sendable {
         loss: "every recorded fingerprint then differs, and each secret is compared by content once")
 
     public func fingerprinter() throws -> Fingerprinter {
-        Fingerprinter(
+        if let etcd { return Fingerprinter(key: try etcd.fingerprintKeyBytes()) }
+        return Fingerprinter(
             key: try KeyGuard.key(
                 at: fingerprintKeyPath, checkFile: root + "/fingerprint.check", purpose: Self.fingerprintKeyPurpose,
                 protected: { KeyGuard.count(in: statusDirectory, suffix: ".yaml") }, what: "status files in \(statusDirectory)",
@@ -65,12 +68,16 @@ public struct StateStore: Sendable {
 
     public func readStatus(_ name: String) throws -> SecretStatus? {
         if let problem = ObjectNames.problem(name) { throw AtomicFile.WriteError(description: problem) }
-        guard let bytes = try AtomicFile.read(statusPath(name)) else { return nil }
+        guard let bytes = try statusBytes(name) else { return nil }
+        return try decodeStatus(name, bytes)
+    }
+
+    func decodeStatus(_ name: String, _ bytes: [UInt8]) throws -> SecretStatus {
         do {
             let status = try StatusCoding.decode(SecretStatus.self, from: bytes)
             if let problem = Self.historyProblem(status) {
                 throw AtomicFile.WriteError(
-                    description: "status file \(statusPath(name)) cannot be trusted (.versions: \(problem)); restore it from backup "
+                    description: "status file \(statusLocation(name)) cannot be trusted (.versions: \(problem)); restore it from backup "
                         + "or move it aside to rebuild it from the vaults")
             }
             return status
@@ -78,7 +85,7 @@ public struct StateStore: Sendable {
             throw error
         } catch {
             throw AtomicFile.WriteError(
-                description: "status file \(statusPath(name)) cannot be read (\(error)); move it aside and run again to rebuild it")
+                description: "status file \(statusLocation(name)) cannot be read (\(error)); move it aside and run again to rebuild it")
         }
     }
 
@@ -101,6 +108,9 @@ public struct StateStore: Sendable {
     /// nothing: versions are derived from what the vault is seen to hold, so the next
     /// pass records the same version again, once.
     public func writeStatus(_ status: SecretStatus) throws {
+        if let etcd {
+            return try etcd.write(etcd.statusKey(status.name), try StatusCoding.encodeBytes(status), what: "the status of Secret \(status.name)")
+        }
         try AtomicFile.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name), directorySync: .deferred)
     }
 
@@ -108,6 +118,8 @@ public struct StateStore: Sendable {
     /// pass checks this before its first vault write, so a read-only status directory
     /// stops it before anything changes instead of after the vaults did.
     public func checkStatusWritable() throws {
+        // In etcd every status write is a transaction that fails by itself.
+        guard etcd == nil else { return }
         let probe = statusDirectory + "/.write-check.tmp-\(getpid())-0"
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -125,6 +137,7 @@ public struct StateStore: Sendable {
     }
 
     public func removeStatus(_ name: String) {
+        if let etcd { return (try? etcd.remove(etcd.statusKey(name), what: "the status of Secret \(name)")) ?? () }
         unlink(statusPath(name))
     }
 
@@ -138,6 +151,7 @@ public struct StateStore: Sendable {
     /// Every status file that reads, and each one that does not with its problem: one
     /// damaged file does not hide the others.
     public func readAllStatuses() -> (statuses: [SecretStatus], damaged: [(name: String, problem: String)]) {
+        if let etcd { return readAllStatuses(from: etcd) }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: statusDirectory)) ?? []
         var statuses: [SecretStatus] = []
         var damaged: [(name: String, problem: String)] = []
@@ -153,7 +167,7 @@ public struct StateStore: Sendable {
     }
 
     public func readInventory() throws -> Inventory {
-        guard let bytes = try AtomicFile.read(inventoryPath) else { return Inventory() }
+        guard let bytes = try inventoryBytes() else { return Inventory() }
         do {
             return try StatusCoding.decode(Inventory.self, from: bytes)
         } catch {
@@ -162,6 +176,7 @@ public struct StateStore: Sendable {
     }
 
     public func writeInventory(_ inventory: Inventory) throws {
+        if let etcd { return try etcd.write(etcd.inventoryKey, try StatusCoding.encodeBytes(inventory), what: "the inventory") }
         try AtomicFile.write(try StatusCoding.encodeBytes(inventory), to: inventoryPath)
     }
 

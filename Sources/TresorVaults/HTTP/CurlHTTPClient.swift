@@ -128,6 +128,8 @@ public final class CurlHTTPClient: HTTPClient {
         return try result.get()
     }
 
+    func submit(_ transfer: CurlTransfer) { loop.submit(transfer) }
+
     private func run(_ transfer: CurlTransfer) async throws -> HTTPResponse {
         try Task.checkCancellation()
         return try await withTaskCancellationHandler {

@@ -8,6 +8,8 @@ final class CurlTransfer: @unchecked Sendable {
     let target: HTTPURLParts
     let timeoutMilliseconds: Int
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
+    /// Called instead of a continuation by callers that wait on a thread (``CurlHTTPClient/sendWaiting(_:tls:)``).
+    var completion: (@Sendable (Result<HTTPResponse, any Error>) -> Void)?
     /// Set under the loop's lock by a cancelled task.
     var cancelRequested = false
 
@@ -177,22 +179,28 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Called on the loop thread when libcurl is done with the transfer.
     func finish(code: CURLcode) {
-        guard let continuation else { return }
-        self.continuation = nil
         if code == CURLE_OK {
             var status = 0
             _ = ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            continuation.resume(returning: HTTPResponse(status: status, headers: headers, body: body))
+            deliver(.success(HTTPResponse(status: status, headers: headers, body: body)))
         } else {
             let detail = String(cString: errorBuffer)
-            continuation.resume(throwing: CurlErrors.error(code: code, detail: detail, target: target, timeoutMilliseconds: timeoutMilliseconds, answered: answered))
+            deliver(.failure(CurlErrors.error(code: code, detail: detail, target: target, timeoutMilliseconds: timeoutMilliseconds, answered: answered)))
         }
     }
 
     func finish(throwing error: any Error) {
-        guard let continuation else { return }
-        self.continuation = nil
-        continuation.resume(throwing: error)
+        deliver(.failure(error))
+    }
+
+    private func deliver(_ result: Result<HTTPResponse, any Error>) {
+        if let continuation {
+            self.continuation = nil
+            continuation.resume(with: result)
+        } else if let completion {
+            self.completion = nil
+            completion(result)
+        }
     }
 }
 

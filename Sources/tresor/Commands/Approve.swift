@@ -54,8 +54,7 @@ struct DecisionOptions: ParsableArguments {
         let decided: ApprovalRequest
         do {
             let root = StateDirectory.path(global.stateDir)
-            var store = try StateStore(root: root)
-            store.auditRotation = global.auditRotation
+            let store = try global.openStore()
             let decider = try decider(stateDirectory: root)
             decided = try ApprovalService(stateStore: store).decide(
                 secret: name, requestID: request, verdict: verdict, identity: decider.identity, comment: comment, now: Date(),

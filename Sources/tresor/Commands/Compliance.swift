@@ -16,7 +16,7 @@ extension Tresor {
         func run() throws {
             let statuses: [SecretStatus]
             do {
-                statuses = try StateStore(readingAt: StateDirectory.path(global.stateDir)).allStatuses()
+                statuses = try global.readingStore().allStatuses()
             } catch {
                 fail("\(error)")
             }

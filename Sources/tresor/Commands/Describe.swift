@@ -35,9 +35,9 @@ extension Tresor {
 
 func loadStatus(global: GlobalOptions, name: String) throws -> SecretStatus {
     do {
-        let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+        let store = global.readingStore()
         guard let status = try store.readStatus(name) else {
-            fail("no status for Secret \(ObjectNames.quoted(name)) in \(store.root); run `tresor apply` first, or check --state-dir")
+            fail("no status for Secret \(ObjectNames.quoted(name)) in \(store.location); run `tresor apply` first, or check --state-dir")
         }
         return status
     } catch {

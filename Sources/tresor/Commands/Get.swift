@@ -20,7 +20,7 @@ extension Tresor {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, yaml }
 
         func run() throws {
-            let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+            let store = global.readingStore()
             let (statuses, damaged) = store.readAllStatuses()
 
             let shown = all ? statuses : statuses.filter { !$0.state.isRemoved }

@@ -19,18 +19,23 @@ extension Tresor {
         @Option(
             help: "Tokens file of the approval API (`tresor approvals token add`); without it /v1/approvals is not served.")
         var approvalTokens: String?
+        @Option(help: "With --etcd-endpoints: seconds the leader's lease lives without renewal; a standby takes over after it.")
+        var leaseTTL = 10
 
         func validate() throws {
             if DaemonServer.parseListen(listen) == nil { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:9464") }
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if leaseTTL < 2 || leaseTTL > 600 { throw ValidationError("--lease-ttl takes seconds from 2 to 600") }
         }
 
         func run() async throws {
             let logger = DaemonLogging.logger("tresor", format: global.logFormat == .json ? .json : .text)
             let stateDirectory = StateDirectory.path(global.stateDir)
-            let lock: StateLock
+            // With etcd, the election keeps replicas apart; the directory's lock does without it.
+            let etcd = global.etcd.store(fence: LeaderFence())
+            var lock: StateLock?
             do {
-                lock = try StateStore(root: stateDirectory).lock()
+                if etcd == nil { lock = try StateStore(root: stateDirectory).lock() }
             } catch {
                 fail("\(error)")
             }
@@ -45,7 +50,10 @@ extension Tresor {
             }
             var configuration = DaemonConfiguration(
                 paths: manifests.paths, stateDirectory: stateDirectory, workers: workers,
-                engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops), sealing: sealing.keyring())
+                engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops),
+                sealing: sealing.keyring())
+            configuration.etcd = etcd
+            configuration.leaseTTL = leaseTTL
             configuration.auditRotation = global.auditRotation
             let daemon = Daemon(
                 configuration: configuration,

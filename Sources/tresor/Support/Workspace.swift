@@ -35,8 +35,7 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            var store = readOnly ? StateStore(readingAt: stateDirectory) : try StateStore(root: stateDirectory)
-            store.auditRotation = global.auditRotation
+            let store = readOnly ? global.readingStore() : try global.openStore()
             var standardError = StandardError()
             if let warning = store.permissionWarning { print(warning, to: &standardError) }
             if readOnly, store.isFresh {

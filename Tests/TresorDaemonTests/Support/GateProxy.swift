@@ -7,7 +7,8 @@ import Foundation
 /// A proxy in front of a vault that forwards the first `passing` writes (POST, PUT) and
 /// every request before them, then holds each later request until its client hangs up.
 /// A pass that reaches the gate cannot finish: a signal sent once ``held()`` counts one
-/// lands mid-pass by construction, not by timing.
+/// lands mid-pass by construction, not by timing. ``close()`` shuts the gate at once and
+/// ``open()`` forwards what it holds.
 struct GateProxy: Sendable {
     let address: String
     private let process: ServerProcess
@@ -38,6 +39,19 @@ struct GateProxy: Sendable {
         return count
     }
 
+    /// Holds every request from now on.
+    func close() async throws { try await control("/__close") }
+
+    /// Forwards the held requests and every later one.
+    func open() async throws { try await control("/__open") }
+
+    private func control(_ path: String) async throws {
+        let output = try await runToEnd(
+            "/usr/bin/env", ["curl", "-fsS", address + path], environment: ProcessInfo.processInfo.environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        guard output.status == 0 else { throw CommandFailed(description: "the gate proxy did not answer: \(output.stderr)") }
+    }
+
     func stop() async { await process.stopOffPool() }
 
     static let script = #"""
@@ -55,19 +69,29 @@ class Gate(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def hold(self):
-        # Until the client hangs up: nothing is ever forwarded or answered.
+        # Until the client hangs up (nothing is forwarded or answered), or the gate is
+        # opened (forwarded then): True when it is to be forwarded.
         while True:
+            with lock:
+                if not state["closed"]:
+                    state["held"] -= 1
+                    return True
             readable, _, _ = select.select([self.connection], [], [], 0.05)
             if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
                 break
         with lock:
             state["held"] -= 1
         self.close_connection = True
+        return False
 
     def forward(self):
         if self.path == "/__gate":
             with lock:
                 return self.reply(200, str(state["held"]).encode())
+        if self.path in ("/__close", "/__open"):
+            with lock:
+                state["closed"] = self.path == "/__close"
+            return self.reply(200, b"ok")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
         with lock:
             if not state["closed"] and self.command in ("POST", "PUT"):
@@ -76,8 +100,8 @@ class Gate(http.server.BaseHTTPRequestHandler):
             holding = state["closed"]
             if holding:
                 state["held"] += 1
-        if holding:
-            return self.hold()
+        if holding and not self.hold():
+            return
         request = urllib.request.Request(upstream + self.path, data=body, method=self.command,
             headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
         try:

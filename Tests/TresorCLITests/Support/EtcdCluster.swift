@@ -1,0 +1,1 @@
+../../TresorDaemonTests/Support/EtcdCluster.swift
