@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+import TresorCore
+import TresorEngine
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Every secret's status for the web page, kept decoded between page loads. Each load
+/// lists the status directory and stats each file (about 10 ms for 10,000 files); only
+/// files whose inode, size or modification time changed are decoded again, so a page
+/// shows what the files hold now without decoding 10,000 YAML files per request.
+final class StatusIndex: Sendable {
+    struct Snapshot: Sendable {
+        /// Sorted by name.
+        var statuses: [SecretStatus]
+        var damaged: [(name: String, problem: String)]
+    }
+
+    private struct Stamp: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    private struct Entry {
+        var stamp: Stamp
+        var result: Result<SecretStatus?, StatusReadError>
+    }
+
+    private struct StatusReadError: Error {
+        var description: String
+    }
+
+    private struct Cache {
+        var entries: [String: Entry] = [:]
+        var snapshot: Snapshot?
+    }
+
+    let store: StateStore
+    private let cache = Mutex(Cache())
+
+    init(store: StateStore) {
+        self.store = store
+    }
+
+    func snapshot() -> Snapshot {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: store.statusDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        var stamps: [String: Stamp] = [:]
+        stamps.reserveCapacity(names.count)
+        for name in names {
+            var info = stat()
+            if stat(store.statusPath(name), &info) == 0 {
+                stamps[name] = Stamp(
+                    inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+            }
+        }
+        let (known, previous) = cache.withLock { ($0.entries, $0.snapshot) }
+        let changed = stamps.filter { known[$0.key]?.stamp != $0.value }.map { (name: $0.key, stamp: $0.value) }
+        if changed.isEmpty, known.count == stamps.count, let previous { return previous }
+
+        let store = self.store
+        let decoded = changed.map(\.name).concurrentMap(chunk: 64) { name in
+            Result { try store.readStatus(name) }.mapError { StatusReadError(description: "\($0)") }
+        }
+        var entries = known.filter { stamps[$0.key] != nil }
+        for (file, result) in zip(changed, decoded) { entries[file.name] = Entry(stamp: file.stamp, result: result) }
+        var statuses: [SecretStatus] = []
+        var damaged: [(name: String, problem: String)] = []
+        for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            switch entry.result {
+            case .success(let status?): statuses.append(status)
+            case .success(nil): break
+            case .failure(let error): damaged.append((name, error.description))
+            }
+        }
+        let snapshot = Snapshot(statuses: statuses, damaged: damaged)
+        cache.withLock {
+            $0.entries = entries
+            $0.snapshot = snapshot
+        }
+        return snapshot
+    }
+}
