@@ -32,7 +32,12 @@ struct UISecurityHeaders: RouterMiddleware {
                 UIPage.message(title: status.reasonPhrase, text: "The page answered \(status.code) \(status.reasonPhrase)."),
                 status: status)
         }
-        for (name, value) in Self.all { response.headers[name] = value }
+        return Self.apply(to: response)
+    }
+
+    static func apply(to response: Response) -> Response {
+        var response = response
+        for (name, value) in all { response.headers[name] = value }
         return response
     }
 }

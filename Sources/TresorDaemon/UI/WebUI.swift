@@ -42,7 +42,7 @@ public struct WebUI: Sendable {
     var now: Date { api.clock() }
 
     public func register(on router: Router<BasicRequestContext>) {
-        router.get("/ui") { _, _ in UIResponse.redirect(to: "/ui/approvals") }
+        router.get("/ui") { _, _ in UISecurityHeaders.apply(to: UIResponse.redirect(to: "/ui/approvals")) }
         let ui = router.group("/ui").add(middleware: UISecurityHeaders())
         ui.get("/static/ui.css") { _, _ in
             Response(

@@ -24,7 +24,7 @@ import TresorVaults
             let first = try await Self.decide(alice, path, "approve", comment: "looks right")
             #expect(first.status == 303)
             let after = try await alice.get(path)
-            #expect(after.body.contains("1 of 2") && after.body.contains("approved already"))
+            #expect(after.body.contains("1 of 2") && after.body.contains("You approved this request already"))
             #expect(!after.body.contains("value=\"approve\""), "no second Approve button for alice")
 
             #expect(try await Self.decide(bob, path, "approve").status == 303)
