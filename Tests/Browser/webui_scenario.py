@@ -102,7 +102,10 @@ def main():
         if "1 of 2" not in driver.find_element(By.TAG_NAME, "dl").text:
             fail("the request page does not show 1 of 2 approvals")
         driver.find_element(By.NAME, "comment").send_keys("checked the fingerprints")
+        driver.set_window_size(1280, 1400)
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(os.path.join(arguments.screenshots, "ui-request.png"))
+        driver.set_window_size(1280, 860)
 
         step("alice approves as the second of two approvers")
         driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()

@@ -21,8 +21,26 @@ struct WebUIBrowserTests {
         metadata: {name: bao}
         spec:
           approvalProfile: two-person
+          complianceProfile: baseline
           provider:
             hashicorp: {address: \(m.address), mount: secret, pathPrefix: \(m.prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: bao-dr}
+        spec:
+          provider:
+            hashicorp: {address: \(m.address), mount: secret, pathPrefix: \(m.prefix)-dr, auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
+        ---
+        apiVersion: tresor.dev/v1alpha1
+        kind: ComplianceProfile
+        metadata: {name: baseline}
+        spec:
+          enforcement: audit
+          rules:
+            - {name: long, minLength: {min: 24}}
+            - {name: mixed, appliesTo: [basicAuth], characterClasses: {required: [lower, digit]}}
+            - {name: owned, requiredLabels: {labels: [team]}}
         ---
         apiVersion: tresor.dev/v1alpha1
         kind: ApprovalProfile
@@ -32,7 +50,7 @@ struct WebUIBrowserTests {
         apiVersion: tresor.dev/v1alpha1
         kind: Secret
         metadata: {name: payments-db, labels: {team: payments}}
-        spec: {type: basicAuth, vaultProfile: bao, allowInlineValues: true, content: {username: app, password: "\(password)"}}
+        spec: {type: basicAuth, vaultProfile: bao, syncVaultProfiles: [bao-dr], allowInlineValues: true, content: {username: app, password: "\(password)"}}
         ---
         apiVersion: tresor.dev/v1alpha1
         kind: Secret
