@@ -82,7 +82,7 @@ enum SecretPages {
         return "<span title=\"\(latest.message)\">\(latest.type.rawValue) \(latest.reason.rawValue), \(UIPage.age(latest.lastTransitionTime, now: now)) ago</span>"
     }
 
-    static func detail(_ status: SecretStatus, labels: [String: String], now: Date) -> Markup {
+    static func detail(_ status: SecretStatus, labels: [String: String], events: [AuditTail.Event], now: Date) -> Markup {
         var approval: Markup = "none"
         if let request = status.approval {
             approval = "\(UIPage.link(UIPage.requestPath(request.request), request.request)) \(request.operation) \(UIPage.badge(request.state)) \(request.approvals.count) of \(request.requiredApprovals)"
@@ -96,6 +96,13 @@ enum SecretPages {
         let versions: [Markup] = status.versions.suffix(50).reversed().map { version in
             "<tr><td>\(version.number)</td><td>\(UIPage.fingerprint(version.fingerprint))</td><td><code>\(version.vaultProfile)</code></td><td>\(version.vaultVersion ?? "-")</td><td>\(UIPage.time(version.createdAt))</td></tr>"
         }
+        let eventRows: [Markup] = events.map { event in
+            "<tr><td>\(event.time)</td><td>\(event.actor)</td><td>\(event.operation)</td><td>\(event.outcome)</td><td><code>\(event.vaultProfile ?? "")</code></td><td>\(event.message ?? "")</td></tr>"
+        }
+        let recent: Markup =
+            events.isEmpty
+            ? "<p class=\"muted\">None in the recent audit log.</p>"
+            : "<table><thead><tr><th>Time</th><th>Actor</th><th>Operation</th><th>Outcome</th><th>Vault profile</th><th>Message</th></tr></thead><tbody>\(eventRows)</tbody></table>"
         var rules: Markup = "<p class=\"muted\">No compliance profile applies to the source.</p>"
         if let compliance = status.compliance {
             let rows: [Markup] = compliance.rules.map { rule in
@@ -116,6 +123,7 @@ enum SecretPages {
             <h2>Conditions</h2><table><thead><tr><th>Type</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr></thead><tbody>\(conditions)</tbody></table>
             <h2>Targets</h2><table><thead><tr><th>Vault profile</th><th>Role</th><th>Path</th><th>Fingerprint</th><th>Vault version</th><th>Synced</th><th>Compliance</th><th>Last error</th></tr></thead><tbody>\(targets)</tbody></table>
             <h2>Compliance</h2>\(rules)
+            <h2>Recent events</h2>\(recent)
             <h2>Versions</h2><table><thead><tr><th>Version</th><th>Fingerprint</th><th>Vault profile</th><th>Vault version</th><th>Created</th></tr></thead><tbody>\(versions)</tbody></table>
             """
     }

@@ -37,6 +37,9 @@ import TresorVaults
                 return page.body.contains("state-active") && page.body.contains("<dt>Version</dt><dd>1</dd>")
             }
 
+            let secretPage = try await bob.get("/ui/secrets/db").body
+            #expect(secretPage.contains("<td>alice</td><td>approve</td><td>recorded</td>"), "the secret's recent events show the decision")
+
             // The decisions are the API's: sealed, and audited as `approve` by each identity.
             let request = try #require(try ApprovalStore(stateStore: StateStore(root: scenario.daemon.state)).request(id: try scenario.requestID("db")))
             #expect(request.decisions.map(\.identity) == ["alice", "bob"] && request.decisions.allSatisfy { $0.mac != nil })
