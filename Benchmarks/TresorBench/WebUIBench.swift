@@ -48,7 +48,7 @@ func webUIBenchmark(root: URL) async throws {
         let response = try await http.send(
             HTTPRequest(method: "GET", url: base + path, headers: [(name: "Cookie", value: String(session))]), tls: TLSOptions())
         let elapsed = (ContinuousClock.now - start).seconds * 1000
-        guard response.status == 200, response.body.count > 1000 else {
+        guard response.status == 200, response.body.count > 500 else {
             print("GET \(path) answered \(response.status) with \(response.body.count) bytes")
             exit(1)
         }
@@ -65,9 +65,25 @@ func webUIBenchmark(root: URL) async throws {
         var times: [Double] = []
         for _ in 0..<20 { times.append(try await load(path)) }
         times.sort()
-        print(
-            String(
-                format: "%-52@ p50 %6.1f ms  max %6.1f ms   target < 100 ms", ("web page: " + name + ", 10,000 Secrets") as NSString,
-                times[times.count / 2], times[times.count - 1]))
+        printTimes("web page: " + name + ", 10,000 Secrets", times)
     }
+    // A status file replaced (as every pass that changes something does) before each load:
+    // the directory is listed and every file stat'ed again, the changed one decoded.
+    let status = URL(fileURLWithPath: state + "/status/Secret/secret-0.yaml")
+    let bytes = try Data(contentsOf: status)
+    var times: [Double] = []
+    for round in 0..<20 {
+        let temporary = URL(fileURLWithPath: state + "/status/Secret/.bench-\(round).tmp")
+        try bytes.write(to: temporary)
+        _ = rename(temporary.path, status.path)
+        times.append(try await load("/ui/secrets"))
+    }
+    printTimes("web page: secrets list after a status write, 10,000", times)
+}
+
+func printTimes(_ name: String, _ unsorted: [Double]) {
+    let times = unsorted.sorted()
+    print(
+        String(
+            format: "%-52@ p50 %6.1f ms  max %6.1f ms   target < 100 ms", name as NSString, times[times.count / 2], times[times.count - 1]))
 }

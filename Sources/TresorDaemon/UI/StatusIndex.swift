@@ -7,15 +7,19 @@ import TresorEngine
     import Glibc
 #endif
 
-/// Every secret's status for the web page, kept decoded between page loads. Each load
-/// lists the status directory and stats each file (about 10 ms for 10,000 files); only
-/// files whose inode, size or modification time changed are decoded again, so a page
-/// shows what the files hold now without decoding 10,000 YAML files per request.
+/// Every secret's status for the web page, kept decoded between page loads. Status files
+/// are only ever replaced by a rename, which changes the directory's modification time:
+/// a load whose directory is unchanged costs one `stat`. Otherwise it lists the directory
+/// and stats each file, and decodes again only the files whose inode, size or modification
+/// time changed, so a page shows what the files hold now without decoding 10,000 YAML
+/// files per request.
 final class StatusIndex: Sendable {
     struct Snapshot: Sendable {
         /// Sorted by name.
         var statuses: [SecretStatus]
         var damaged: [(name: String, problem: String)]
+        /// Every vault profile any secret has a target in, sorted.
+        var profiles: [String]
     }
 
     private struct Stamp: Equatable {
@@ -37,6 +41,8 @@ final class StatusIndex: Sendable {
     private struct Cache {
         var entries: [String: Entry] = [:]
         var snapshot: Snapshot?
+        /// The directory's stamp when `snapshot` was taken.
+        var directory: Stamp?
     }
 
     let store: StateStore
@@ -46,21 +52,30 @@ final class StatusIndex: Sendable {
         self.store = store
     }
 
+    private static func stamp(_ path: String) -> Stamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Stamp(
+            inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+    }
+
     func snapshot() -> Snapshot {
+        // Taken before listing: a rename during the scan makes the next load scan again.
+        let directory = Self.stamp(store.statusDirectory)
+        if let directory, let cached = cache.withLock({ $0.directory == directory ? $0.snapshot : nil }) { return cached }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: store.statusDirectory)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
         var stamps: [String: Stamp] = [:]
         stamps.reserveCapacity(names.count)
         for name in names {
-            var info = stat()
-            if stat(store.statusPath(name), &info) == 0 {
-                stamps[name] = Stamp(
-                    inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
-            }
+            if let stamp = Self.stamp(store.statusPath(name)) { stamps[name] = stamp }
         }
         let (known, previous) = cache.withLock { ($0.entries, $0.snapshot) }
         let changed = stamps.filter { known[$0.key]?.stamp != $0.value }.map { (name: $0.key, stamp: $0.value) }
-        if changed.isEmpty, known.count == stamps.count, let previous { return previous }
+        if changed.isEmpty, known.count == stamps.count, let previous {
+            cache.withLock { $0.directory = directory }
+            return previous
+        }
 
         let store = self.store
         let decoded = changed.map(\.name).concurrentMap(chunk: 64) { name in
@@ -77,10 +92,11 @@ final class StatusIndex: Sendable {
             case .failure(let error): damaged.append((name, error.description))
             }
         }
-        let snapshot = Snapshot(statuses: statuses, damaged: damaged)
+        let snapshot = Snapshot(statuses: statuses, damaged: damaged, profiles: Set(statuses.flatMap { $0.targets.keys }).sorted())
         cache.withLock {
             $0.entries = entries
             $0.snapshot = snapshot
+            $0.directory = directory
         }
         return snapshot
     }

@@ -84,7 +84,7 @@ struct SecretFilter {
     var label: String?
 
     init(query: UIForm) {
-        name = query.nonEmpty("q")
+        name = query.nonEmpty("q")?.lowercased()
         state = query.nonEmpty("state")
         profile = query.nonEmpty("profile")
         label = query.nonEmpty("label")
@@ -93,7 +93,8 @@ struct SecretFilter {
     var isEmpty: Bool { name == nil && state == nil && profile == nil && label == nil }
 
     func matches(name secret: String, state secretState: String? = nil, profiles: [String], labels: [String: String]) -> Bool {
-        if let name, !secret.localizedCaseInsensitiveContains(name) { return false }
+        // Names are lower case (DNS names); the query was lowered once.
+        if let name, !secret.contains(name) { return false }
         if let state, let secretState, state != secretState { return false }
         if let profile, !profiles.contains(profile) { return false }
         if let label {

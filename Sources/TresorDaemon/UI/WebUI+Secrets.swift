@@ -21,9 +21,8 @@ extension WebUI {
         let pages = max(1, (shown.count + Self.pageSize - 1) / Self.pageSize)
         let page = min(max(1, Int(query["page"] ?? "") ?? 1), pages)
         let slice = Array(shown.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize))
-        let profiles = Set(snapshot.statuses.lazy.flatMap { $0.targets.keys }).sorted()
         let body = SecretPages.list(
-            slice, matching: shown.count, total: snapshot.statuses.count, page: page, pages: pages, filter: filter, profiles: profiles,
+            slice, matching: shown.count, total: snapshot.statuses.count, page: page, pages: pages, filter: filter, profiles: snapshot.profiles,
             showRemoved: showRemoved, labels: { Self.labels(state, $0) }, damaged: snapshot.damaged.map(\.problem), now: now)
         return UIResponse.html(UIPage.render(title: "Secrets", chrome: chrome(session, tab: .secrets), body: body))
     }
