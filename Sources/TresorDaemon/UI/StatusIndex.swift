@@ -59,17 +59,33 @@ final class StatusIndex: Sendable {
             inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
     }
 
+    /// Each `<name>.yaml` of the directory with its stamp: readdir and fstatat, which take a
+    /// fraction of FileManager's listing and a path `stat` per file.
+    private static func stamps(in directory: String) -> [String: Stamp] {
+        guard let stream = opendir(directory) else { return [:] }
+        defer { closedir(stream) }
+        let descriptor = dirfd(stream)
+        var stamps: [String: Stamp] = [:]
+        while let entry = readdir(stream) {
+            var info = stat()
+            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: pointer.pointee)) { cName in
+                    guard fstatat(descriptor, cName, &info, 0) == 0 else { return nil }
+                    return String(cString: cName)
+                }
+            }
+            guard let name, name.hasSuffix(".yaml"), !name.hasPrefix(".") else { continue }
+            stamps[String(name.dropLast(5))] = Stamp(
+                inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        }
+        return stamps
+    }
+
     func snapshot() -> Snapshot {
         // Taken before listing: a rename during the scan makes the next load scan again.
         let directory = Self.stamp(store.statusDirectory)
         if let directory, let cached = cache.withLock({ $0.directory == directory ? $0.snapshot : nil }) { return cached }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: store.statusDirectory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
-        var stamps: [String: Stamp] = [:]
-        stamps.reserveCapacity(names.count)
-        for name in names {
-            if let stamp = Self.stamp(store.statusPath(name)) { stamps[name] = stamp }
-        }
+        let stamps = Self.stamps(in: store.statusDirectory)
         let (known, previous) = cache.withLock { ($0.entries, $0.snapshot) }
         let changed = stamps.filter { known[$0.key]?.stamp != $0.value }.map { (name: $0.key, stamp: $0.value) }
         if changed.isEmpty, known.count == stamps.count, let previous {

@@ -92,14 +92,19 @@ struct SecretFilter {
 
     var isEmpty: Bool { name == nil && state == nil && profile == nil && label == nil }
 
-    func matches(name secret: String, state secretState: String? = nil, profiles: [String], labels: [String: String]) -> Bool {
+    /// `profiles` and `labels` are worked out only when their filter is set: the secrets
+    /// list runs this over every secret on each load.
+    func matches(
+        name secret: String, state secretState: String? = nil, profiles: @autoclosure () -> [String],
+        labels: @autoclosure () -> [String: String]
+    ) -> Bool {
         // Names are lower case (DNS names); the query was lowered once.
         if let name, !secret.contains(name) { return false }
         if let state, let secretState, state != secretState { return false }
-        if let profile, !profiles.contains(profile) { return false }
+        if let profile, !profiles().contains(profile) { return false }
         if let label {
             let parts = label.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let value = labels[parts[0]] else { return false }
+            guard let value = labels()[parts[0]] else { return false }
             if parts.count == 2, value != parts[1] { return false }
         }
         return true
