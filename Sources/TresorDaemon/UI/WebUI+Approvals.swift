@@ -88,7 +88,14 @@ struct SecretFilter {
         state = query.nonEmpty("state")
         profile = query.nonEmpty("profile")
         label = query.nonEmpty("label")
+        labelParts = label.map { label in
+            let parts = label.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (parts.first ?? "", parts.count == 2 ? parts[1] : nil)
+        }
     }
+
+    /// `label` split once into its key and, for `key=value`, the value.
+    private let labelParts: (key: String, value: String?)?
 
     var isEmpty: Bool { name == nil && state == nil && profile == nil && label == nil }
 
@@ -102,10 +109,9 @@ struct SecretFilter {
         if let name, !secret.contains(name) { return false }
         if let state, let secretState, state != secretState { return false }
         if let profile, !profiles().contains(profile) { return false }
-        if let label {
-            let parts = label.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let value = labels()[parts[0]] else { return false }
-            if parts.count == 2, value != parts[1] { return false }
+        if let (key, wanted) = labelParts {
+            guard let value = labels()[key] else { return false }
+            if let wanted, value != wanted { return false }
         }
         return true
     }

@@ -21,6 +21,15 @@ import TresorVaults
             let list = try await alice.get("/ui/approvals")
             #expect(list.body.contains(">db</a>") && list.body.contains("0 / 2") && list.body.contains(">create</td>"))
 
+            // Filters: by label (key or key=value) and by profile.
+            #expect(try await alice.get("/ui/approvals?label=team%3Dpayments").body.contains(">db</a>"))
+            #expect(try await alice.get("/ui/approvals?label=team%3Dplatform").body.contains("No open request matches"))
+            #expect(try await alice.get("/ui/approvals?profile=open").body.contains("No open request matches"))
+            let platform = try await alice.get("/ui/secrets?label=team%3Dplatform").body
+            #expect(platform.contains(">cache</a>") && !platform.contains(">db</a>") && platform.contains("1 of 2 secrets"))
+            let byProfile = try await alice.get("/ui/secrets?profile=main&label=team").body
+            #expect(byProfile.contains(">db</a>") && !byProfile.contains(">cache</a>"))
+
             let first = try await Self.decide(alice, path, "approve", comment: "looks right")
             #expect(first.status == 303)
             let after = try await alice.get(path)
