@@ -59,6 +59,10 @@ public struct WebUI: Sendable {
         }
         ui.get("/secrets") { request, _ in try await secretsPage(request) }
         ui.get("/secrets/:name") { request, context in try await secretPage(request, name: context.parameters.get("name") ?? "") }
+        // Any other page under /ui/: a 404 that carries the security headers too.
+        ui.get("/**") { _, _ in
+            UIResponse.html(UIPage.message(title: "No such page", text: "There is no such page; start from the approvals."), status: .notFound)
+        }
     }
 
     /// The signed-in session of a request, nil when there is none (or it expired).

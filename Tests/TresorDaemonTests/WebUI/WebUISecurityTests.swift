@@ -91,7 +91,7 @@ import TresorEngine
             // Every page reachable from /ui/, signed in and not, and the error pages.
             // The request is performed, so no list links it any more: it is a seed.
             var seen = Set<String>()
-            var queue = ["/ui/", "/ui/approvals", "/ui/secrets", "/ui/sign-in", "/ui/secrets/nope", "/ui/approvals/x~1", path]
+            var queue = ["/ui/", "/ui/approvals", "/ui/secrets", "/ui/sign-in", "/ui/secrets/nope", "/ui/approvals/x~1", "/ui/no/such/page", path]
             var crawled: [(String, UIClient.Page)] = []
             while let next = queue.popLast(), crawled.count < 200 {
                 guard seen.insert(next).inserted else { continue }
