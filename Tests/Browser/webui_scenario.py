@@ -44,9 +44,12 @@ def wait_for(description, predicate, timeout=60.0, reload=None):
 
 
 def browser(width, height):
+    # Selenium Manager must never fetch a driver or a browser: both are Debian's.
+    os.environ["SE_OFFLINE"] = "true"
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--disable-background-networking", "--disable-component-update",
                      f"--window-size={width},{height}", "--user-data-dir=" + tempfile.mkdtemp(prefix="tresor-chromium-")]:
         options.add_argument(argument)
     service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
