@@ -6,7 +6,7 @@ import Logging
 /// `extraRoutes` (e.g. the approval API), without touching this file.
 ///
 /// ```swift
-/// let app = DaemonServer.application(
+/// let app = try DaemonServer.application(
 ///     host: "127.0.0.1", port: 9464, routes: HealthRoutes(health: health, metrics: metrics),
 ///     extraRoutes: [{ router in ApprovalRoutes(...).register(on: router) }], logger: logger)
 /// ```
