@@ -43,6 +43,8 @@ final class StatusIndex: Sendable {
         var snapshot: Snapshot?
         /// The directory's stamp when `snapshot` was taken.
         var directory: Stamp?
+        /// Where each secret stands in `snapshot.statuses`.
+        var positions: [String: Int] = [:]
     }
 
     let store: StateStore
@@ -99,6 +101,14 @@ final class StatusIndex: Sendable {
         }
         var entries = known.filter { stamps[$0.key] != nil }
         for (file, result) in zip(changed, decoded) { entries[file.name] = Entry(stamp: file.stamp, result: result) }
+        if let updated = replaced(changed: zip(changed.map(\.name), decoded), in: previous, sameNames: entries.count == known.count) {
+            cache.withLock {
+                $0.entries = entries
+                $0.snapshot = updated
+                $0.directory = directory
+            }
+            return updated
+        }
         var statuses: [SecretStatus] = []
         var damaged: [(name: String, problem: String)] = []
         for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
@@ -109,11 +119,33 @@ final class StatusIndex: Sendable {
             }
         }
         let snapshot = Snapshot(statuses: statuses, damaged: damaged, profiles: Set(statuses.flatMap { $0.targets.keys }).sorted())
+        let positions = Dictionary(uniqueKeysWithValues: statuses.enumerated().map { ($0.element.name, $0.offset) })
         cache.withLock {
             $0.entries = entries
             $0.snapshot = snapshot
             $0.directory = directory
+            $0.positions = positions
         }
+        return snapshot
+    }
+
+    /// The previous snapshot with the changed statuses swapped in place, when no file came,
+    /// went or became (un)readable: a pass that rewrites a few statuses then costs no sort of
+    /// 10,000 names. Nil when the snapshot must be rebuilt.
+    private func replaced(
+        changed: some Sequence<(String, Result<SecretStatus?, StatusReadError>)>, in previous: Snapshot?, sameNames: Bool
+    ) -> Snapshot? {
+        guard sameNames, var snapshot = previous else { return nil }
+        let positions = cache.withLock { $0.positions }
+        var profiles = Set(snapshot.profiles)
+        for (name, result) in changed {
+            guard case .success(let status?) = result, let position = positions[name], snapshot.statuses.indices.contains(position),
+                snapshot.statuses[position].name == name
+            else { return nil }
+            snapshot.statuses[position] = status
+            profiles.formUnion(status.targets.keys)
+        }
+        snapshot.profiles = profiles.sorted()
         return snapshot
     }
 }

@@ -46,6 +46,10 @@ import TresorVaults
                 return page.body.contains("state-active") && page.body.contains("<dt>Version</dt><dd>1</dd>")
             }
 
+            // The table was loaded while db waited: it shows the rewritten status, not the old one.
+            try await eventually("db active in the secrets table") {
+                try await bob.get("/ui/secrets?q=db").body.contains(">db</a></td><td>apiKey</td><td><span class=\"state state-active\">")
+            }
             let secretPage = try await bob.get("/ui/secrets/db").body
             #expect(secretPage.contains("<td>alice</td><td>approve</td><td>recorded</td>"), "the secret's recent events show the decision")
 
