@@ -15,7 +15,7 @@ func webUIBenchmark(root: URL) async throws {
     let port = Mutex<Int?>(nil)
     let daemon = Daemon(
         configuration: DaemonConfiguration(paths: [root.appendingPathComponent("apply").path], stateDirectory: state),
-        host: "127.0.0.1", port: 0, approvalTokens: tokens, logger: DaemonLogging.logger("bench", format: .text, level: .error))
+        host: "127.0.0.1", port: 0, approvalTokens: tokens, logger: DaemonLogging.logger("bench", format: .text, level: .critical))
     let running = Task { try await daemon.run(onRunning: { bound in port.withLock { $0 = bound } }) }
     defer { running.cancel() }
     let http = CurlHTTPClient()
