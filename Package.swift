@@ -65,6 +65,8 @@ let package = Package(
             dependencies: [
                 "TresorCore", "TresorVaults", "TresorEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPS for the listener (`--tls-cert`), since tokens and session cookies cross it.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -30,6 +30,17 @@ if [ "$need" = test ]; then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${test_packages[@]}" >/dev/null
     fi
+    # Debian's chromium and its driver, with Python selenium, for the web page's browser
+    # tests (selenium is pointed at /usr/bin/chromedriver, so it never downloads a driver).
+    browser_packages=()
+    command -v chromium >/dev/null || browser_packages+=(chromium)
+    command -v chromedriver >/dev/null || browser_packages+=(chromium-driver)
+    if [ ${#browser_packages[@]} -gt 0 ]; then
+        echo "installing ${browser_packages[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browser_packages[@]}" >/dev/null
+    fi
+    python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium
     python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
     # A YAML 1.2 reader beside PyYAML (1.1): the tests read every status file with both.
     python3 -c 'import ruamel.yaml' 2>/dev/null || python3 -m pip install -q ruamel.yaml

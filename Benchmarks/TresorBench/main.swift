@@ -257,7 +257,7 @@ func writesAndHeld(_ path: String) -> (writes: Int, held: Int)? {
 
 let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
     ("load", loadBenchmark), ("apply", applyBenchmark), ("sealed", sealedBenchmark),
-    ("daemon", daemonBenchmarkOverApplied), ("compliance", complianceBenchmark),
+    ("daemon", daemonBenchmarkOverApplied), ("webui", webUIBenchmark), ("compliance", complianceBenchmark),
 ]
 
 // Every benchmark runs in a process of its own: each needs the manifests' environment.

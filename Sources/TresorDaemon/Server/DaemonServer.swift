@@ -1,11 +1,12 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// The daemon's HTTP endpoint. Other features mount their routes through
 /// `extraRoutes` (e.g. the approval API), without touching this file.
 ///
 /// ```swift
-/// let app = DaemonServer.application(
+/// let app = try DaemonServer.application(
 ///     host: "127.0.0.1", port: 9464, routes: HealthRoutes(health: health, metrics: metrics),
 ///     extraRoutes: [{ router in ApprovalRoutes(...).register(on: router) }], logger: logger)
 /// ```
@@ -13,16 +14,18 @@ public enum DaemonServer {
     public typealias RouteRegistration = @Sendable (Router<BasicRequestContext>) -> Void
 
     /// - Parameters:
+    ///   - tls: serve HTTPS with this certificate and key; nil serves plain HTTP.
     ///   - onRunning: called with the bound port once the server listens (port 0 picks one).
     public static func application(
-        host: String, port: Int, routes: HealthRoutes, extraRoutes: [RouteRegistration] = [], logger: Logger,
+        host: String, port: Int, routes: HealthRoutes, extraRoutes: [RouteRegistration] = [], tls: ListenerTLS? = nil, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router()
         routes.register(on: router)
         for registration in extraRoutes { registration(router) }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "tresor"),
+            router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration()) } ?? .http1(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tresor"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

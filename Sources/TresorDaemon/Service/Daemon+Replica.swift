@@ -21,8 +21,8 @@ extension Daemon {
                 onDecision: { request in Task { await leading.withLock { $0 }?.requeue(request.secret) } })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
         }
-        let server = DaemonServer.application(
-            host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes,
+        let server = try DaemonServer.application(
+            host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes, tls: tls,
             logger: logger, onRunning: onRunning)
         let replica = LeaderService(
             configuration: configuration, store: etcd, fence: fence, clock: clock, metrics: metrics, health: health, logger: logger,

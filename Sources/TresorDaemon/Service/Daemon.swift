@@ -14,11 +14,14 @@ public struct Daemon: Sendable {
     public var extraRoutes: [DaemonServer.RouteRegistration]
     /// Bearer tokens of the approval API (`--approval-tokens`); nil: the API is not served.
     public var approvalTokens: ApprovalTokens?
+    /// `--tls-cert`/`--tls-key`; nil: plain HTTP.
+    public var tls: ListenerTLS?
     public var logger: Logger
 
     public init(
         configuration: DaemonConfiguration, host: String, port: Int, shutdownTimeout: Duration = .seconds(30),
-        extraRoutes: [DaemonServer.RouteRegistration] = [], approvalTokens: ApprovalTokens? = nil, logger: Logger
+        extraRoutes: [DaemonServer.RouteRegistration] = [], approvalTokens: ApprovalTokens? = nil, tls: ListenerTLS? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.host = host
@@ -26,6 +29,7 @@ public struct Daemon: Sendable {
         self.shutdownTimeout = shutdownTimeout
         self.extraRoutes = extraRoutes
         self.approvalTokens = approvalTokens
+        self.tls = tls
         self.logger = logger
     }
 
@@ -45,9 +49,11 @@ public struct Daemon: Sendable {
                 service: ApprovalService(stateStore: controller.store), tokens: approvalTokens,
                 onDecision: { request in Task { await controller.requeue(request.secret) } })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
+            let webUI = WebUI(api: api, store: controller.store, desired: { await controller.desiredState }, secure: tls != nil)
+            routes.append { router in webUI.register(on: router) }
         }
-        let server = DaemonServer.application(
-            host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes,
+        let server = try DaemonServer.application(
+            host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes, tls: tls,
             logger: logger, onRunning: onRunning)
         var group = ServiceGroupConfiguration(
             services: [

@@ -26,6 +26,8 @@ public actor DaemonController {
     private let makeRegistry: RegistryFactory
     private let fingerprinter: Fingerprinter
     private var desired: DesiredState
+    /// The last valid desired state (the web page shows labels from it).
+    var desiredState: DesiredState { desired }
     private var engine: Engine
     /// The sealed values of `desired`, opened (those of earlier loads are kept, not reopened).
     private var sealed: SealedValues

@@ -17,15 +17,18 @@ extension Tresor {
         @Option(help: "Seconds a graceful shutdown may take before in-flight work is cancelled.") var shutdownTimeout = 30
         @Flag(help: "Allow a manifest change that removes more than the mass-delete threshold.") var allowMassDelete = false
         @Option(
-            help: "Tokens file of the approval API (`tresor approvals token add`); without it /v1/approvals is not served.")
+            help: "Tokens file of the approval API (`tresor approvals token add`); without it /v1/approvals and the web page /ui/ are not served.")
         var approvalTokens: String?
         @Option(help: "With --etcd-endpoints: seconds the leader's lease lives without renewal; a standby takes over after it.")
         var leaseTTL = 10
+        @Option(help: "PEM certificate (chain) for HTTPS on --listen; needs --tls-key.") var tlsCert: String?
+        @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
 
         func validate() throws {
             if DaemonServer.parseListen(listen) == nil { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:9464") }
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
             if leaseTTL < 2 || leaseTTL > 600 { throw ValidationError("--lease-ttl takes seconds from 2 to 600") }
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP") }
         }
 
         func run() async throws {
@@ -48,6 +51,12 @@ extension Tresor {
                     fail("\(error)")
                 }
             }
+            let tls = tlsCert.flatMap { cert in tlsKey.map { ListenerTLS(certificateFile: cert, keyFile: $0) } }
+            do {
+                try tls?.check()
+            } catch {
+                fail("\(error)")
+            }
             var configuration = DaemonConfiguration(
                 paths: manifests.paths, stateDirectory: stateDirectory, workers: workers,
                 engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops),
@@ -57,7 +66,7 @@ extension Tresor {
             configuration.auditRotation = global.auditRotation
             let daemon = Daemon(
                 configuration: configuration,
-                host: host, port: port, shutdownTimeout: .seconds(shutdownTimeout), approvalTokens: tokens, logger: logger)
+                host: host, port: port, shutdownTimeout: .seconds(shutdownTimeout), approvalTokens: tokens, tls: tls, logger: logger)
             do {
                 try await daemon.run()
             } catch let error as InvalidManifestsError {
