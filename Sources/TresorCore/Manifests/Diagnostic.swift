@@ -32,6 +32,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {
         case error
         case warning
+        /// Information only: a document that is not tresor's and was skipped.
+        case notice
     }
 
     public var severity: Severity
@@ -75,6 +77,10 @@ final class DecodeContext {
     func error(_ message: String, at mark: Mark) {
         errorCount += 1
         diagnostics.append(Diagnostic(.error, at: location(mark), message))
+    }
+
+    func notice(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(.notice, at: location(mark), message))
     }
 
     func warning(_ message: String, at mark: Mark) {

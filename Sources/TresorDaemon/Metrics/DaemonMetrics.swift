@@ -31,6 +31,10 @@ public final class DaemonMetrics: Sendable {
         gauge("tresor_manifests_valid").record(1)
         gauge("tresor_ready").record(0)
         counter("tresor_manifest_load_errors_total").increment(by: 0)
+        gauge(
+            "tresor_build_info",
+            [("version", BuildInfo.version), ("commit", BuildInfo.gitCommit), ("swift", BuildInfo.swiftVersion)]
+        ).record(1)
     }
 
     /// One finished pass over one secret. `result` is success, failure or refused.

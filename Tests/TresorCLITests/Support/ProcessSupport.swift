@@ -1,0 +1,1 @@
+../../TresorVaultsTests/Support/ProcessSupport.swift
