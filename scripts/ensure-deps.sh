@@ -22,6 +22,10 @@ if [ "$need" = test ]; then
     test_packages=()
     command -v openssl >/dev/null || test_packages+=(openssl)
     command -v keytool >/dev/null || test_packages+=(default-jre-headless)
+    # script (util-linux) gives tresor a terminal in the progress and colour tests; groff
+    # checks the generated man page.
+    command -v script >/dev/null || test_packages+=(bsdutils)
+    command -v groff >/dev/null || test_packages+=(groff-base)
     if [ ${#test_packages[@]} -gt 0 ]; then
         echo "installing ${test_packages[*]}" >&2
         as_root apt-get update -qq

@@ -4,7 +4,7 @@ import Foundation
 public enum ProgressLine {
     public static func text(_ verb: String, done: Int, total: Int, elapsed: TimeInterval) -> String {
         var line = "[\(done)/\(total)] \(verb)…"
-        guard done > 0, elapsed > 0.05 else { return line }
+        guard done > 0, elapsed > 0 else { return line }
         let rate = Double(done) / elapsed
         let left = Double(total - done) / rate
         line += " \(rate >= 10 ? String(Int(rate.rounded())) : String(format: "%.1f", rate))/s, about \(duration(left)) left"

@@ -70,7 +70,10 @@ enum ManualPage {
     /// Backslashes doubled, and a leading dot or quote kept from reading as a request.
     private static func escape(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            let escaped = line.replacingOccurrences(of: "\\", with: "\\e")
+            // Non-ASCII as roff's \[uXXXX], which every troff reads whatever its input encoding.
+            let escaped = line.replacingOccurrences(of: "\\", with: "\\e").unicodeScalars.map { scalar in
+                scalar.isASCII ? String(scalar) : "\\[u" + String(format: "%04X", scalar.value) + "]"
+            }.joined()
             return escaped.hasPrefix(".") || escaped.hasPrefix("'") ? "\\&" + escaped : escaped
         }.joined(separator: "\n")
     }
