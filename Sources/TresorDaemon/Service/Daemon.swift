@@ -29,18 +29,18 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM/SIGINT; throws `InvalidManifestsError` before doing anything
-    /// when the manifests do not validate.
+    /// Runs until SIGTERM/SIGINT. Manifests that do not validate keep it unready (see
+    /// ``DaemonService``); a sealed value that cannot be opened ends it.
     public func run(clock: DaemonClock = .system, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let metrics = DaemonMetrics()
         let health = DaemonHealth()
-        let controller = try DaemonController(
-            configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
+        let slot = ControllerSlot()
+        let store = try StateStore(root: configuration.stateDirectory)
         var routes = extraRoutes
         if let approvalTokens {
             let api = ApprovalAPI(
-                service: ApprovalService(stateStore: controller.store), tokens: approvalTokens,
-                onDecision: { request in Task { await controller.requeue(request.secret) } })
+                service: ApprovalService(stateStore: store), tokens: approvalTokens,
+                onDecision: { request in Task { await slot.controller?.requeue(request.secret) } })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
         }
         let server = DaemonServer.application(
@@ -50,7 +50,13 @@ public struct Daemon: Sendable {
             services: [
                 // Shut down in reverse: the controller finishes its in-flight passes while
                 // the endpoint still answers.
-                .init(service: server), .init(service: DaemonService(controller: controller)),
+                .init(service: server),
+                .init(
+                    service: DaemonService(
+                        configuration: configuration, health: health, metrics: metrics, logger: logger, slot: slot
+                    ) { [configuration, logger] in
+                        try DaemonController(configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
+                    }),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = shutdownTimeout

@@ -49,10 +49,15 @@ public struct InvalidManifestsError: Error, CustomStringConvertible {
 /// Readiness, shared with the HTTP routes: true once the first full pass is done.
 public final class DaemonHealth: Sendable {
     private let readyBox = LockedBox(false)
+    private let reasonBox = LockedBox("first full pass still running")
 
     public init() {}
 
     public var isReady: Bool { readyBox.withLock { $0 } }
+    /// Why `/readyz` answers 503.
+    public var notReadyReason: String { reasonBox.withLock { $0 } }
 
     func markReady() { readyBox.withLock { $0 = true } }
+
+    func notReady(because reason: String) { reasonBox.withLock { $0 = reason } }
 }

@@ -158,6 +158,14 @@ public actor DaemonController {
         await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
     }
 
+    /// SIGHUP: every manifest file read again, and the vault adapters made again so that
+    /// credentials files (tokens, keys, CA files) are read again too.
+    public func reloadAll() async {
+        guard !stopping else { return }
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        await apply(result.isValid ? .valid(result.state) : .invalid(result.errors), renewAdapters: true)
+    }
+
     enum Reload {
         case valid(DesiredState)
         case invalid([Diagnostic])
@@ -192,7 +200,7 @@ public actor DaemonController {
         return .valid(state)
     }
 
-    private func apply(_ reload: Reload) async {
+    private func apply(_ reload: Reload, renewAdapters: Bool = false) async {
         guard !stopping else { return }
         let new: DesiredState
         switch reload {
@@ -224,7 +232,7 @@ public actor DaemonController {
         // Flagged secrets are passed again so that their Ready condition is recomputed.
         let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
         flagged.removeAll()
-        let profilesChanged = desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
+        let profilesChanged = renewAdapters || desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
         engine = Engine(
             store: store, registry: profilesChanged ? makeRegistry(new.vaultProfiles, store, opened) : engine.registry,
             fingerprinter: fingerprinter, resolver: ValueResolver(environment: configuration.environment, sealed: opened),

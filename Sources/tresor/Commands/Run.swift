@@ -35,6 +35,11 @@ extension Tresor {
                 fail("\(error)")
             }
             guard let (host, port) = DaemonServer.parseListen(listen) else { fail("--listen takes HOST:PORT") }
+            do throws(ListenProbe.Failure) {
+                if port != 0 { try ListenProbe.check(host: host, port: port) }
+            } catch {
+                fail(error.description)
+            }
             var tokens: ApprovalTokens?
             if let approvalTokens {
                 do {
