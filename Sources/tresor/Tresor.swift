@@ -14,7 +14,7 @@ struct Tresor: AsyncParsableCommand {
         subcommands: [
             Validate.self, Plan.self, Apply.self, Run.self, Get.self, Describe.self, Versions.self, Read.self,
             Approve.self, Reject.self, Approvals.self, Compliance.self, Seal.self, Keys.self, Reseal.self, Audit.self,
-            Events.self, Completion.self, Manual.self,
+            Events.self, Reconcile.self, Suspend.self, Resume.self, Completion.self, Manual.self,
         ]
     )
 }

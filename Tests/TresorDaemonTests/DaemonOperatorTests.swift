@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorEngine
 import TresorVaults
 
 #if canImport(Glibc)
@@ -28,15 +29,18 @@ import TresorVaults
         """
     }
 
-    /// Runs `body` with a started daemon; stops it by pid whatever happens.
+    /// Runs `body` with a started daemon (after writing `files` into its directory); stops it by pid whatever happens.
     func withDaemon(
-        manifests: String, arguments: [String] = [], environment: [String: String] = [:],
+        manifests: String, arguments: [String] = [], environment: [String: String] = [:], files: [String: String] = [:],
         _ body: (DaemonProcess) async throws -> Void
     ) async throws {
         let directory = try DaemonProcess.workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try manifests.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess.start(in: directory, environment: environment, arguments: arguments)
+        for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+        // `$DIR` in an argument is the daemon's directory.
+        let daemon = try DaemonProcess.start(
+            in: directory, environment: environment, arguments: arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory) })
         do {
             try await body(daemon)
         } catch {
@@ -115,6 +119,60 @@ import TresorVaults
             #expect(line.contains("version=\"0."))
             #expect(line.contains("swift=\"6."))
             #expect(line.hasSuffix(" 1") || line.hasSuffix(" 1.0"))
+        }
+    }
+
+    /// `tresor` run to its end beside the daemon.
+    func tresor(_ arguments: [String], _ daemon: DaemonProcess) async throws -> ProcessOutput {
+        try await runToEnd(DaemonProcess.binary, arguments, environment: ProcessInfo.processInfo.environment, directory: daemon.directory)
+    }
+
+    @Test func suspendLeavesASecretAloneAndReconcileRunsAPassNow() async throws {
+        let alice = ApprovalTokens.make(identity: "alice")
+        try await withDaemon(
+            manifests: Self.profile + Self.secret("db", "suspend-value-1"), arguments: ["--approval-tokens", "$DIR/tokens"],
+            files: ["tokens": alice.line + "\n", "alice.token": alice.token]
+        ) { daemon in
+            try await daemon.waitUntilReady()
+            let server = "127.0.0.1:\(daemon.port)"
+            let suspended = try await tresor(["suspend", "db", "--reason", "incident 42", "--state-dir", daemon.state], daemon)
+            #expect(suspended.status == 0, "\(suspended.stderr)")
+            try daemon.write(Self.profile + Self.secret("db", "suspend-value-2"), to: "all.yaml")
+            try await eventually("the daemon says it leaves db alone") { daemon.log.contains("suspended; left alone") }
+            #expect(try await vaultValue(daemon, "db") == "suspend-value-1")
+            let described = try await tresor(["describe", "secret", "db", "--state-dir", daemon.state], daemon)
+            #expect(described.stdout.contains("Suspended:"), "\(described.stdout)")
+            #expect(try await tresor(["resume", "db", "--state-dir", daemon.state], daemon).status == 0)
+            // Nothing changed since: only a requested pass applies the edit before the next resync.
+            let tokenFile = daemon.directory + "/alice.token"
+            let anonymous = try await tresor(["reconcile", "db", "--server", server, "--token-file", daemon.directory + "/tokens"], daemon)
+            #expect(anonymous.status == 1)
+            #expect(anonymous.stderr.contains("401"), "\(anonymous.stderr)")
+            let unknown = try await tresor(["reconcile", "nobody", "--server", server, "--token-file", tokenFile], daemon)
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("404"))
+            let requested = try await tresor(["reconcile", "db", "--server", server, "--token-file", tokenFile], daemon)
+            #expect(requested.status == 0, "\(requested.stderr)")
+            #expect(requested.stdout.contains("queued Secret db"))
+            try await eventually("the requested pass writes the new value") { try await vaultValue(daemon, "db") == "suspend-value-2" }
+            let all = try await tresor(["reconcile", "--server", "http://" + server, "--token-file", tokenFile], daemon)
+            #expect(all.stdout.contains("queued 1 secrets"), "\(all.stdout)\(all.stderr)")
+            #expect(try await daemon.signal(SIGTERM) == 0)
+            #expect(!daemon.log.contains("suspend-value"))
+        }
+    }
+
+    @Test func dryRunExportsPendingChangesAndWritesNothing() async throws {
+        try await withDaemon(manifests: Self.profile + Self.secret("db", "dry-value-1"), arguments: ["--dry-run"]) { daemon in
+            try await daemon.waitUntilReady()
+            let metrics = try await daemon.metrics()
+            #expect(try metrics.value("tresor_pending_changes", ["secret": "db", "action": "create"]) == 1)
+            #expect(try metrics.value("tresor_pending_changes", ["secret": "db", "action": "update"]) == 0)
+            // The adapter's own .key-check may be there; no secret may.
+            let written = ((try? FileManager.default.subpathsOfDirectory(atPath: daemon.state + "/vaults/main")) ?? []).filter { !$0.hasPrefix(".") }
+            #expect(written.isEmpty, "a dry run wrote to the vault: \(written)")
+            #expect(!FileManager.default.fileExists(atPath: daemon.state + "/status/Secret/db.yaml"))
+            #expect(try await daemon.signal(SIGTERM) == 0)
         }
     }
 }

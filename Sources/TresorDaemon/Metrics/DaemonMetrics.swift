@@ -90,6 +90,14 @@ public final class DaemonMetrics: Sendable {
         gauge("tresor_secrets_backing_off").record(count)
     }
 
+    /// `run --dry-run`: what a pass would change for `secret`, by action (every action
+    /// reported, zero when none, so a change that went away reads 0).
+    public func pendingChanges(_ secret: String, _ counts: [String: Int]) {
+        for action in ["create", "update", "adopt", "move", "delete", "release", "blocked"] {
+            gauge("tresor_pending_changes", [("secret", secret), ("action", action)]).record(counts[action] ?? 0)
+        }
+    }
+
     public func manifestLoad(valid: Bool) {
         gauge("tresor_manifests_valid").record(valid ? 1 : 0)
         if !valid { counter("tresor_manifest_load_errors_total").increment() }

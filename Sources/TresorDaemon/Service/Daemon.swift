@@ -42,6 +42,7 @@ public struct Daemon: Sendable {
                 service: ApprovalService(stateStore: store), tokens: approvalTokens,
                 onDecision: { request in Task { await slot.controller?.requeue(request.secret) } })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
+            routes.append { router in ReconcileRoutes(tokens: approvalTokens, slot: slot, health: health).register(on: router) }
         }
         let server = DaemonServer.application(
             host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes,

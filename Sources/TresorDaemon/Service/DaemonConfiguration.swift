@@ -20,6 +20,8 @@ public struct DaemonConfiguration: Sendable {
     public var environment: [String: String]
     /// The private keys that open sealed values (`--sealing-key`).
     public var sealing: SealingKeyring
+    /// `run --dry-run`: plan each secret, export the pending changes, write nothing.
+    public var dryRun = false
 
     public init(
         paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),

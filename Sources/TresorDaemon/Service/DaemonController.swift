@@ -25,15 +25,15 @@ public actor DaemonController {
     let rateLimiter: RateLimiter
     private let makeRegistry: RegistryFactory
     private let fingerprinter: Fingerprinter
-    private var desired: DesiredState
-    private var engine: Engine
+    private(set) var desired: DesiredState
+    private(set) var engine: Engine
     /// The sealed values of `desired`, opened (those of earlier loads are kept, not reopened).
     private var sealed: SealedValues
     /// Made once per desired state: its uniqueness index reads every status file.
     private var compliance: ComplianceSetup
     private var failures: [String: Int] = [:]
-    private var timers: [String: Task<Void, Never>] = [:]
-    private var initialPending: Set<String> = []
+    var timers: [String: Task<Void, Never>] = [:]
+    var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
     private var watcher: ManifestWatcher?
     private var debouncer: Debouncer?
@@ -93,7 +93,8 @@ public actor DaemonController {
     public func start() async throws {
         metrics.vaultProfiles(desired.vaultProfiles)
         await rateLimiter.configure(desired.vaultProfiles)
-        try engine.register(desired, in: ledger)
+        // A dry run records nothing, not even the inventory.
+        if !configuration.dryRun { try engine.register(desired, in: ledger) }
         var keys = Array(desired.secrets.keys)
         let removed = engine.removedSecrets(desired, ledger: ledger)
         if !removed.isEmpty {
@@ -328,6 +329,16 @@ public actor DaemonController {
             let job = await job(for: key)
             let wait = await rateLimiter.reserve(job.profiles)
             if wait > .zero { try? await clock.sleep(wait) }
+            if let suspension = suspensions.entry(key) {
+                await leaveSuspended(key, suspension)
+                await queue.done(key)
+                continue
+            }
+            if configuration.dryRun {
+                await planOnly(key, engine: job.engine, desired: job.desired)
+                await queue.done(key)
+                continue
+            }
             let start = clock.now()
             let report = await job.engine.reconcile(
                 [key], in: job.desired, ledger: ledger, audit: audit, now: clock.date(), compliance: job.compliance)
@@ -378,7 +389,7 @@ public actor DaemonController {
 
     /// Queues `key` again after `delay` (drift resync or backoff retry); replaces any
     /// earlier timer of the key.
-    private func schedule(_ key: String, after delay: Duration) {
+    func schedule(_ key: String, after delay: Duration) {
         guard !stopping else { return }
         timers[key]?.cancel()
         timers[key] = Task { [queue, clock] in
@@ -387,7 +398,7 @@ public actor DaemonController {
         }
     }
 
-    private func markReady() {
+    func markReady() {
         guard !health.isReady else { return }
         health.markReady()
         metrics.ready()

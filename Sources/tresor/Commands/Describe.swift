@@ -22,7 +22,12 @@ extension Tresor {
                 switch output {
                 case .text:
                     let events = EventLog.read(StateDirectory.path(global.stateDir) + "/audit.log").filter { $0.secret == name }
-                    print(StatusTables.describe(status) + StatusTables.recentEvents(events), terminator: "")
+                    var text = StatusTables.describe(status)
+                    if let suspension = Suspensions(stateDirectory: StateDirectory.path(global.stateDir)).entry(name) {
+                        text += "\nSuspended:     since \(StatusCoding.formatDate(suspension.since)) by \(suspension.by)"
+                            + (suspension.reason.map { " (\($0))" } ?? "") + "; the daemon leaves it alone until `tresor resume \(name)`\n"
+                    }
+                    print(text + StatusTables.recentEvents(events), terminator: "")
                 case .json: print(try StatusTables.json(status))
                 case .yaml: print(try StatusCoding.encode(status), terminator: "")
                 }
