@@ -66,8 +66,12 @@ final class DecodeContext {
     /// Sealed values of the manifest being decoded, checked against its name afterwards.
     var sealedValues: [SealedValue] = []
 
-    init(file: String) {
+    /// Where `{fromEnv: NAME}` in a provider's non-secret fields is looked up.
+    let environment: [String: String]
+
+    init(file: String, environment: [String: String] = [:]) {
         self.file = file
+        self.environment = environment
     }
 
     func location(_ mark: Mark) -> SourceLocation {

@@ -39,9 +39,13 @@ public struct LoadResult: Sendable {
 public struct ManifestLoader: Sendable {
     /// Documents of other APIs (a kustomization, a ConfigMap) are errors, not skipped.
     public var strict: Bool
+    /// Where `{fromEnv: NAME}` in a provider's `address`, `vaultUrl`, `server`, `endpoint`
+    /// and `region` is looked up (injected: loading stays pure).
+    public var environment: [String: String]
 
-    public init(strict: Bool = false) {
+    public init(strict: Bool = false, environment: [String: String] = [:]) {
         self.strict = strict
+        self.environment = environment
     }
 
     /// Parses every file, on all cores: parsing is independent per file and is most of
@@ -53,7 +57,7 @@ public struct ManifestLoader: Sendable {
     /// - Parameter cache: parse results of earlier loads, reused for files whose bytes
     ///   did not change (a long-running process reloading on every edit).
     public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = [], cache: ManifestParseCache? = nil) -> LoadResult {
-        var collector = Collector(strict: strict)
+        var collector = Collector(strict: strict, environment: environment)
         collector.diagnostics = preDiagnostics
         let parsed = cache?.parse(files) ?? Self.parseAll(files)
         for (file, result) in zip(files, parsed) {
@@ -72,6 +76,7 @@ public struct ManifestLoader: Sendable {
 
 private struct Collector {
     let strict: Bool
+    let environment: [String: String]
     var manifestFiles: Set<String> = []
     var state = DesiredState()
     var diagnostics: [Diagnostic] = []
@@ -80,7 +85,7 @@ private struct Collector {
     var placements: [String: (name: String, location: SourceLocation)] = [:]
 
     mutating func load(_ file: ManifestFile, parsed: YAMLParseResult) {
-        let context = DecodeContext(file: file.path)
+        let context = DecodeContext(file: file.path, environment: environment)
         var manifests = 0
         for document in parsed.documents {
             guard let root = document.root else { continue }

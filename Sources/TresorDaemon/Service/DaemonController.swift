@@ -85,7 +85,7 @@ public actor DaemonController {
 
     nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
         let found = ManifestFiles.read(configuration.paths, skipping: [configuration.stateDirectory])
-        return ManifestLoader().load(found.files, preDiagnostics: found.diagnostics, cache: cache)
+        return ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics, cache: cache)
     }
 
     /// The full pass at start (every declared secret, and removed ones unless the
@@ -183,7 +183,7 @@ public actor DaemonController {
         let present = files.filter { FileManager.default.fileExists(atPath: $0) }.sorted()
         // The profile files come along so that references resolve as in a full load.
         let found = ManifestFiles.read(present + profileFiles.sorted(), skipping: [configuration.stateDirectory])
-        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        let result = ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else { return .invalid(result.errors) }
         let declaresProfiles =
             result.state.vaultProfiles.values.contains { files.contains($0.origin.location.file) }

@@ -44,7 +44,7 @@ extension Tresor {
 
         func run() throws {
             let found = ManifestFiles.read(paths + filenames, skipping: [StateDirectory.path(global.stateDir)])
-            var result = ManifestLoader(strict: strict).load(found.files, preDiagnostics: found.diagnostics)
+            var result = ManifestLoader(strict: strict, environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
             result.add(OfflineCompliance.diagnostics(result.state, now: Date()))
             if !allowEmpty { result.add(EmptyPaths.diagnostics(paths + filenames, found: found, result: result)) }
             let report = ValidationReport(result)

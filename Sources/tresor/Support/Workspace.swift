@@ -23,7 +23,7 @@ struct Workspace {
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
-        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        let result = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else {
             var standardError = StandardError()
             print(ValidationReport(result).text(), terminator: "", to: &standardError)
