@@ -84,6 +84,42 @@ import TresorVaults
         }
     }
 
+    /// A credentials file fixed while the daemon runs is read again on SIGHUP: here the
+    /// local vault's key file, refused at start because others could read it.
+    @Test func sighupReadsCredentialsFilesAgain() async throws {
+        let manifests = """
+            apiVersion: tresor.dev/v1alpha1
+            kind: VaultProfile
+            metadata: {name: main}
+            spec: {provider: {local: {keyFile: $DIR/vault.key}}}
+
+            """
+        let directory = try DaemonProcess.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let key = directory + "/vault.key"
+        #expect(FileManager.default.createFile(
+            atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }), attributes: [.posixPermissions: 0o644]))
+        try (manifests.replacingOccurrences(of: "$DIR", with: directory) + Self.secret("db", "hup-key-value"))
+            .write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess.start(in: directory, environment: [:])
+        do {
+            try await eventually("the refused key file is reported in the status") {
+                let status = (try? String(contentsOfFile: daemon.state + "/status/Secret/db.yaml", encoding: .utf8)) ?? ""
+                return status.contains("reason: ProfileUnavailable") && status.contains("open to other users")
+            }
+            chmod(key, 0o600)
+            #expect(try await daemon.signal(SIGHUP, waitFor: 2) == nil, "SIGHUP ended the daemon")
+            try await eventually("the secret is written with the key read again") {
+                let vault = try LocalAdapter(directory: daemon.state + "/vaults/main", keyFile: key)
+                return try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == "hup-key-value"
+            }
+            #expect(try await daemon.signal(SIGTERM) == 0)
+        } catch {
+            await daemon.kill9()
+            throw error
+        }
+    }
+
     @Test func aBusyListenAddressStopsTheDaemonBeforeAnyVaultWrite() async throws {
         let directory = try DaemonProcess.workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }

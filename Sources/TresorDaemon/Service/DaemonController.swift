@@ -159,12 +159,17 @@ public actor DaemonController {
         await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
     }
 
-    /// SIGHUP: every manifest file read again, and the vault adapters made again so that
-    /// credentials files (tokens, keys, CA files) are read again too.
+    /// SIGHUP: every manifest file read again, the vault adapters made again so that
+    /// credentials files (tokens, keys, CA files) are read again too, and a pass over
+    /// every declared secret.
     public func reloadAll() async {
         guard !stopping else { return }
         let result = Self.loadManifests(configuration, cache: parseCache)
-        await apply(result.isValid ? .valid(result.state) : .invalid(result.errors), renewAdapters: true)
+        guard result.isValid else { return await apply(.invalid(result.errors)) }
+        await apply(.valid(result.state), renewAdapters: true)
+        // A pass over every secret with the new adapters: one that failed or stalled on a
+        // credential (a profile whose adapter could not be built) is tried again now.
+        await enqueue(desired.secrets.keys.sorted())
     }
 
     enum Reload {
