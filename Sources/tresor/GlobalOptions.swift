@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// Manifest paths for the commands that reach vaults.
 struct ManifestOptions: ParsableArguments {
-    @Option(name: [.customShort("f"), .customLong("filename")], help: "Manifest file or directory (repeatable).")
+    @Option(name: [.customShort("f"), .customLong("filename")], help: "Manifest file or directory (repeatable); - reads standard input.")
     var paths: [String] = []
 
     func validate() throws {

@@ -223,12 +223,12 @@ struct HostileInputTests {
     @Test func tenMegabyteApiVersionAndKindAreShortenedInTheMessage() {
         let long = String(repeating: "v", count: Self.tenMegabytes)
         let text = Self.profile
-            .replacingOccurrences(of: "apiVersion: tresor.dev/v1alpha1", with: "apiVersion: \(long)")
+            .replacingOccurrences(of: "apiVersion: tresor.dev/v1alpha1", with: "apiVersion: tresor.dev/\(long)")
             .replacingOccurrences(of: "kind: VaultProfile", with: "kind: \(long)")
         let result = Self.load(text)
         #expect(result.errors.count == 2)
-        #expect(result.errors.first?.message.hasPrefix("apiVersion: 'vvvv") == true)
-        #expect(result.errors.first?.message.hasSuffix("… (10485760 bytes)' is not supported; expected tresor.dev/v1alpha1") == true)
+        #expect(result.errors.first?.message.hasPrefix("apiVersion: 'tresor.dev/vvvv") == true)
+        #expect(result.errors.first?.message.hasSuffix("… (10485771 bytes)' is not supported; expected tresor.dev/v1alpha1") == true)
         #expect(result.errors.last?.message.hasPrefix("kind: 'vvvv") == true)
         Self.expectShortMessages(result)
     }

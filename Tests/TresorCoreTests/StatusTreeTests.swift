@@ -39,6 +39,7 @@ import Testing
             ],
             fingerprint: "hmac-sha256:00ff", rulesDigest: "hmac-sha256:0c", checkedAt: now, message: "1e3")
         status.origin = ManifestOrigin(SourceLocation(file: "secrets/db file.yaml", line: 12, column: 3))
+        status.labels = ["team": "payments", "tresor.dev/tier": "on: yes"]
         status.lastReconciledAt = now
         status.approval = ApprovalStatus(
             request: "req-1", operation: "update", state: "pending", requester: "ci", approvals: ["alice", "True"],

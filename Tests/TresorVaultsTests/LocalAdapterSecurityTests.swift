@@ -90,6 +90,27 @@ import Darwin
         }
     }
 
+    /// A Kubernetes secret volume mounts the key read-only: 0400, or 0440 with an fsGroup.
+    @Test(arguments: [0o400, 0o440])
+    func acceptsAKeyFileMountedReadOnlyAsAKubernetesSecretVolumeGivesIt(_ mode: Int) async throws {
+        try await LocalVaultFixture.with { fixture in
+            let vault = try fixture.adapter()
+            _ = try await vault.write(at: "db/main", content: secretContent(["password": "mounted-value"]), mark: sampleMark(), expected: .absent)
+            chmod(fixture.keyFile, mode_t(mode))
+            let reopened = try fixture.adapter()
+            #expect(try await reopened.read(at: "db/main", version: nil)?.content["password"]?.reveal() == "mounted-value")
+        }
+    }
+
+    @Test(arguments: [0o444, 0o460, 0o450])
+    func refusesAReadOnlyKeyFileOthersCanReadOrTheGroupCanWrite(_ mode: Int) async throws {
+        try await LocalVaultFixture.with { fixture in
+            _ = try fixture.adapter()
+            chmod(fixture.keyFile, mode_t(mode))
+            #expect(throws: VaultError.self) { try fixture.adapter() }
+        }
+    }
+
     @Test func aWrongKeyIsCorruptionAndNamesNoValue() async throws {
         try await LocalVaultFixture.with { fixture in
             let vault = try fixture.adapter()

@@ -32,6 +32,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {
         case error
         case warning
+        /// Information only: a document that is not tresor's and was skipped.
+        case notice
     }
 
     public var severity: Severity
@@ -65,8 +67,12 @@ final class DecodeContext {
     /// Sealed values of the manifest being decoded, checked against its name afterwards.
     var sealedValues: [SealedValue] = []
 
-    init(file: String) {
+    /// Where `{fromEnv: NAME}` in a provider's non-secret fields is looked up.
+    let environment: [String: String]
+
+    init(file: String, environment: [String: String] = [:]) {
         self.file = file
+        self.environment = environment
     }
 
     func location(_ mark: Mark) -> SourceLocation {
@@ -76,6 +82,10 @@ final class DecodeContext {
     func error(_ message: String, at mark: Mark) {
         errorCount += 1
         diagnostics.append(Diagnostic(.error, at: location(mark), message))
+    }
+
+    func notice(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(.notice, at: location(mark), message))
     }
 
     func warning(_ message: String, at mark: Mark) {

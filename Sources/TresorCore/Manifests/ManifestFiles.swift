@@ -9,6 +9,8 @@
 /// directory, each file once, and never following a symlink loop.
 public enum ManifestFiles {
     public static let maxFileSize = 32 << 20
+    /// How manifests read from standard input (`-f -`) are named in messages.
+    public static let standardInputName = "<stdin>"
 
     public struct Found: Sendable {
         public var files: [ManifestFile]
@@ -52,6 +54,10 @@ public enum ManifestFiles {
         }
 
         mutating func visit(_ path: String, explicit: Bool, ancestors: [FileID]) {
+            if explicit, path == "-" {
+                readStandardInput()
+                return
+            }
             var info = stat()
             guard stat(path, &info) == 0 else {
                 let code = errno
@@ -94,6 +100,9 @@ public enum ManifestFiles {
                 names.append(name)
             }
             closedir(handle)
+            // A tresor state directory, whatever it is called (a second one, or one named
+            // by TRESOR_STATE_DIR in another shell): its YAML files are status, not manifests.
+            if names.contains("fingerprint.key") || (names.contains("inventory.yaml") && names.contains("status")) { return }
             let base = directory.hasSuffix("/") ? directory : directory + "/"
             for name in names.sorted() {
                 visit(base + name, explicit: false, ancestors: ancestors + [id])
@@ -125,6 +134,26 @@ public enum ManifestFiles {
             }
             bytes.removeLast(size - total)
             files.append(ManifestFile(path: path, bytes: bytes))
+        }
+
+        private mutating func readStandardInput() {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress!, 65536) }
+                if count < 0, errno == EINTR { continue }
+                if count < 0 {
+                    problem(ManifestFiles.standardInputName, "cannot read: \(errnoText(errno))")
+                    return
+                }
+                if count == 0 { break }
+                bytes += buffer[..<count]
+                guard bytes.count <= ManifestFiles.maxFileSize else {
+                    problem(ManifestFiles.standardInputName, "standard input is larger than the \(ManifestFiles.maxFileSize >> 20) MiB a manifest file may be")
+                    return
+                }
+            }
+            files.append(ManifestFile(path: ManifestFiles.standardInputName, bytes: bytes))
         }
 
         private mutating func problem(_ path: String, _ message: String) {

@@ -17,6 +17,9 @@ public struct LoadResult: Sendable {
     public var state: DesiredState
     public var diagnostics: [Diagnostic]
     public var fileCount: Int
+    /// Files that hold at least one tresor manifest (`validate` checks that each path
+    /// given holds one).
+    public var manifestFiles: Set<String> = []
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -34,7 +37,16 @@ public struct LoadResult: Sendable {
 /// Turns manifest files into a validated ``DesiredState``, collecting every problem in
 /// one pass. Pure: the caller reads the files.
 public struct ManifestLoader: Sendable {
-    public init() {}
+    /// Documents of other APIs (a kustomization, a ConfigMap) are errors, not skipped.
+    public var strict: Bool
+    /// Where `{fromEnv: NAME}` in a provider's `address`, `vaultUrl`, `server`, `endpoint`
+    /// and `region` is looked up (injected: loading stays pure).
+    public var environment: [String: String]
+
+    public init(strict: Bool = false, environment: [String: String] = [:]) {
+        self.strict = strict
+        self.environment = environment
+    }
 
     /// Parses every file, on all cores: parsing is independent per file and is most of
     /// the cost of loading; decoding stays sequential so diagnostics keep file order.
@@ -45,7 +57,7 @@ public struct ManifestLoader: Sendable {
     /// - Parameter cache: parse results of earlier loads, reused for files whose bytes
     ///   did not change (a long-running process reloading on every edit).
     public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = [], cache: ManifestParseCache? = nil) -> LoadResult {
-        var collector = Collector()
+        var collector = Collector(strict: strict, environment: environment)
         collector.diagnostics = preDiagnostics
         let parsed = cache?.parse(files) ?? Self.parseAll(files)
         for (file, result) in zip(files, parsed) {
@@ -57,11 +69,15 @@ public struct ManifestLoader: Sendable {
         let sorted = collector.diagnostics.enumerated().sorted { lhs, rhs in
             lhs.element.location == rhs.element.location ? lhs.offset < rhs.offset : lhs.element.location < rhs.element.location
         }.map(\.element)
-        return LoadResult(state: collector.state, diagnostics: sorted, fileCount: files.count)
+        return LoadResult(
+            state: collector.state, diagnostics: sorted, fileCount: files.count, manifestFiles: collector.manifestFiles)
     }
 }
 
 private struct Collector {
+    let strict: Bool
+    let environment: [String: String]
+    var manifestFiles: Set<String> = []
     var state = DesiredState()
     var diagnostics: [Diagnostic] = []
     var declared: [Kind: [String: SourceLocation]] = [:]
@@ -69,13 +85,13 @@ private struct Collector {
     var placements: [String: (name: String, location: SourceLocation)] = [:]
 
     mutating func load(_ file: ManifestFile, parsed: YAMLParseResult) {
-        let context = DecodeContext(file: file.path)
+        let context = DecodeContext(file: file.path, environment: environment)
         var manifests = 0
         for document in parsed.documents {
             guard let root = document.root else { continue }
             if case .scalar(let scalar, _) = root, scalar.resolved == .null { continue }
             manifests += 1
-            decode(root, context: context)
+            if decode(root, context: context) { manifestFiles.insert(file.path) }
         }
         for problem in parsed.problems {
             context.error(problem.message, at: problem.mark)
@@ -89,13 +105,23 @@ private struct Collector {
         references += context.references
     }
 
-    private mutating func decode(_ root: YAMLNode, context: DecodeContext) {
+    /// - Returns: false for a document of another API, which is skipped with a notice.
+    @discardableResult
+    private mutating func decode(_ root: YAMLNode, context: DecodeContext) -> Bool {
         guard case .mapping = root else {
             context.error(
                 "expected a manifest (a mapping with apiVersion, kind, metadata and spec), got \(root.kindName)", at: root.mark)
-            return
+            return true
         }
-        guard let envelope = ObjectReader<ManifestEnvelope>(root, path: "", context: context) else { return }
+        if let foreign = ForeignDocument(root) {
+            if strict {
+                context.error("\(foreign.description) is not a tresor manifest (--strict); remove it or drop --strict", at: root.mark)
+            } else {
+                context.notice("\(foreign.description) is not a tresor manifest; skipped", at: root.mark)
+            }
+            return false
+        }
+        guard let envelope = ObjectReader<ManifestEnvelope>(root, path: "", context: context) else { return true }
         if let version = envelope.string(.apiVersion), version != apiVersion {
             context.error(
                 "apiVersion: '\(Text.short(version))' is not supported; expected \(apiVersion)", at: envelope.valueMark(.apiVersion))
@@ -122,7 +148,7 @@ private struct Collector {
                 declared[kind, default: [:]][metadata.name] = nameLocation
             }
         }
-        guard let kind, let specNode = envelope[.spec] else { return }
+        guard let kind, let specNode = envelope[.spec] else { return true }
         defer {
             if let metadata { context.checkSealedBindings(kind: kind, name: metadata.name) } else { context.sealedValues.removeAll() }
         }
@@ -161,6 +187,7 @@ private struct Collector {
                 state.complianceProfiles[metadata.name] = ComplianceProfile(metadata: metadata, spec: spec, origin: origin(fields))
             }
         }
+        return true
     }
 
     private func metadataNameLocation(_ envelope: ObjectReader<ManifestEnvelope>, context: DecodeContext) -> SourceLocation? {

@@ -2,10 +2,11 @@ extension Provider {
     static func decode(_ node: YAMLNode, path: String, context: DecodeContext) -> Provider? {
         guard let block = ObjectReader<ProviderBlock>(node, path: path, context: context),
             let technology = block.exactlyOne(of: ProviderBlock.Field.allCases, what: "a provider block"),
-            let inner = block[technology]
+            let raw = block[technology]
         else { return nil }
         let innerPath = block.path(technology)
         let before = context.errorCount
+        let inner = EnvironmentFields.substitute(raw, path: innerPath, context: context)
         let provider: Provider?
         switch technology {
         case .local: provider = LocalProvider.decode(inner, path: innerPath, context: context).map(Provider.local)

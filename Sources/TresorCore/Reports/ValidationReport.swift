@@ -10,13 +10,28 @@ public struct ValidationReport: Sendable {
 
     /// `file:line:column: severity: message`, grouped by file with a blank line between
     /// files, then a summary line.
-    public func text() -> String {
+    ///
+    /// A warning whose message repeats (the same inline-value warning on 2,000 secrets) is
+    /// shown `repeatsShown` times, then counted in one line; `-o json` lists every one.
+    /// - Parameter quiet: errors and the summary only.
+    public func text(quiet: Bool = false, repeatsShown: Int = 3) -> String {
         var lines: [String] = []
         var currentFile: String?
+        var seen: [String: Int] = [:]
         for diagnostic in result.diagnostics {
+            if quiet, diagnostic.severity != .error { continue }
+            if diagnostic.severity == .warning {
+                seen[diagnostic.message, default: 0] += 1
+                if seen[diagnostic.message, default: 0] > repeatsShown { continue }
+            }
             if let currentFile, currentFile != diagnostic.location.file { lines.append("") }
             currentFile = diagnostic.location.file
             lines.append(diagnostic.description)
+        }
+        let repeats = seen.filter { $0.value > repeatsShown }.sorted { $0.key < $1.key }
+        if !repeats.isEmpty { lines.append("") }
+        for (message, count) in repeats {
+            lines.append("warning: \(count - repeatsShown) more like \"\(message)\" (-o json lists every one)")
         }
         if !lines.isEmpty { lines.append("") }
         lines.append(summary())
@@ -34,8 +49,11 @@ public struct ValidationReport: Sendable {
         let counts = result.state.counts
         let kinds = Kind.allCases.compactMap { kind in counts[kind].flatMap { $0 > 0 ? Self.count($0, kind.rawValue) : nil } }
         let declared = kinds.isEmpty ? "no manifests" : kinds.joined(separator: ", ")
+        let skipped = result.diagnostics.count { $0.severity == .notice }
+        let notes = [warnings > 0 ? Self.count(warnings, "warning") : nil, skipped > 0 ? "\(Self.count(skipped, "other document")) skipped" : nil]
+            .compactMap { $0 }
         return "valid: \(declared) in \(Self.count(result.fileCount, "file"))"
-            + (warnings > 0 ? " (\(Self.count(warnings, "warning")))" : "")
+            + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
     }
 
     struct JSONReport: Encodable {

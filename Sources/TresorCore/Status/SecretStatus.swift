@@ -156,6 +156,8 @@ public struct SecretStatus: Sendable, Codable, Equatable {
     public var compliance: ComplianceStatus?
     /// Where the Secret is declared.
     public var origin: ManifestOrigin?
+    /// The Secret's `metadata.labels` (nil when it has none), for `get -l SELECTOR`.
+    public var labels: [String: String]?
     public var lastReconciledAt: Date?
     /// The approval request the secret's change waits on or was refused by; nil when none.
     public var approval: ApprovalStatus?

@@ -85,6 +85,17 @@ private struct NodeMapping {
         return result
     }
 
+    func strings(mapIfPresent key: String) throws -> [String: String]? {
+        guard let node = present(key) else { return nil }
+        let inner = try NodeMapping(node, at: child(key))
+        var result: [String: String] = [:]
+        for pair in inner.pairs {
+            let name = try Self.string(pair.key, at: inner.path)
+            result[name] = try Self.string(pair.value, at: inner.path + "." + name)
+        }
+        return result
+    }
+
     private static func items(_ node: YAMLNode, at path: @autoclosure () -> String) throws -> [YAMLNode] {
         guard case .sequence(let items, _) = node else { throw StatusCoding.DecodeError(path(), "expected a list, got \(node.kindName)") }
         return items
@@ -125,6 +136,7 @@ extension SecretStatus: NodeReadable {
         targets = try members.map("targets")
         compliance = try members.object(ifPresent: "compliance")
         origin = try members.object(ifPresent: "origin")
+        labels = try members.strings(mapIfPresent: "labels")
         lastReconciledAt = try members.date(ifPresent: "lastReconciledAt")
         approval = try members.object(ifPresent: "approval")
     }

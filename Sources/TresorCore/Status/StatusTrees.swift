@@ -23,6 +23,9 @@ private struct Members {
     mutating func add(_ key: String, _ value: some EncodedTreeConvertible) { list.append((key, value.encodedTree)) }
     mutating func add(_ key: String, _ value: (some EncodedTreeConvertible)?) { if let value { add(key, value) } }
     mutating func add(_ key: String, _ items: [some EncodedTreeConvertible]) { list.append((key, .array(items.map(\.encodedTree)))) }
+    mutating func add(_ key: String, strings map: [String: String]?) {
+        if let map { list.append((key, .object(map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+    }
     mutating func add(_ key: String, strings: [String]) { list.append((key, .array(strings.map { .string($0) }))) }
     mutating func add(_ key: String, _ map: [String: some EncodedTreeConvertible]) {
         list.append((key, .object(map.sorted { $0.key < $1.key }.map { ($0.key, $0.value.encodedTree) })))
@@ -38,6 +41,7 @@ extension SecretStatus: EncodedTreeConvertible {
         members.add("approval", approval)
         members.add("compliance", compliance)
         members.add("conditions", conditions)
+        members.add("labels", strings: labels)
         members.add("lastReconciledAt", lastReconciledAt)
         members.add("name", name)
         members.add("observedGeneration", observedGeneration)

@@ -31,6 +31,10 @@ public final class DaemonMetrics: Sendable {
         gauge("tresor_manifests_valid").record(1)
         gauge("tresor_ready").record(0)
         counter("tresor_manifest_load_errors_total").increment(by: 0)
+        gauge(
+            "tresor_build_info",
+            [("version", BuildInfo.version), ("commit", BuildInfo.gitCommit), ("swift", BuildInfo.swiftVersion)]
+        ).record(1)
     }
 
     /// One finished pass over one secret. `result` is success, failure or refused.
@@ -84,6 +88,14 @@ public final class DaemonMetrics: Sendable {
             return set.count
         }
         gauge("tresor_secrets_backing_off").record(count)
+    }
+
+    /// `run --dry-run`: what a pass would change for `secret`, by action (every action
+    /// reported, zero when none, so a change that went away reads 0).
+    public func pendingChanges(_ secret: String, _ counts: [String: Int]) {
+        for action in ["create", "update", "adopt", "move", "delete", "release", "blocked"] {
+            gauge("tresor_pending_changes", [("secret", secret), ("action", action)]).record(counts[action] ?? 0)
+        }
     }
 
     public func manifestLoad(valid: Bool) {

@@ -14,7 +14,7 @@ public struct HealthRoutes: Sendable {
     public func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { [health] _, _ in
-            health.isReady ? Self.text("ready\n") : Self.text("not ready: first full pass still running\n", status: .serviceUnavailable)
+            health.isReady ? Self.text("ready\n") : Self.text("not ready: \(health.notReadyReason)\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { [metrics] _, _ in
             Self.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")

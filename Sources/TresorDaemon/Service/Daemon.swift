@@ -33,24 +33,28 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM/SIGINT; throws `InvalidManifestsError` before doing anything
-    /// when the manifests do not validate.
+    /// Runs until SIGTERM/SIGINT. Manifests that do not validate keep it unready (see
+    /// ``DaemonService``); a sealed value that cannot be opened ends it.
     public func run(clock: DaemonClock = .system, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let metrics = DaemonMetrics()
         let health = DaemonHealth()
         if let etcd = configuration.etcd {
             return try await runReplica(etcd: etcd, clock: clock, metrics: metrics, health: health, onRunning: onRunning)
         }
-        let controller = try DaemonController(
-            configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
+        let slot = ControllerSlot()
+        var store = try StateStore(root: configuration.stateDirectory)
+        store.auditRotation = configuration.auditRotation
         var routes = extraRoutes
         if let approvalTokens {
             let api = ApprovalAPI(
-                service: ApprovalService(stateStore: controller.store), tokens: approvalTokens,
-                onDecision: { request in Task { await controller.requeue(request.secret) } })
+                service: ApprovalService(stateStore: store), tokens: approvalTokens,
+                onDecision: { request in Task { await slot.controller?.requeue(request.secret) } })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
-            let webUI = WebUI(api: api, store: controller.store, desired: { await controller.desiredState }, secure: tls != nil)
+            // The store the controller uses is the same directory; the page reads labels from
+            // the controller's desired state once there is one (none while manifests are invalid).
+            let webUI = WebUI(api: api, store: store, desired: { await slot.controller?.desiredState }, secure: tls != nil)
             routes.append { router in webUI.register(on: router) }
+            routes.append { router in ReconcileRoutes(tokens: approvalTokens, slot: slot, health: health).register(on: router) }
         }
         let server = try DaemonServer.application(
             host: host, port: port, routes: HealthRoutes(health: health, metrics: metrics), extraRoutes: routes, tls: tls,
@@ -59,7 +63,13 @@ public struct Daemon: Sendable {
             services: [
                 // Shut down in reverse: the controller finishes its in-flight passes while
                 // the endpoint still answers.
-                .init(service: server), .init(service: DaemonService(controller: controller)),
+                .init(service: server),
+                .init(
+                    service: DaemonService(
+                        configuration: configuration, health: health, metrics: metrics, logger: logger, slot: slot
+                    ) { [configuration, logger] in
+                        try DaemonController(configuration: configuration, clock: clock, metrics: metrics, health: health, logger: logger)
+                    }),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = shutdownTimeout

@@ -26,6 +26,8 @@ public struct DaemonConfiguration: Sendable {
     public var etcd: EtcdStateStore?
     /// Seconds the leader's lease lives without renewal (`--lease-ttl`).
     public var leaseTTL: Int = 10
+    /// `run --dry-run`: plan each secret, export the pending changes, write nothing.
+    public var dryRun = false
 
     public init(
         paths: [String], stateDirectory: String, workers: Int = 8, debounceQuiet: Duration = .milliseconds(25),
@@ -55,6 +57,7 @@ public struct InvalidManifestsError: Error, CustomStringConvertible {
 /// Readiness, shared with the HTTP routes: true once the first full pass is done.
 public final class DaemonHealth: Sendable {
     private let readyBox = LockedBox(false)
+    private let reasonBox = LockedBox("first full pass still running")
 
     public init() {}
 
@@ -66,7 +69,12 @@ public final class DaemonHealth: Sendable {
         return readyBox.withLock { $0 }
     }
 
+    /// Why `/readyz` answers 503.
+    public var notReadyReason: String { reasonBox.withLock { $0 } }
+
     func markReady() { readyBox.withLock { $0 = true } }
+
+    func notReady(because reason: String) { reasonBox.withLock { $0 = reason } }
 
     func setProbe(_ probe: @escaping @Sendable () -> Bool) { self.probe.withLock { $0 = probe } }
 }

@@ -25,17 +25,17 @@ public actor DaemonController {
     let rateLimiter: RateLimiter
     private let makeRegistry: RegistryFactory
     private let fingerprinter: Fingerprinter
-    private var desired: DesiredState
+    private(set) var desired: DesiredState
     /// The last valid desired state (the web page shows labels from it).
     var desiredState: DesiredState { desired }
-    private var engine: Engine
+    private(set) var engine: Engine
     /// The sealed values of `desired`, opened (those of earlier loads are kept, not reopened).
     private var sealed: SealedValues
     /// Made once per desired state: its uniqueness index reads every status file.
     private var compliance: ComplianceSetup
     private var failures: [String: Int] = [:]
-    private var timers: [String: Task<Void, Never>] = [:]
-    private var initialPending: Set<String> = []
+    var timers: [String: Task<Void, Never>] = [:]
+    var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
     private var watcher: ManifestWatcher?
     private var debouncer: Debouncer?
@@ -89,7 +89,7 @@ public actor DaemonController {
 
     nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
         let found = ManifestFiles.read(configuration.paths, skipping: [configuration.stateDirectory])
-        return ManifestLoader().load(found.files, preDiagnostics: found.diagnostics, cache: cache)
+        return ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics, cache: cache)
     }
 
     /// The full pass at start (every declared secret, and removed ones unless the
@@ -97,7 +97,8 @@ public actor DaemonController {
     public func start() async throws {
         metrics.vaultProfiles(desired.vaultProfiles)
         await rateLimiter.configure(desired.vaultProfiles)
-        try engine.register(desired, in: ledger)
+        // A dry run records nothing, not even the inventory.
+        if !configuration.dryRun { try engine.register(desired, in: ledger) }
         var keys = Array(desired.secrets.keys)
         let removed = engine.removedSecrets(desired, ledger: ledger)
         if !removed.isEmpty {
@@ -162,6 +163,19 @@ public actor DaemonController {
         await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
     }
 
+    /// SIGHUP: every manifest file read again, the vault adapters made again so that
+    /// credentials files (tokens, keys, CA files) are read again too, and a pass over
+    /// every declared secret.
+    public func reloadAll() async {
+        guard !stopping else { return }
+        let result = Self.loadManifests(configuration, cache: parseCache)
+        guard result.isValid else { return await apply(.invalid(result.errors)) }
+        await apply(.valid(result.state), renewAdapters: true)
+        // A pass over every secret with the new adapters: one that failed or stalled on a
+        // credential (a profile whose adapter could not be built) is tried again now.
+        await enqueue(desired.secrets.keys.sorted())
+    }
+
     enum Reload {
         case valid(DesiredState)
         case invalid([Diagnostic])
@@ -178,7 +192,7 @@ public actor DaemonController {
         let present = files.filter { FileManager.default.fileExists(atPath: $0) }.sorted()
         // The profile files come along so that references resolve as in a full load.
         let found = ManifestFiles.read(present + profileFiles.sorted(), skipping: [configuration.stateDirectory])
-        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        let result = ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else { return .invalid(result.errors) }
         let declaresProfiles =
             result.state.vaultProfiles.values.contains { files.contains($0.origin.location.file) }
@@ -196,7 +210,7 @@ public actor DaemonController {
         return .valid(state)
     }
 
-    private func apply(_ reload: Reload) async {
+    private func apply(_ reload: Reload, renewAdapters: Bool = false) async {
         guard !stopping else { return }
         let new: DesiredState
         switch reload {
@@ -228,7 +242,7 @@ public actor DaemonController {
         // Flagged secrets are passed again so that their Ready condition is recomputed.
         let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
         flagged.removeAll()
-        let profilesChanged = desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
+        let profilesChanged = renewAdapters || desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
         engine = Engine(
             store: store, registry: profilesChanged ? makeRegistry(new.vaultProfiles, store, opened) : engine.registry,
             fingerprinter: fingerprinter, resolver: ValueResolver(environment: configuration.environment, sealed: opened),
@@ -324,6 +338,16 @@ public actor DaemonController {
             let job = await job(for: key)
             let wait = await rateLimiter.reserve(job.profiles)
             if wait > .zero { try? await clock.sleep(wait) }
+            if let suspension = suspensions.entry(key) {
+                await leaveSuspended(key, suspension)
+                await queue.done(key)
+                continue
+            }
+            if configuration.dryRun {
+                await planOnly(key, engine: job.engine, desired: job.desired)
+                await queue.done(key)
+                continue
+            }
             let start = clock.now()
             let report = await job.engine.reconcile(
                 [key], in: job.desired, ledger: ledger, audit: audit, now: clock.date(), compliance: job.compliance)
@@ -374,7 +398,7 @@ public actor DaemonController {
 
     /// Queues `key` again after `delay` (drift resync or backoff retry); replaces any
     /// earlier timer of the key.
-    private func schedule(_ key: String, after delay: Duration) {
+    func schedule(_ key: String, after delay: Duration) {
         guard !stopping else { return }
         timers[key]?.cancel()
         timers[key] = Task { [queue, clock] in
@@ -383,7 +407,7 @@ public actor DaemonController {
         }
     }
 
-    private func markReady() {
+    func markReady() {
         guard !health.isReady else { return }
         health.markReady()
         metrics.ready()

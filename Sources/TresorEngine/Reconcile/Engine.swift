@@ -19,11 +19,14 @@ public struct Engine: Sendable {
         /// Who asks for approval of gated changes: `.identity` for `apply --as`,
         /// ``ApprovalRequester/gitops`` for the daemon.
         public var requester: ApprovalRequester
+        /// Only these secrets are planned, applied or pruned (`-l`, `--target`); nil: all.
+        public var only: Set<String>?
 
         public init(
             actor: String = "cli", allowMassDelete: Bool = false, concurrency: Int = 32, massDeleteShare: Double = 0.25,
-            massDeleteMinimum: Int = 5, requester: ApprovalRequester? = nil
+            massDeleteMinimum: Int = 5, requester: ApprovalRequester? = nil, only: Set<String>? = nil
         ) {
+            self.only = only
             self.requester = requester ?? .annotation(default: actor)
             self.actor = actor
             self.allowMassDelete = allowMassDelete
@@ -41,6 +44,8 @@ public struct Engine: Sendable {
         public var failures: Int
         /// Set when the mass-delete guard refused the whole run.
         public var refusal: String?
+        /// Set on a plan the guard would refuse to apply: the plan still shows every deletion.
+        public var massDeleteWarning: String?
 
         public var hasChanges: Bool { plans.contains { $0.hasChanges || !$0.generatedFields.isEmpty } }
         public var failedSecrets: [SecretPlan] { plans.filter { $0.error != nil || $0.isBlocked } }
@@ -66,9 +71,7 @@ public struct Engine: Sendable {
     /// Observe → plan → gate for every secret; writes nothing.
     public func plan(_ desired: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
         let inventory = try store.readInventory()
-        if let refusal = massDeleteRefusal(desired, inventory: inventory) {
-            return Report(plans: [], writes: 0, failures: 1, refusal: refusal)
-        }
+        let warning = massDeleteRefusal(desired, inventory: inventory)
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
         let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
         let works = self.works(desired, inventory: inventory, before: inventory)
@@ -77,7 +80,8 @@ public struct Engine: Sendable {
         } failed: { name, error in
             SecretPlan(secret: name, state: .failed, error: error)
         }
-        return Report(plans: plans.sorted { $0.secret < $1.secret }, writes: 0, failures: 0, refusal: nil)
+        return Report(
+            plans: plans.sorted { $0.secret < $1.secret }, writes: 0, failures: 0, refusal: nil, massDeleteWarning: warning)
     }
 
     /// Observe → plan → gate → execute → record for every secret, then the inventory.
@@ -91,7 +95,7 @@ public struct Engine: Sendable {
         // Registered before any write, so a crash can never leave a vault copy that the
         // inventory does not know about (and so could never prune).
         var registered = inventory
-        for secret in desired.secrets.values {
+        for secret in desired.secrets.values where options.only?.contains(secret.name) ?? true {
             registered.secrets[secret.name] = Self.registered(secret, previous: registered.secrets[secret.name])
         }
         if registered != inventory { try store.writeInventory(registered) }
@@ -147,7 +151,9 @@ public struct Engine: Sendable {
                 name: secret.name, secret: secret, previous: nil, managed: inventory.secrets[secret.name]?.targets ?? [:],
                 registeredBefore: before.secrets[secret.name]?.targets ?? [:])
         }
-        for (name, entry) in inventory.secrets.sorted(by: { $0.key < $1.key }) where desired.secrets[name] == nil {
+        if let only = options.only { works.removeAll { !only.contains($0.name) } }
+        for (name, entry) in inventory.secrets.sorted(by: { $0.key < $1.key })
+        where desired.secrets[name] == nil && options.only?.contains(name) ?? true {
             works.append(
                 Reconciler.Work(
                     name: name, secret: nil, previous: nil, managed: entry.targets, removedType: entry.type,
@@ -193,7 +199,7 @@ public struct Engine: Sendable {
     }
 
     func massDeleteRefusal(_ desired: DesiredState, inventory: Inventory) -> String? {
-        let removing = inventory.secrets.keys.count { desired.secrets[$0] == nil }
+        let removing = inventory.secrets.keys.count { desired.secrets[$0] == nil && options.only?.contains($0) ?? true }
         return massDeleteRefusal(removing: removing, of: inventory.secrets.count)
     }
 

@@ -152,7 +152,16 @@ public struct PlanReport: Sendable {
         if counts.awaitingApproval > 0 { summary += ", \(counts.awaitingApproval) waiting for approval" }
         if counts.failed > 0 { summary += ", \(counts.failed) failed" }
         if lines.isEmpty { lines.append("No changes: every vault matches the manifests.") }
-        return (lines + ["", summary + "."]).joined(separator: "\n") + "\n"
+        var tail = ["", summary + "."]
+        if let warning = report.massDeleteWarning {
+            tail.append("Apply will refuse this as a mass delete unless run with --allow-mass-delete: \(Self.firstSentence(warning)).")
+        }
+        return (lines + tail).joined(separator: "\n") + "\n"
+    }
+
+    /// "this run would remove 30 of the 40 …" without the advice meant for apply.
+    static func firstSentence(_ text: String) -> String {
+        String(text.prefix { $0 != ";" })
     }
 
     struct JSONTarget: Encodable {
@@ -190,14 +199,21 @@ public struct PlanReport: Sendable {
     struct JSONDocument: Encodable {
         var changesPending: Bool
         var refusal: String?
+        var massDeleteWarning: String?
         var writes: Int
         var secrets: [JSONSecret]
     }
 
     public func json() -> String {
         let document = JSONDocument(
-            changesPending: report.hasChanges, refusal: report.refusal, writes: report.writes,
-            secrets: report.plans.map { plan in
+            changesPending: report.hasChanges, refusal: report.refusal, massDeleteWarning: report.massDeleteWarning, writes: report.writes,
+            secrets: report.plans.map(Self.jsonSecret))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    static func jsonSecret(_ plan: SecretPlan) -> JSONSecret {
                 JSONSecret(
                     name: plan.secret, state: plan.state.rawValue, pruned: plan.pruned, error: plan.error,
                     generatedFields: plan.generatedFields,
@@ -223,9 +239,5 @@ public struct PlanReport: Sendable {
                             drift: target.drift.map { JSONDrift(recorded: $0.recorded, found: $0.found, resolution: $0.resolution) },
                             hold: target.hold?.message, outcome: outcome, outcomeMessage: outcomeMessage)
                     })
-            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
     }
 }

@@ -49,6 +49,7 @@ enum Recorder {
         if let secret = input.secret {
             status.type = secret.spec.type
             status.origin = ManifestOrigin(secret.origin.location)
+            status.labels = secret.metadata.labels.isEmpty ? nil : secret.metadata.labels
             if status.state.isRemoved { status.state = .inactive }
         }
         for version in input.planned.observedVersions {
@@ -411,6 +412,7 @@ enum Recorder {
         var status = previous ?? SecretStatus(name: secret.name, type: secret.spec.type, sourceProfile: secret.spec.vaultProfile)
         status.type = secret.spec.type
         status.origin = ManifestOrigin(secret.origin.location)
+        status.labels = secret.metadata.labels.isEmpty ? nil : secret.metadata.labels
         status.lastReconciledAt = now
         status.observedGeneration = generation
         status.state = state

@@ -4,16 +4,44 @@ import TresorEngine
 
 extension Tresor {
     struct Describe: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a secret's state, conditions, versions and targets.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a secret's state, conditions, versions, targets and last events, or which secrets a vault profile holds.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "secret") var resource: Resource
-        @Argument(help: "The secret's name.") var name: String
+        @Argument(help: "secret or vaultprofile") var resource: Resource
+        @Argument(help: "The secret's or vault profile's name.") var name: String
+        @Option(name: .shortAndLong, help: "Output: text, json or yaml.") var output: Format = .text
 
-        enum Resource: String, ExpressibleByArgument, CaseIterable { case secret }
+        enum Resource: String, ExpressibleByArgument, CaseIterable { case secret, vaultprofile }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, yaml }
 
         func run() throws {
-            print(StatusTables.describe(try loadStatus(global: global, name: name)), terminator: "")
+            switch resource {
+            case .secret:
+                let status = try loadStatus(global: global, name: name)
+                switch output {
+                case .text:
+                    let events = EventLog.read(StateDirectory.path(global.stateDir) + "/audit.log").filter { $0.secret == name }
+                    var text = StatusTables.describe(status)
+                    if let suspension = Suspensions(stateDirectory: StateDirectory.path(global.stateDir)).entry(name) {
+                        text += "\nSuspended:     since \(StatusCoding.formatDate(suspension.since)) by \(suspension.by)"
+                            + (suspension.reason.map { " (\($0))" } ?? "") + "; the daemon leaves it alone until `tresor resume \(name)`\n"
+                    }
+                    print(text + StatusTables.recentEvents(events), terminator: "")
+                case .json: print(try StatusTables.json(status))
+                case .yaml: print(try StatusCoding.encode(status), terminator: "")
+                }
+            case .vaultprofile:
+                let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+                guard let profile = StatusTables.profileDescription(name, statuses: store.readAllStatuses().0) else {
+                    notFound("vaultprofile", name, in: store)
+                }
+                switch output {
+                case .text: print(StatusTables.describe(profile), terminator: "")
+                case .json: print(try StatusTables.json(profile))
+                case .yaml: print(try StatusCoding.encode(profile), terminator: "")
+                }
+            }
         }
     }
 

@@ -5,11 +5,16 @@ import TresorEngine
 
 extension Tresor {
     struct Get: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List secrets, vaultprofiles or open approval requests from the state directory.")
+        static let configuration = CommandConfiguration(
+            abstract: "List secrets, vaultprofiles or open approval requests from the state directory.",
+            discussion: "`get secret NAME` shows one; `-l` selects by label as kubectl does (team=payments,env!=dev,'env in (a,b)').")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "secrets, vaultprofiles or approvals.") var resource: Resource
-        @Option(name: .shortAndLong, help: "Output: table, json or yaml.") var output: Format = .table
+        @Argument(help: "Only this one (a secret or vault profile name).") var name: String?
+        @Option(name: .shortAndLong, help: "Output: table, wide, name, json or yaml.") var output: Format = .table
+        @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector for secrets: k=v, k!=v, 'k in (a,b)', 'k notin (a,b)', k, !k; comma means and.")
+        var selector: String?
         @Flag(name: .shortAndLong, help: "Also list secrets removed from the manifests (deleted or released); their history is kept.")
         var all = false
 
@@ -17,37 +22,63 @@ extension Tresor {
             case secrets, secret, vaultprofiles, vaultprofile, approvals
         }
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, yaml }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, wide, name, json, yaml }
+
+        func validate() throws {
+            if selector != nil, resource != .secrets, resource != .secret {
+                throw ValidationError("-l selects secrets by their labels; vault profiles and approvals carry none here")
+            }
+            if name != nil, selector != nil { throw ValidationError("give a name or -l SELECTOR, not both") }
+        }
 
         func run() throws {
+            let parsedSelector: LabelSelector?
+            do {
+                parsedSelector = try selector.map { try LabelSelector(parsing: $0) }
+            } catch {
+                fail("\(error)")
+            }
             let store = global.readingStore()
             let (statuses, damaged) = store.readAllStatuses()
 
-            let shown = all ? statuses : statuses.filter { !$0.state.isRemoved }
+            let shown = all || name != nil ? statuses : statuses.filter { !$0.state.isRemoved }
             switch resource {
             case .secrets, .secret:
-                let statuses = shown
+                var selected = shown.filter { status in parsedSelector.map { $0.matches(status.labels ?? [:]) } ?? true }
+                if let name {
+                    selected = selected.filter { $0.name == name }
+                    if selected.isEmpty { notFound("secret", name, in: store) }
+                }
                 switch output {
-                case .table: print(StatusTables.secrets(statuses), terminator: "")
-                case .json: print(try StatusTables.json(statuses))
-                case .yaml: print(try statuses.map { try StatusCoding.encode($0) }.joined(separator: "---\n"), terminator: "")
+                case .table: print(StatusTables.secrets(selected), terminator: "")
+                case .wide: print(StatusTables.secretsWide(selected), terminator: "")
+                case .name: print(StatusTables.names(kind: "secret", selected.map(\.name)), terminator: "")
+                case .json: print(name == nil ? try StatusTables.json(selected) : try StatusTables.json(selected[0]))
+                case .yaml: print(try selected.map { try StatusCoding.encode($0) }.joined(separator: "---\n"), terminator: "")
                 }
             case .vaultprofiles, .vaultprofile:
-                let rows = StatusTables.profileUsage(shown)
+                var rows = StatusTables.profileUsage(shown)
+                if let name {
+                    rows = rows.filter { $0.name == name }
+                    if rows.isEmpty { notFound("vaultprofile", name, in: store) }
+                }
                 switch output {
-                case .table: print(StatusTables.profiles(rows), terminator: "")
+                case .table, .wide: print(StatusTables.profiles(rows), terminator: "")
+                case .name: print(StatusTables.names(kind: "vaultprofile", rows.map(\.name)), terminator: "")
                 case .json: print(try StatusTables.json(rows))
                 case .yaml: print(try StatusCoding.encode(rows), terminator: "")
                 }
             case .approvals:
-                let requests: [ApprovalRequest]
+                var requests: [ApprovalRequest]
                 do {
                     requests = try ApprovalService(stateStore: store).open(now: Date())
                 } catch {
                     fail("\(error)")
                 }
+                if let name { requests = requests.filter { $0.secret == name } }
                 switch output {
-                case .table: print(ApprovalTables.table(requests), terminator: "")
+                case .table, .wide: print(ApprovalTables.table(requests), terminator: "")
+                case .name: print(StatusTables.names(kind: "approval", requests.map(\.id)), terminator: "")
                 case .json: print(try StatusTables.json(requests))
                 case .yaml: print(try StatusCoding.encode(requests), terminator: "")
                 }
@@ -60,4 +91,9 @@ extension Tresor {
             }
         }
     }
+}
+
+/// `kubectl get`'s not-found, with where tresor looked.
+func notFound(_ kind: String, _ name: String, in store: StateStore) -> Never {
+    fail("\(kind) \(ObjectNames.quoted(name)) not found in \(store.root); check the name (`tresor get \(kind)s`) or --state-dir")
 }

@@ -26,7 +26,7 @@ extension Tresor {
                 fail("public key file \(publicKey): \(error)")
             }
             let found = ManifestFiles.read(manifests.paths, skipping: [StateDirectory.path(global.stateDir)])
-            let loaded = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+            let loaded = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
             guard loaded.isValid else {
                 var standardError = StandardError()
                 print(ValidationReport(loaded).text(), terminator: "", to: &standardError)

@@ -7,7 +7,10 @@ extension Tresor {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the reconciler daemon: watch manifests, converge, serve metrics.",
-            discussion: "Stops on SIGTERM or SIGINT after finishing in-flight writes (exit 0).")
+            discussion: """
+                Stops on SIGTERM or SIGINT after finishing in-flight writes (exit 0); SIGHUP reloads the manifests and \
+                credentials files. Manifests that do not validate keep it running and unready (/readyz 503) until fixed.
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var manifests: ManifestOptions
@@ -16,8 +19,10 @@ extension Tresor {
         @Option(help: "Concurrent reconciles.") var workers = 8
         @Option(help: "Seconds a graceful shutdown may take before in-flight work is cancelled.") var shutdownTimeout = 30
         @Flag(help: "Allow a manifest change that removes more than the mass-delete threshold.") var allowMassDelete = false
+        @Flag(help: "Plan only: export what each pass would change as tresor_pending_changes{secret,action}; write nothing to any vault.")
+        var dryRun = false
         @Option(
-            help: "Tokens file of the approval API (`tresor approvals token add`); without it /v1/approvals and the web page /ui/ are not served.")
+            help: "Tokens file of the approval API (`tresor approvals token add`); without it /v1/approvals, the web page /ui/ and POST /reconcile are not served.")
         var approvalTokens: String?
         @Option(help: "With --etcd-endpoints: seconds the leader's lease lives without renewal; a standby takes over after it.")
         var leaseTTL = 10
@@ -43,6 +48,11 @@ extension Tresor {
                 fail("\(error)")
             }
             guard let (host, port) = DaemonServer.parseListen(listen) else { fail("--listen takes HOST:PORT") }
+            do throws(ListenProbe.Failure) {
+                if port != 0 { try ListenProbe.check(host: host, port: port) }
+            } catch {
+                fail(error.description)
+            }
             var tokens: ApprovalTokens?
             if let approvalTokens {
                 do {
@@ -64,6 +74,7 @@ extension Tresor {
             configuration.etcd = etcd
             configuration.leaseTTL = leaseTTL
             configuration.auditRotation = global.auditRotation
+            configuration.dryRun = dryRun
             let daemon = Daemon(
                 configuration: configuration,
                 host: host, port: port, shutdownTimeout: .seconds(shutdownTimeout), approvalTokens: tokens, tls: tls, logger: logger)

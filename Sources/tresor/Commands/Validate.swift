@@ -23,6 +23,15 @@ extension Tresor {
         @Flag(name: .long, help: "Also list what the manifests declare.")
         var list = false
 
+        @Flag(name: .long, help: "Accept a path that holds no tresor manifests (by default that is an error: a mistyped directory).")
+        var allowEmpty = false
+
+        @Flag(name: .long, help: "Treat YAML documents of other APIs (a kustomization, a ConfigMap) as errors instead of skipping them.")
+        var strict = false
+
+        @Flag(name: .shortAndLong, help: "Print only errors and the summary.")
+        var quiet = false
+
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case text, json, github
         }
@@ -35,13 +44,14 @@ extension Tresor {
 
         func run() throws {
             let found = ManifestFiles.read(paths + filenames, skipping: [StateDirectory.path(global.stateDir)])
-            var result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+            var result = ManifestLoader(strict: strict, environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
             result.add(OfflineCompliance.diagnostics(result.state, now: Date()))
+            if !allowEmpty { result.add(EmptyPaths.diagnostics(paths + filenames, found: found, result: result)) }
             let report = ValidationReport(result)
             switch output {
             case .text:
                 if list, result.isValid { print(DeclarationList.text(result.state), terminator: "") }
-                print(report.text(), terminator: "")
+                print(report.text(quiet: quiet), terminator: "")
             case .json: print(report.json(), terminator: "")
             case .github: print(report.github(), terminator: "")
             }

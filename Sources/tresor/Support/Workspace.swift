@@ -9,17 +9,22 @@ struct Workspace {
     let desired: DesiredState
     let store: StateStore
     let engine: Engine
+    /// Manifest file → digest, for saved plans.
+    let manifestDigests: [String: String]
 
     /// Loads and validates the manifests and opens every sealed value (only the vault
     /// credentials when `sealedContent` is false); on any error prints every problem and
     /// exits 1, before the state directory or a vault is touched.
+    /// - Parameter scope: the secrets to cover (`-l`, `--target`), from the manifests and
+    ///   the inventory; nil covers all.
     static func open(
         global: GlobalOptions, manifests: ManifestOptions, sealing: SealingKeyOptions, sealedContent: Bool = true,
-        options: Engine.Options = Engine.Options(), readOnly: Bool = false
+        options: Engine.Options = Engine.Options(), scope: ((DesiredState, Inventory) throws -> Set<String>?)? = nil,
+        readOnly: Bool = false
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
-        let result = ManifestLoader().load(found.files, preDiagnostics: found.diagnostics)
+        let result = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else {
             var standardError = StandardError()
             print(ValidationReport(result).text(), terminator: "", to: &standardError)
@@ -43,13 +48,18 @@ struct Workspace {
                     "note: \(stateDirectory) holds no state yet; this plan used throwaway keys and wrote nothing "
                         + "(apply creates the state directory and its keys)", to: &standardError)
             }
+            var options = options
+            if let scope { options.only = try scope(result.state, try store.readInventory()) }
             let environment = ProcessInfo.processInfo.environment
             let engine = Engine(
                 store: store,
                 registry: VaultRegistry(profiles: result.state.vaultProfiles, store: store, environment: environment, sealed: sealed),
                 fingerprinter: try store.fingerprinter(),
                 resolver: ValueResolver(environment: environment, sealed: sealed), options: options)
-            return Workspace(desired: result.state, store: store, engine: engine)
+            return Workspace(
+                desired: result.state, store: store, engine: engine, manifestDigests: SavedPlan.manifestDigests(found.files))
+        } catch let error as ValidationError {
+            fail(error.message)
         } catch {
             fail("\(error)")
         }
@@ -63,15 +73,21 @@ func fail(_ message: String) -> Never {
     Foundation.exit(1)
 }
 
-/// Progress on a terminal: `[ 120/10000] applying` rewritten in place on stderr.
+/// Progress on a terminal: `[120/10000] applying… 850/s, about 12s left` rewritten in
+/// place on stderr; off when stderr is not a terminal or with `--quiet`.
 struct Progress: Sendable {
-    let enabled = isatty(2) == 1
+    let enabled: Bool
+
+    init(quiet: Bool = false) {
+        enabled = !quiet && isatty(2) == 1
+    }
 
     func callback(_ verb: String) -> (@Sendable (Int, Int) -> Void)? {
         guard enabled else { return nil }
+        let started = Date()
         return { done, total in
             guard total >= 20, done == total || done % max(1, total / 200) == 0 else { return }
-            let line = done == total ? "\r\u{1B}[K" : "\r[\(done)/\(total)] \(verb)…"
+            let line = done == total ? "\r\u{1B}[K" : "\r" + ProgressLine.text(verb, done: done, total: total, elapsed: Date().timeIntervalSince(started))
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
