@@ -23,9 +23,11 @@ extension Tresor {
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func run() async throws {
+            // A saved plan binds the fingerprints apply will compute: it needs the state's real
+            // keys, made here on a fresh directory; a plan only to read writes nothing.
             let workspace = try Workspace.open(
                 global: global, manifests: manifests, sealing: sealing, options: Engine.Options(allowMassDelete: allowMassDelete),
-                scope: scope.names, readOnly: true)
+                scope: scope.names, readOnly: out == nil)
             let report = try await workspace.engine.plan(
                 workspace.desired, now: Date(), progress: Progress(quiet: quiet).callback("planning"))
             let rendered = PlanReport(report, verbose: verbose)
