@@ -32,7 +32,7 @@ public enum KeyGuard {
                     "\(purpose.owner): the key file \(keyFile) is missing, but \(count) \(what) exist that it protects; restore the "
                         + "key file from your backup (a new key would be wrong: \(purpose.loss)). To start afresh, move those aside first")
             }
-            if readOnly { return (0..<32).map { _ in UInt8.random(in: 0...255) } }
+            if readOnly { return SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) } }
             key = try KeyFile.loadOrCreate(at: keyFile, purpose: purpose)
         }
         let value = checkValue(key)

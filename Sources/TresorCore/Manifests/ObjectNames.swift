@@ -6,17 +6,7 @@ public enum ObjectNames {
     public static func isValid(_ name: String) -> Bool { Names.isObjectName(name) }
 
     /// The name for a message: control characters escaped (`\u{1B}`), long names shortened.
-    public static func quoted(_ name: String) -> String {
-        var text = ""
-        for scalar in Text.short(name).unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        return "'" + text + "'"
-    }
+    public static func quoted(_ name: String) -> String { "'" + Text.short(name) + "'" }
 
     /// Why `name` cannot name a secret in the state directory; nil when it can.
     public static func problem(_ name: String) -> String? {
