@@ -22,15 +22,8 @@ final class StatusIndex: Sendable {
         var profiles: [String]
     }
 
-    private struct Stamp: Equatable {
-        var inode: UInt64
-        var size: Int64
-        var seconds: Int
-        var nanoseconds: Int
-    }
-
     private struct Entry {
-        var stamp: Stamp
+        var stamp: FileStamp
         var result: Result<SecretStatus?, StatusReadError>
     }
 
@@ -42,7 +35,7 @@ final class StatusIndex: Sendable {
         var entries: [String: Entry] = [:]
         var snapshot: Snapshot?
         /// The directory's stamp when `snapshot` was taken.
-        var directory: Stamp?
+        var directory: FileStamp?
         /// Where each secret stands in `snapshot.statuses`.
         var positions: [String: Int] = [:]
     }
@@ -54,20 +47,13 @@ final class StatusIndex: Sendable {
         self.store = store
     }
 
-    private static func stamp(_ path: String) -> Stamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Stamp(
-            inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
-    }
-
     /// Each `<name>.yaml` of the directory with its stamp: readdir and fstatat, which take a
     /// fraction of FileManager's listing and a path `stat` per file.
-    private static func stamps(in directory: String) -> [String: Stamp] {
+    private static func stamps(in directory: String) -> [String: FileStamp] {
         guard let stream = opendir(directory) else { return [:] }
         defer { closedir(stream) }
         let descriptor = dirfd(stream)
-        var stamps: [String: Stamp] = [:]
+        var stamps: [String: FileStamp] = [:]
         while let entry = readdir(stream) {
             var info = stat()
             let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
@@ -77,15 +63,14 @@ final class StatusIndex: Sendable {
                 }
             }
             guard let name, name.hasSuffix(".yaml"), !name.hasPrefix(".") else { continue }
-            stamps[String(name.dropLast(5))] = Stamp(
-                inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+            stamps[String(name.dropLast(5))] = FileStamp(info)
         }
         return stamps
     }
 
     func snapshot() -> Snapshot {
         // Taken before listing: a rename during the scan makes the next load scan again.
-        let directory = Self.stamp(store.statusDirectory)
+        let directory = FileStamp(path: store.statusDirectory)
         if let directory, let cached = cache.withLock({ $0.directory == directory ? $0.snapshot : nil }) { return cached }
         let stamps = Self.stamps(in: store.statusDirectory)
         let (known, previous) = cache.withLock { ($0.entries, $0.snapshot) }

@@ -3,10 +3,6 @@ import Foundation
 import Synchronization
 import TresorCore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The bearer tokens of the approval API, mapped to identities. The file holds only
 /// SHA-256 hashes of the tokens, one per line:
 ///
@@ -133,28 +129,13 @@ public struct ApprovalTokens: Sendable {
 /// `stat` per request is cheaper than any approval decision and leaves no window between
 /// an edit and its effect (a watcher's event would).
 final class TokenSource: Sendable {
-    /// What identifies one version of the file.
-    struct Stamp: Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var modified: timespec
-        var changed: timespec
-
-        static func == (lhs: Stamp, rhs: Stamp) -> Bool {
-            lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
-                && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
-                && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
-        }
-    }
-
     struct Loaded: Sendable {
         var entries: [ApprovalTokens.Entry]
         var problem: String?
     }
 
     private let path: String?
-    private let state: Mutex<(stamp: Stamp?, loaded: Loaded)>
+    private let state: Mutex<(stamp: FileStamp?, loaded: Loaded)>
 
     init(fixed entries: [ApprovalTokens.Entry]) {
         path = nil
@@ -164,13 +145,13 @@ final class TokenSource: Sendable {
     /// Reads the file once now, so a bad file stops the daemon at start.
     init(path: String) throws {
         self.path = path
-        let stamp = Self.stamp(path)
+        let stamp = FileStamp(path: path)
         state = Mutex((stamp, Loaded(entries: try ApprovalTokens.read(path: path), problem: nil)))
     }
 
     func current() -> Loaded {
         guard let path else { return state.withLock { $0.loaded } }
-        let stamp = Self.stamp(path)
+        let stamp = FileStamp(path: path)
         return state.withLock { state in
             // A file removed is a change too: every token is then refused.
             guard stamp != state.stamp else { return state.loaded }
@@ -182,13 +163,5 @@ final class TokenSource: Sendable {
             }
             return state.loaded
         }
-    }
-
-    static func stamp(_ path: String) -> Stamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Stamp(
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: info.st_mtim,
-            changed: info.st_ctim)
     }
 }
