@@ -7,9 +7,15 @@ public struct ApprovalProfile: Sendable, Hashable {
     public var origin: Origin
 
     public var name: String { metadata.name }
+
+    public init(metadata: ObjectMeta, spec: ApprovalProfileSpec, origin: Origin) {
+        self.metadata = metadata
+        self.spec = spec
+        self.origin = origin
+    }
 }
 
-public struct ApprovalProfileSpec: Sendable, Hashable, ManifestObject {
+public struct ApprovalProfileSpec: Sendable, Hashable, Codable, ManifestObject {
     public enum Field: String, CaseIterable, Sendable { case requiredApprovals, approvers, allowSelfApproval, expiresAfter, cliIdentity }
     public static let schemaName = "ApprovalProfileSpec"
     public static let requiredFields: [Field] = [.approvers]
@@ -20,10 +26,21 @@ public struct ApprovalProfileSpec: Sendable, Hashable, ManifestObject {
     public var expiresAfter: Period?
     /// How `tresor approve|reject` learns who decides: a token (the default) or `--as`.
     public var cliIdentity: CLIIdentity = .token
+
+    public init(
+        requiredApprovals: Int = 1, approvers: [String], allowSelfApproval: Bool = false, expiresAfter: Period? = nil,
+        cliIdentity: CLIIdentity = .token
+    ) {
+        self.requiredApprovals = requiredApprovals
+        self.approvers = approvers
+        self.allowSelfApproval = allowSelfApproval
+        self.expiresAfter = expiresAfter
+        self.cliIdentity = cliIdentity
+    }
 }
 
 /// How the command line proves who approves or rejects.
-public enum CLIIdentity: String, Sendable, Hashable, CaseIterable {
+public enum CLIIdentity: String, Sendable, Hashable, CaseIterable, Codable {
     /// An approval-API token (`--token-file`, `TRESOR_APPROVAL_TOKEN`) maps to the identity.
     case token
     /// `--as ID` is taken at its word: for single-user setups only.

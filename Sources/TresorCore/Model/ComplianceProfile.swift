@@ -5,26 +5,37 @@ public struct ComplianceProfile: Sendable, Hashable {
     public var origin: Origin
 
     public var name: String { metadata.name }
+
+    public init(metadata: ObjectMeta, spec: ComplianceProfileSpec, origin: Origin) {
+        self.metadata = metadata
+        self.spec = spec
+        self.origin = origin
+    }
 }
 
-public enum Enforcement: String, Sendable, Hashable, CaseIterable {
+public enum Enforcement: String, Sendable, Hashable, CaseIterable, Codable {
     /// Write and record the result.
     case audit
     /// Refuse to write non-compliant content.
     case deny
 }
 
-public struct ComplianceProfileSpec: Sendable, Hashable, ManifestObject {
+public struct ComplianceProfileSpec: Sendable, Hashable, Codable, ManifestObject {
     public enum Field: String, CaseIterable, Sendable { case enforcement, rules }
     public static let schemaName = "ComplianceProfileSpec"
     public static let requiredFields: [Field] = [.rules]
 
     public var enforcement: Enforcement = .audit
     public var rules: [ComplianceRule]
+
+    public init(enforcement: Enforcement = .audit, rules: [ComplianceRule]) {
+        self.enforcement = enforcement
+        self.rules = rules
+    }
 }
 
 /// One named rule: `{name, appliesTo: [types], <kind>: {params}}`.
-public struct ComplianceRule: Sendable, Hashable, ManifestObject {
+public struct ComplianceRule: Sendable, Hashable, Codable, ManifestObject {
     public enum Field: String, CaseIterable, Sendable {
         case name, appliesTo
         case minLength, characterClasses, allowedTypes, privateKey, jwt, keyStore
@@ -46,7 +57,7 @@ public struct ComplianceRule: Sendable, Hashable, ManifestObject {
     }
 }
 
-public enum JWTAlgorithm: String, Sendable, Hashable, CaseIterable {
+public enum JWTAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
     case hs256 = "HS256", hs384 = "HS384", hs512 = "HS512"
     case rs256 = "RS256", rs384 = "RS384", rs512 = "RS512"
     case es256 = "ES256", es384 = "ES384", es512 = "ES512"
@@ -55,7 +66,7 @@ public enum JWTAlgorithm: String, Sendable, Hashable, CaseIterable {
 }
 
 /// What a rule checks, with its parameters.
-public enum ComplianceCheck: Sendable, Hashable {
+public enum ComplianceCheck: Sendable, Hashable, Codable {
     case minLength(min: Int)
     case characterClasses(required: [CharacterClass])
     case allowedTypes(types: [SecretType])

@@ -13,7 +13,7 @@ public enum GeneratorKind: Sendable, Hashable {
     case privateKey
 }
 
-public enum CharacterClass: String, Sendable, Hashable, CaseIterable {
+public enum CharacterClass: String, Sendable, Hashable, CaseIterable, Codable {
     case lower, upper, digit, symbol
 }
 
@@ -45,11 +45,11 @@ public struct KeyBytesGenerator: Sendable, Hashable, ManifestObject {
     }
 }
 
-public enum KeyAlgorithm: String, Sendable, Hashable, CaseIterable {
+public enum KeyAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
     case rsa, ec, ed25519
 }
 
-public enum ECCurve: String, Sendable, Hashable, CaseIterable {
+public enum ECCurve: String, Sendable, Hashable, CaseIterable, Codable {
     case p256 = "P-256"
     case p384 = "P-384"
 }

@@ -50,3 +50,20 @@ public struct Period: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 }
+
+/// As written in manifests (`90d`), so a recorded rule reads as its manifest did.
+extension Period: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let period = Period(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(Text.short(text))' is not a duration (30s, 10m, 90d)")
+        }
+        self = period
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}

@@ -19,7 +19,7 @@ public struct ContentField: Sendable, Hashable {
     }
 }
 
-public enum KeyStoreType: String, Sendable, Hashable, CaseIterable {
+public enum KeyStoreType: String, Sendable, Hashable, CaseIterable, Codable {
     case pkcs12 = "PKCS12"
     case jks = "JKS"
 }
