@@ -26,6 +26,8 @@ public actor DaemonController {
     private let makeRegistry: RegistryFactory
     private let fingerprinter: Fingerprinter
     private(set) var desired: DesiredState
+    /// `desired` under the rules in force (``RuleGate``): what the workers reconcile.
+    private var effective: DesiredState
     /// The last valid desired state (the web page shows labels from it).
     var desiredState: DesiredState { desired }
     private(set) var engine: Engine
@@ -81,10 +83,13 @@ public actor DaemonController {
         self.fingerprinter = fingerprinter
         self.desired = result.state
         self.sealed = sealed
-        self.compliance = ComplianceSetup.make(result.state, store: store)
-        self.engine = Engine(
+        let engine = Engine(
             store: store, registry: factory(result.state.vaultProfiles, store, sealed), fingerprinter: fingerprinter,
             resolver: ValueResolver(environment: environment, sealed: sealed), options: configuration.engine)
+        self.engine = engine
+        let effective = try engine.ruleGate.resolve(result.state, now: clock.date(), write: !configuration.dryRun, audit: audit).effective
+        self.effective = effective
+        self.compliance = ComplianceSetup.make(effective, store: store)
     }
 
     nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
@@ -240,7 +245,7 @@ public actor DaemonController {
         lastLoadInvalid = false
         metrics.manifestLoad(valid: true)
         // Flagged secrets are passed again so that their Ready condition is recomputed.
-        let affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
+        var affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
         flagged.removeAll()
         let profilesChanged = renewAdapters || desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
         engine = Engine(
@@ -253,7 +258,7 @@ public actor DaemonController {
         }
         sealed = opened
         desired = new
-        compliance = ComplianceSetup.make(new, store: store)
+        affected.formUnion(resolveRules(new))
         guard !affected.isEmpty else { return }
         do {
             try engine.register(new, only: affected, in: ledger)
@@ -330,7 +335,7 @@ public actor DaemonController {
         } else {
             profiles = ledger.entry(key).map { Array($0.targets.keys) } ?? []
         }
-        return Job(desired: desired, engine: engine, compliance: compliance, profiles: profiles)
+        return Job(desired: effective, engine: engine, compliance: compliance, profiles: profiles)
     }
 
     private nonisolated func work(_ index: Int) async {
@@ -417,7 +422,28 @@ public actor DaemonController {
     /// Queues a secret now, e.g. after an approval decision: the approved change is
     /// performed at once rather than at the next resync.
     public func requeue(_ name: String) async {
+        if ApprovalSubject.vaultProfileName(of: name) != nil {
+            // A decision on a rule change: the rules in force may change now.
+            let affected = resolveRules(desired)
+            return await enqueue(affected.sorted())
+        }
         guard !stopping, desired.secrets[name] != nil || ledger.entry(name) != nil else { return }
         await enqueue([name])
+    }
+
+    /// Decides again which rules hold each vault profile's secrets; returns the secrets
+    /// whose rules changed (they need a pass under the new ones). A rules record that
+    /// cannot be used keeps the last desired state as it was, and is logged.
+    private func resolveRules(_ declared: DesiredState) -> Set<String> {
+        let before = effective
+        do {
+            effective = try engine.ruleGate.resolve(declared, now: clock.date(), write: !configuration.dryRun, audit: audit).effective
+        } catch {
+            // Fail closed: the last desired state stays, under the rules it had.
+            logger.error("cannot decide the rules in force; the last desired state stays", metadata: ["error": "\(error)"])
+            return []
+        }
+        compliance = ComplianceSetup.make(effective, store: store)
+        return DesiredStateDiff.secretsWithChangedRules(from: before, to: effective)
     }
 }

@@ -1,4 +1,5 @@
 import TresorCore
+import TresorEngine
 
 /// Which secrets a manifest change concerns: those added, removed or edited, and those
 /// whose vault profiles (or the approval and compliance profiles those name) changed.
@@ -28,6 +29,17 @@ public enum DesiredStateDiff {
             }
         }
         return affected
+    }
+
+    /// Secrets of `new` whose vault profiles hold them to other rules than in `old`.
+    static func secretsWithChangedRules(from old: DesiredState, to new: DesiredState) -> Set<String> {
+        let before = VaultRules.declared(in: old)
+        let after = VaultRules.declared(in: new)
+        let changed = Set(after.keys.filter { before[$0] != after[$0] })
+        guard !changed.isEmpty else { return [] }
+        return Set(
+            new.secrets.values.filter { changed.contains($0.spec.vaultProfile) || $0.spec.syncVaultProfiles.contains(where: changed.contains) }
+                .map(\.name))
     }
 
     static func sameSecret(_ a: Secret?, _ b: Secret?) -> Bool {

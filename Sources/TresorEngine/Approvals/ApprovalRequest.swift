@@ -4,6 +4,8 @@ import TresorCore
 /// The change a request asks approval for.
 public enum ApprovalOperation: String, Sendable, Codable, CaseIterable {
     case create, update, delete, changeSource
+    /// A vault profile's approval or compliance rules loosened (`vaultprofile:<name>`).
+    case ruleChange
 }
 
 public enum ApprovalRequestState: String, Sendable, Codable {

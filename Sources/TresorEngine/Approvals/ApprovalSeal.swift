@@ -26,6 +26,18 @@ public struct ApprovalSeal: Sendable {
         return "hmac-sha256:" + Hex.encode(mac.finalize())
     }
 
+    /// The MAC of another record kept beside the approvals (the rules in force), under a
+    /// purpose of its own so that no record's MAC is valid for another kind.
+    func mac(of bytes: [UInt8], purpose: String) -> String {
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        mac.update(data: Array(purpose.utf8) + [0] + bytes)
+        return "hmac-sha256:" + Hex.encode(mac.finalize())
+    }
+
+    func verifies(_ recorded: String, of bytes: [UInt8], purpose: String) -> Bool {
+        Self.equal(recorded, mac(of: bytes, purpose: purpose))
+    }
+
     /// Why `request` fails its check; nil when every decision's MAC is right and the
     /// recorded state is the one its decisions give.
     public func problem(with request: ApprovalRequest) -> String? {
@@ -107,7 +119,9 @@ extension StateStore {
         ApprovalSeal(
             key: try KeyGuard.key(
                 at: approvalKeyPath, checkFile: root + "/approvals.check", purpose: ApprovalSeal.purpose,
-                protected: { KeyGuard.count(in: root + "/approvals", suffix: ".yaml") }, what: "approval files in \(root)/approvals",
+                protected: {
+                    KeyGuard.count(in: root + "/approvals", suffix: ".yaml") + (FileManager.default.fileExists(atPath: rulesPath) ? 1 : 0)
+                }, what: "approval files in \(root)/approvals and the rules in force (\(rulesPath))",
                 readOnly: readOnly))
     }
 }

@@ -43,7 +43,7 @@ public struct ApprovalService: Sendable {
         declared: Bool = false
     ) throws -> ApprovalRequest {
         let identity = ApprovalIdentity.normalized(given)
-        guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), ObjectNames.isValid(name) else {
+        guard let name = secret ?? requestID.flatMap(ApprovalRequest.secret(ofID:)), ApprovalSubject.isValid(name) else {
             throw ApprovalRefusal(
                 kind: .notFound, description: "no approval request \(ObjectNames.quoted(requestID ?? secret ?? ""))")
         }

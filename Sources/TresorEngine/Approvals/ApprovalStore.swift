@@ -66,7 +66,7 @@ public struct ApprovalStore: Sendable {
 
     /// The request with this id, nil when there is none.
     public func request(id: String) throws -> ApprovalRequest? {
-        guard let secret = ApprovalRequest.secret(ofID: id), ObjectNames.isValid(secret) else { return nil }
+        guard let secret = ApprovalRequest.secret(ofID: id), ApprovalSubject.isValid(secret) else { return nil }
         return try read(secret).requests.first { $0.id == id }
     }
 }

@@ -46,8 +46,12 @@ public struct Engine: Sendable {
         public var refusal: String?
         /// Set on a plan the guard would refuse to apply: the plan still shows every deletion.
         public var massDeleteWarning: String?
+        /// Vault profiles whose declared rules are looser than the rules in force.
+        public var ruleChanges: [RuleGate.Loosening] = []
 
-        public var hasChanges: Bool { plans.contains { $0.hasChanges || !$0.generatedFields.isEmpty } }
+        public var hasChanges: Bool { plans.contains { $0.hasChanges || !$0.generatedFields.isEmpty } || !heldRuleChanges.isEmpty }
+        /// Looser rules that wait for approval or were refused: the rules in force stay.
+        public var heldRuleChanges: [RuleGate.Loosening] { ruleChanges.filter { $0.state == .waiting || $0.state == .refused } }
         public var failedSecrets: [SecretPlan] { plans.filter { $0.error != nil || $0.isBlocked } }
         /// Secrets whose changes wait for approval or were refused by it: `apply` exits 3
         /// when there is any.
@@ -69,7 +73,9 @@ public struct Engine: Sendable {
     }
 
     /// Observe → plan → gate for every secret; writes nothing.
-    public func plan(_ desired: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+    public func plan(_ declared: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        let rules = try ruleGate.resolve(declared, now: now, write: false, audit: nil)
+        let desired = rules.effective
         let inventory = try store.readInventory()
         let warning = massDeleteRefusal(desired, inventory: inventory)
         let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
@@ -81,17 +87,21 @@ public struct Engine: Sendable {
             SecretPlan(secret: name, state: .failed, error: error)
         }
         return Report(
-            plans: plans.sorted { $0.secret < $1.secret }, writes: 0, failures: 0, refusal: nil, massDeleteWarning: warning)
+            plans: plans.sorted { $0.secret < $1.secret }, writes: 0, failures: 0, refusal: nil, massDeleteWarning: warning,
+            ruleChanges: rules.loosenings)
     }
 
     /// Observe → plan → gate → execute → record for every secret, then the inventory.
-    public func apply(_ desired: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+    public func apply(_ declared: DesiredState, now: Date, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
         var inventory = try store.readInventory()
-        if let refusal = massDeleteRefusal(desired, inventory: inventory) {
+        if let refusal = massDeleteRefusal(declared, inventory: inventory) {
             return Report(plans: [], writes: 0, failures: 1, refusal: refusal)
         }
         try store.checkStatusWritable()
         let audit = try store.auditLog()
+        // Before any secret: a looser rule set must not already govern this pass.
+        let rules = try ruleGate.resolve(declared, now: now, write: true, audit: audit)
+        let desired = rules.effective
         // Registered before any write, so a crash can never leave a vault copy that the
         // inventory does not know about (and so could never prune).
         var registered = inventory
@@ -115,7 +125,7 @@ public struct Engine: Sendable {
                 plan: SecretPlan(secret: name, state: .failed, error: error), status: nil, audit: [], writes: 0, failed: true,
                 managedTargets: kept.secrets[name]?.targets, result: .retry(error))
         }
-        var report = Report(plans: [], writes: 0, failures: 0, refusal: nil)
+        var report = Report(plans: [], writes: 0, failures: 0, refusal: nil, ruleChanges: rules.loosenings)
         var final = inventory
         for outcome in outcomes {
             report.plans.append(outcome.plan)
@@ -134,6 +144,9 @@ public struct Engine: Sendable {
         report.plans.sort { $0.secret < $1.secret }
         return report
     }
+
+    /// Decides which rules hold each vault profile's secrets (``RuleGate``).
+    public var ruleGate: RuleGate { RuleGate(store: store, requester: options.requester.identity(for: nil)) }
 
     /// What every secret's pass needs. The full pass and the daemon's passes over a few
     /// secrets both start here, so neither can run without the gates.

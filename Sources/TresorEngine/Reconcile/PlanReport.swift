@@ -89,6 +89,11 @@ public struct PlanReport: Sendable {
     public func text(applied: Bool = false) -> String {
         var lines: [String] = []
         if let refusal = report.refusal { return "refused: \(refusal)\n" }
+        for change in report.ruleChanges {
+            lines.append("VaultProfile \(change.vaultProfile)")
+            let marker = change.state == .approved || change.state == .ungated ? "✓" : "?"
+            lines.append("  \(marker) rules  \(change.state.rawValue): \(change.message)")
+        }
         for plan in report.plans {
             let interesting = plan.targets.filter { verbose || $0.action != .noop || $0.drift != nil || $0.hold != nil }
             guard !interesting.isEmpty || plan.error != nil || plan.approval != nil || plan.notice != nil else { continue }
@@ -151,6 +156,9 @@ public struct PlanReport: Sendable {
         if counts.blocked > 0 { summary += ", \(counts.blocked) blocked" }
         if counts.awaitingApproval > 0 { summary += ", \(counts.awaitingApproval) waiting for approval" }
         if counts.failed > 0 { summary += ", \(counts.failed) failed" }
+        if !report.heldRuleChanges.isEmpty {
+            summary += ", \(report.heldRuleChanges.count) rule change\(report.heldRuleChanges.count == 1 ? "" : "s") held for approval"
+        }
         if lines.isEmpty { lines.append("No changes: every vault matches the manifests.") }
         var tail = ["", summary + "."]
         if let warning = report.massDeleteWarning {
@@ -196,8 +204,15 @@ public struct PlanReport: Sendable {
         var operation, state, message: String
     }
 
+    struct JSONRuleChange: Encodable {
+        var vaultProfile, state, message: String
+        var request: String?
+        var reasons: [String]
+    }
+
     struct JSONDocument: Encodable {
         var changesPending: Bool
+        var ruleChanges: [JSONRuleChange]
         var refusal: String?
         var massDeleteWarning: String?
         var writes: Int
@@ -206,7 +221,11 @@ public struct PlanReport: Sendable {
 
     public func json() -> String {
         let document = JSONDocument(
-            changesPending: report.hasChanges, refusal: report.refusal, massDeleteWarning: report.massDeleteWarning, writes: report.writes,
+            changesPending: report.hasChanges,
+            ruleChanges: report.ruleChanges.map {
+                JSONRuleChange(vaultProfile: $0.vaultProfile, state: $0.state.rawValue, message: $0.message, request: $0.request, reasons: $0.reasons)
+            },
+            refusal: report.refusal, massDeleteWarning: report.massDeleteWarning, writes: report.writes,
             secrets: report.plans.map(Self.jsonSecret))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -58,7 +58,9 @@ extension Tresor {
             }
             if report.refusal != nil || report.failures > 0 { throw ExitCode(1) }
             // Held by approval or by enforcement (compliance deny): not an error, it waits.
-            if !report.heldForApproval.isEmpty || report.plans.contains(where: \.isBlocked) { throw ExitCode(3) }
+            if !report.heldForApproval.isEmpty || !report.heldRuleChanges.isEmpty || report.plans.contains(where: \.isBlocked) {
+                throw ExitCode(3)
+            }
         }
 
         static func readPlan(_ path: String) -> SavedPlan {

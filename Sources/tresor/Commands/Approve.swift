@@ -5,7 +5,7 @@ import TresorEngine
 
 /// The options `approve` and `reject` share.
 struct DecisionOptions: ParsableArguments {
-    @Argument(help: "The secret's name.") var name: String
+    @Argument(help: "The secret's name, or vaultprofile:NAME for a change that loosens a vault profile's rules.") var name: String
     @Option(help: "The request id (default: the secret's current request).") var request: String?
     @Option(
         name: .customLong("token-file"),
@@ -78,7 +78,7 @@ struct DecisionOptions: ParsableArguments {
 
 extension Tresor {
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request.")
+        static let configuration = CommandConfiguration(abstract: "Approve a secret's pending request (or a vault profile's rule change: vaultprofile:NAME).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var decision: DecisionOptions
 

@@ -15,8 +15,10 @@ final class DaemonProcess: Sendable {
     private let process: Mutex<Process>
     private static let http = CurlHTTPClient()
 
-    /// The `tresor` executable built beside this test bundle.
+    /// The `tresor` executable built beside this test bundle, or `TRESOR_TEST_BINARY` (to
+    /// run a suite against another build, e.g. the parent commit's).
     static let binary: String = {
+        if let chosen = ProcessInfo.processInfo.environment["TRESOR_TEST_BINARY"] { return chosen }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tresor").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
