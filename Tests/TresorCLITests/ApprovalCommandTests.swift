@@ -26,21 +26,11 @@ import Testing
 
         """
 
-    /// Makes an approval-API token for `identity` in the state directory's tokens file and
-    /// returns the path of a file holding it.
-    func tokenFile(_ cli: CLI, for identity: String) async throws -> String {
-        try FileManager.default.createDirectory(atPath: cli.path("state"), withIntermediateDirectories: true)
-        let made = try await cli.run(["approvals", "token", "add", "--as", identity, "--tokens-file", "state/approval-tokens"])
-        #expect(made.status == 0, "\(made.stderr)")
-        try cli.write(made.stdout, to: "tokens/\(identity)")
-        return cli.path("tokens/\(identity)")
-    }
-
     @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let alice = try await tokenFile(cli, for: "alice")
-        let bob = try await tokenFile(cli, for: "bob")
+        let alice = try await cli.tokenFile(for: "alice")
+        let bob = try await cli.tokenFile(for: "bob")
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-1"), to: "m/all.yaml")
         let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(plan.status == 2)
@@ -74,10 +64,18 @@ import Testing
         let described = try await cli.run(["describe", "secret", "db", "--state-dir", "state"])
         #expect(described.status == 0)
 
+        // Loosening the profile is itself a change the profile in force gates: until both
+        // approvers (with tokens, not --as) approve it, the strict rules stay.
         let permissive = manifests.replacingOccurrences(of: "VALUE", with: "cli-approval-value-2")
             .replacingOccurrences(
                 of: "approvers: [alice, bob]}", with: "approvers: [alice, bob], allowSelfApproval: true, cliIdentity: declared}")
         try cli.write(permissive, to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
+        #expect(try await cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 1)
+        for approver in [alice, bob] {
+            let ruleChange = try await cli.run(["approve", "vaultprofile:main", "--token-file", approver, "--state-dir", "state"])
+            #expect(ruleChange.status == 0, "\(ruleChange.stderr)")
+        }
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
         #expect(try await cli.run(["approve", "db", "--as", "bob", "--state-dir", "state"]).status == 0)
         let second = try await cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
@@ -97,7 +95,7 @@ import Testing
         defer { cli.cleanUp() }
         try cli.write(manifests.replacingOccurrences(of: "VALUE", with: "cli-reject-value"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
-        let bob = try await tokenFile(cli, for: "bob")
+        let bob = try await cli.tokenFile(for: "bob")
         let rejected = try await cli.run(["reject", "db", "--token-file", bob, "--comment", "not now", "--state-dir", "state"])
         #expect(rejected.status == 0, "\(rejected.stderr)")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
@@ -117,7 +115,7 @@ import Testing
         let audit = (try? String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)) ?? ""
         #expect(!audit.contains("\"operation\":\"approve\""))
         // A token of someone else is not made good by --as.
-        let bob = try await tokenFile(cli, for: "bob")
+        let bob = try await cli.tokenFile(for: "bob")
         let mismatch = try await cli.run(["approve", "db", "--token-file", bob, "--as", "alice", "--state-dir", "state"])
         #expect(mismatch.status == 1)
         #expect(mismatch.stderr.contains("not the identity of the token"))
@@ -133,7 +131,7 @@ import Testing
         let selfApproval = try await cli.run(["approve", "db", "--as", " alice@example.com", "--state-dir", "state"])
         #expect(selfApproval.status == 1)
         #expect(selfApproval.stderr.contains("cannot approve"))
-        let token = try await tokenFile(cli, for: "ALICE@example.com")
+        let token = try await cli.tokenFile(for: "ALICE@example.com")
         let byToken = try await cli.run(["approve", "db", "--token-file", token, "--state-dir", "state"])
         #expect(byToken.status == 1)
         #expect(byToken.stderr.contains("cannot approve"))

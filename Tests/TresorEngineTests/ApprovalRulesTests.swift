@@ -22,6 +22,11 @@ import TresorCore
 
         let permissive = ApprovalFixture.profiles(["main"], gated: ["main"]) + ApprovalFixture.review(required: 1, selfApproval: true)
         try await harness.apply(permissive + ApprovalFixture.secret("db", value: "self-value"), as: "alice")
+        // The looser profile is a rule change the profile in force gates.
+        #expect(throws: ApprovalRefusal.self) { try harness.decide("db", .approve, as: "alice") }
+        _ = try harness.decide("vaultprofile:main", .approve, as: "bob")
+        #expect(try harness.decide("vaultprofile:main", .approve, as: "carol").state == .approved)
+        try await harness.apply(permissive + ApprovalFixture.secret("db", value: "self-value"), as: "alice")
         #expect(try harness.decide("db", .approve, as: "alice").state == .approved)
         try await harness.apply(permissive + ApprovalFixture.secret("db", value: "self-value"), as: "alice")
         #expect(try await harness.content("main", "db") == ["content": "self-value"])
