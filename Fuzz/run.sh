@@ -4,7 +4,9 @@
 #
 #   Fuzz/run.sh SECONDS [TARGET...]     every target, or the ones named (Manifest, Names, …)
 #
-# FUZZ_TIMEOUT (default 1) is the most seconds one input may take. Any crash, leak, timeout
+# FUZZ_TIMEOUT (default 1) is the most seconds of CPU time one input may take (checked by
+# each target, so a loaded machine cannot fail it); libFuzzer's wall-clock -timeout, ten
+# times that, catches an input that never returns. Any crash, leak, timeout
 # or property failure fails the run, and libFuzzer leaves the input under
 # Fuzz/Findings/<target>/; reproduce it with `.build-fuzz/release/Fuzz<target> <file>`.
 # New inputs the fuzzer finds go to .build-fuzz/corpus/<target>, not into git. Every seed
@@ -15,6 +17,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: Fuzz/run.sh SECONDS [TARGET...]}
 shift
 timeout=${FUZZ_TIMEOUT:-1}
+export FUZZ_CPU_SECONDS=$timeout
+wall_timeout=$((timeout * 10))
 seed_option=()
 if [ -n "${FUZZ_SEED:-}" ]; then seed_option=(-seed="$FUZZ_SEED"); fi
 # FUZZ_REPLAY=1: run every seed (and every seed grown to 1 MiB) once, without mutating:
@@ -62,7 +66,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$work" "$large" "$findings" "$corpus"
     echo "== $target: ${seconds}s"
     # shellcheck disable=SC2046
-    if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" "${length_option[@]}" -timeout="$timeout" \
+    if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" "${length_option[@]}" -timeout="$wall_timeout" \
         -rss_limit_mb=2048 -artifact_prefix="$findings" -print_final_stats=1 2> "$scratch/$target.log"; then
         failed+=("$target")
         tail -n 40 "$scratch/$target.log"
@@ -72,7 +76,7 @@ for target in "${targets[@]}"; do
     echo
     rm -f "$large"/*
     for seed in "$corpus"/*; do [ -f "$seed" ] && grow "$seed" "$large/$(basename "$seed")"; done
-    if compgen -G "$large/*" > /dev/null && ! "$binary" -timeout="$timeout" -rss_limit_mb=2048 \
+    if compgen -G "$large/*" > /dev/null && ! "$binary" -timeout="$wall_timeout" -rss_limit_mb=2048 \
         -artifact_prefix="$findings" "$large"/* 2> "$scratch/$target.large.log"; then
         failed+=("$target (1 MiB inputs)")
         tail -n 40 "$scratch/$target.large.log"

@@ -17,4 +17,7 @@ struct Tresor: AsyncParsableCommand {
             Events.self, Reconcile.self, Suspend.self, Resume.self, Completion.self, Manual.self,
         ]
     )
+
+    /// As kubectl and git print it.
+    static var _errorPrefix: String { "error: " }
 }

@@ -10,6 +10,8 @@ import TresorCore
 /// Properties: the written line is one line of JSON, and it reads back to the same event.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAuditLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let input = FuzzInput(data, size)
     guard let event = try? AuditLineReader.read(input.bytes) else { return 0 }
     let line = event.jsonLine

@@ -14,6 +14,8 @@ import FuzzSupport
 /// Vault's `value`, Secret Manager's `payload.data`, a Kubernetes Secret's `data`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCloudResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let input = FuzzInput(data, size)
     let values = ServerValues.found(in: input.bytes, at: ["value"]) + ServerValues.found(in: input.bytes, at: ["payload", "data"])
         + ServerValues.found(in: input.bytes, at: ["data"])

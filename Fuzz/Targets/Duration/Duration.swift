@@ -11,6 +11,8 @@ import FuzzSupport
 /// millisecond when its year has four digits); a `Retry-After` wait is never negative.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDuration(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let text = FuzzInput(data, size).text
     if let period = Period(text) {
         property(period.seconds > 0, "a duration parsed to \(period.seconds) seconds")

@@ -8,6 +8,8 @@ import FuzzSupport
 /// authority has no user info, it has no fragment, and every query value is `REDACTED`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTPURLParts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let parts = HTTPURLParts(FuzzInput(data, size).text)
     let redacted = Array(parts.redacted.utf8)
     property(!parts.hostPort.utf8.contains(UInt8(ascii: "@")), "a URL's host keeps user info")

@@ -10,6 +10,8 @@ import FuzzSupport
 /// Property: no error the adapter throws contains a secret value the server sent.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHashiCorpResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let input = FuzzInput(data, size)
     let values = ServerValues.found(in: input.bytes, at: ["data", "data"])
     let adapter = HashiCorpAdapter(

@@ -11,6 +11,8 @@ import TresorCore
 /// Property: a header the scanner reads, `JSONDecoder` reads the same.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLocalVaultFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let bytes = Data(FuzzInput(data, size).bytes)
     let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
     if let scanned = LocalSecretHeader.scan(firstLine) {

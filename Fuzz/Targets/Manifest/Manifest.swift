@@ -8,6 +8,8 @@ import FuzzSupport
 /// no diagnostic repeats an inline value of a secret field.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let input = FuzzInput(data, size)
     let path = "fuzz/manifest.yaml"
     let result = ManifestLoader().load([ManifestFile(path: path, bytes: input.bytes)])

@@ -11,6 +11,8 @@ import FuzzSupport
 /// ASCII; an accepted URL has its scheme, a host and no whitespace.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let text = FuzzInput(data, size).text
     let bytes = Array(text.utf8)
     let segments = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)

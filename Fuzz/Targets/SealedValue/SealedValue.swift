@@ -10,6 +10,8 @@ import FuzzSupport
 /// the rest are (offset, xor) triples. Property: a value with any byte changed never opens.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSealedValue(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let budget = CPUBudget()
+    defer { budget.check() }
     let input = FuzzInput(data, size)
     let fixture = SealedFixture.shared
     if let opened = try? fixture.keyring.open(input.text, for: fixture.binding) {

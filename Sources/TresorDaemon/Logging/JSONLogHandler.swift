@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TresorCore
 
 /// One JSON object per line on standard error: time, level, label, message and metadata.
 /// Callers never put secret values in messages or metadata; this handler only formats.
@@ -19,7 +20,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields: [String: Any] = [
-            "time": Date().formatted(.iso8601), "level": event.level.rawValue, "logger": label,
+            "time": StatusCoding.formatDate(Date()), "level": event.level.rawValue, "logger": label,
             "message": event.message.description,
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = Self.json(value) }

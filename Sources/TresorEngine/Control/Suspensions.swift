@@ -27,7 +27,7 @@ public struct Suspensions: Sendable {
     public func read() throws -> [String: Entry] {
         guard let bytes = try AtomicFile.read(path) else { return [:] }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .tresor
         do {
             return try decoder.decode([String: Entry].self, from: Data(bytes))
         } catch {
@@ -45,7 +45,7 @@ public struct Suspensions: Sendable {
         all[name] = entry
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .tresor
         try AtomicFile.write(Array(try encoder.encode(all)), to: path)
     }
 }

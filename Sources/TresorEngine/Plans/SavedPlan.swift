@@ -103,13 +103,13 @@ public struct SavedPlan: Codable, Sendable, Equatable {
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .tresor
         return try encoder.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> SavedPlan {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .tresor
         let plan = try decoder.decode(SavedPlan.self, from: data)
         guard plan.format == format else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "format '\(plan.format)' is not \(format)"))

@@ -30,7 +30,7 @@ extension Tresor {
         }
 
         func run() async throws {
-            let saved = planFile.map(Self.readPlan)
+            let saved = try planFile.map(Self.readPlan)
             var manifests = ManifestOptions()
             manifests.paths = paths.isEmpty ? saved?.manifests ?? [] : paths
             let actor = identity ?? ProcessInfo.processInfo.environment["USER"].map { "user:\($0)" } ?? "cli"
@@ -43,7 +43,7 @@ extension Tresor {
             do {
                 lock = try workspace.store.lock()
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
             if let saved { try await Self.check(saved, file: planFile ?? "", against: workspace) }
             let report = try await workspace.engine.apply(
@@ -63,12 +63,12 @@ extension Tresor {
             }
         }
 
-        static func readPlan(_ path: String) -> SavedPlan {
-            guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read the saved plan \(path)") }
+        static func readPlan(_ path: String) throws -> SavedPlan {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read the saved plan \(path)") }
             do {
                 return try SavedPlan.decode(data)
             } catch {
-                fail("\(path) is not a saved tresor plan (\(error)); make one with `tresor plan -f DIR --out \(path)`")
+                throw CommandFailure("\(path) is not a saved tresor plan (\(error)); make one with `tresor plan -f DIR --out \(path)`")
             }
         }
 

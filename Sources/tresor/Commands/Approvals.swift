@@ -30,7 +30,7 @@ extension Tresor {
                     existing = try AtomicFile.read(tokensFile) ?? []
                     _ = try ApprovalTokens(text: String(decoding: existing, as: UTF8.self), path: tokensFile)
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
                 let made = ApprovalTokens.make(identity: identity)
                 var text = String(decoding: existing, as: UTF8.self)
@@ -39,7 +39,7 @@ extension Tresor {
                 do {
                     try AtomicFile.write(Array(text.utf8), to: tokensFile, mode: 0o600)
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
                 print(made.token)
             }

@@ -49,8 +49,8 @@ struct DecisionOptions: ParsableArguments {
         return (owner, false)
     }
 
-    /// Records the decision and prints the outcome; exits 1 when it is refused.
-    func record(_ verdict: ApprovalDecision.Verdict, global: GlobalOptions) {
+    /// Records the decision and prints the outcome; throws when it is refused.
+    func record(_ verdict: ApprovalDecision.Verdict, global: GlobalOptions) throws {
         let decided: ApprovalRequest
         do {
             let root = StateDirectory.path(global.stateDir)
@@ -60,7 +60,7 @@ struct DecisionOptions: ParsableArguments {
                 secret: name, requestID: request, verdict: verdict, identity: decider.identity, comment: comment, now: Date(),
                 declared: decider.declared)
         } catch {
-            fail("\(error)")
+            throw CommandFailure("\(error)")
         }
         let operation = decided.binding.operation.rawValue
         switch decided.state {
@@ -82,7 +82,7 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var decision: DecisionOptions
 
-        func run() throws { decision.record(.approve, global: global) }
+        func run() throws { try decision.record(.approve, global: global) }
     }
 
     struct Reject: ParsableCommand {
@@ -90,6 +90,6 @@ extension Tresor {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var decision: DecisionOptions
 
-        func run() throws { decision.record(.reject, global: global) }
+        func run() throws { try decision.record(.reject, global: global) }
     }
 }

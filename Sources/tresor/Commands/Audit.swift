@@ -19,9 +19,9 @@ extension Tresor {
                 do {
                     check = try AuditChain.verifyLog(at: path)
                 } catch {
-                    fail("cannot read \(path): \(error)")
+                    throw CommandFailure("cannot read \(path): \(error)")
                 }
-                if let problem = check.problem { fail("\(StateDirectory.path(global.stateDir))/\(problem)") }
+                if let problem = check.problem { throw CommandFailure("\(StateDirectory.path(global.stateDir))/\(problem)") }
                 let files = check.files.count > 1 ? " in \(check.files.count) files" : ""
                 var line = "\(path): \(check.lines) lines\(files), the chain holds"
                 if check.unchained > 0 { line += " (the first \(check.unchained) were written before the chain and are not covered)" }

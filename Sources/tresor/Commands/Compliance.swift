@@ -18,7 +18,7 @@ extension Tresor {
             do {
                 statuses = try global.readingStore().allStatuses()
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
             let report = ComplianceReport(statuses)
             switch output {

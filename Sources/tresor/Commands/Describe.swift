@@ -34,7 +34,7 @@ extension Tresor {
             case .vaultprofile:
                 let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
                 guard let profile = StatusTables.profileDescription(name, statuses: store.readAllStatuses().0) else {
-                    notFound("vaultprofile", name, in: store)
+                    throw notFound("vaultprofile", name, in: store)
                 }
                 switch output {
                 case .text: print(StatusTables.describe(profile), terminator: "")
@@ -65,10 +65,10 @@ func loadStatus(global: GlobalOptions, name: String) throws -> SecretStatus {
     do {
         let store = global.readingStore()
         guard let status = try store.readStatus(name) else {
-            fail("no status for Secret \(ObjectNames.quoted(name)) in \(store.location); run `tresor apply` first, or check --state-dir")
+            throw CommandFailure("no status for Secret \(ObjectNames.quoted(name)) in \(store.location); run `tresor apply` first, or check --state-dir")
         }
         return status
     } catch {
-        fail("\(error)")
+        throw CommandFailure("\(error)")
     }
 }

@@ -36,7 +36,7 @@ extension Tresor {
             do {
                 parsedSelector = try selector.map { try LabelSelector(parsing: $0) }
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
             let store = global.readingStore()
             let (statuses, damaged) = store.readAllStatuses()
@@ -47,7 +47,7 @@ extension Tresor {
                 var selected = shown.filter { status in parsedSelector.map { $0.matches(status.labels ?? [:]) } ?? true }
                 if let name {
                     selected = selected.filter { $0.name == name }
-                    if selected.isEmpty { notFound("secret", name, in: store) }
+                    if selected.isEmpty { throw notFound("secret", name, in: store) }
                 }
                 switch output {
                 case .table: print(StatusTables.secrets(selected), terminator: "")
@@ -60,7 +60,7 @@ extension Tresor {
                 var rows = StatusTables.profileUsage(shown)
                 if let name {
                     rows = rows.filter { $0.name == name }
-                    if rows.isEmpty { notFound("vaultprofile", name, in: store) }
+                    if rows.isEmpty { throw notFound("vaultprofile", name, in: store) }
                 }
                 switch output {
                 case .table, .wide: print(StatusTables.profiles(rows), terminator: "")
@@ -73,7 +73,7 @@ extension Tresor {
                 do {
                     requests = try ApprovalService(stateStore: store).open(now: Date())
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
                 if let name { requests = requests.filter { $0.secret == name } }
                 switch output {
@@ -94,6 +94,6 @@ extension Tresor {
 }
 
 /// `kubectl get`'s not-found, with where tresor looked.
-func notFound(_ kind: String, _ name: String, in store: StateStore) -> Never {
-    fail("\(kind) \(ObjectNames.quoted(name)) not found in \(store.root); check the name (`tresor get \(kind)s`) or --state-dir")
+func notFound(_ kind: String, _ name: String, in store: StateStore) -> CommandFailure {
+    CommandFailure("\(kind) \(ObjectNames.quoted(name)) not found in \(store.root); check the name (`tresor get \(kind)s`) or --state-dir")
 }

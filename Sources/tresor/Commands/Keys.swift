@@ -21,7 +21,7 @@ extension Tresor {
                 let publicPath = (out as NSString).appendingPathComponent(name + ".pub")
                 // Checked first, so that a refusal leaves no new private key behind.
                 if FileManager.default.fileExists(atPath: publicPath) {
-                    fail("\(publicPath) already exists; keys generate never overwrites a key (choose another --out or --name)")
+                    throw CommandFailure("\(publicPath) already exists; keys generate never overwrites a key (choose another --out or --name)")
                 }
                 do {
                     // Created exclusively, 0600, published whole: a racing run or an existing
@@ -34,7 +34,7 @@ extension Tresor {
                         public key:  \(publicPath) (key id \(publicKey.keyIdHex); safe to commit; seal with tresor seal --public-key)
                         """)
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
             }
         }

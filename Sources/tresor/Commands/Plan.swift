@@ -45,7 +45,7 @@ extension Tresor {
                 do {
                     try AtomicFile.write(Array(try saved.encoded()), to: out)
                 } catch {
-                    fail("cannot save the plan to \(out): \(error)")
+                    throw CommandFailure("cannot save the plan to \(out): \(error)")
                 }
                 var standardError = StandardError()
                 print("Saved the plan to \(out); apply exactly it with `tresor apply --plan \(out)`.", to: &standardError)

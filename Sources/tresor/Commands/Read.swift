@@ -22,7 +22,7 @@ extension Tresor {
 
         func run() async throws {
             if isatty(1) == 1 && !reveal {
-                fail("refusing to print secret values to a terminal; pipe the output, or add --reveal")
+                throw CommandFailure("refusing to print secret values to a terminal; pipe the output, or add --reveal")
             }
             let workspace = try Workspace.open(
                 global: global, manifests: manifests, sealing: sealing,
@@ -34,11 +34,11 @@ extension Tresor {
             do {
                 content = try await reader.read(secret: name, desired: workspace.desired, version: version, actor: actor, now: Date())
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
             if let field {
                 guard let value = content[field] else {
-                    fail("Secret '\(name)' has no field '\(field)'; it has \(content.keys.sorted().joined(separator: ", "))")
+                    throw CommandFailure("Secret '\(name)' has no field '\(field)'; it has \(content.keys.sorted().joined(separator: ", "))")
                 }
                 print(output == .json ? ContentReader.json([field: value]) : value.reveal())
             } else {

@@ -19,11 +19,11 @@ extension Tresor {
         func run() async throws {
             var token = ProcessInfo.processInfo.environment["TRESOR_APPROVAL_TOKEN"]
             if let tokenFile {
-                guard let data = FileManager.default.contents(atPath: tokenFile) else { fail("cannot read the token file \(tokenFile)") }
+                guard let data = FileManager.default.contents(atPath: tokenFile) else { throw CommandFailure("cannot read the token file \(tokenFile)") }
                 token = String(decoding: data, as: UTF8.self)
             }
             guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-                fail("POST /reconcile needs a token: --token-file FILE or TRESOR_APPROVAL_TOKEN")
+                throw CommandFailure("POST /reconcile needs a token: --token-file FILE or TRESOR_APPROVAL_TOKEN")
             }
             let base = server.hasPrefix("http") ? server : "http://" + server
             let url = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/reconcile"
@@ -33,10 +33,10 @@ extension Tresor {
                 response = try await CurlHTTPClient().send(
                     HTTPRequest(method: "POST", url: url, headers: [("Authorization", "Bearer " + token)], body: []), tls: TLSOptions())
             } catch {
-                fail("cannot reach the daemon at \(base): \(error)")
+                throw CommandFailure("cannot reach the daemon at \(base): \(error)")
             }
             let body = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: String] ?? [:]
-            guard response.status == 202 else { fail("the daemon answered \(response.status): \(body["error"] ?? "")") }
+            guard response.status == 202 else { throw CommandFailure("the daemon answered \(response.status): \(body["error"] ?? "")") }
             let queued = body["queued"].map { $0.split(separator: ",").count } ?? 0
             print("queued \(name.map { "Secret \($0)" } ?? "\(queued) secrets") for a pass now")
         }
@@ -78,12 +78,12 @@ private func setSuspension(global: GlobalOptions, name: String, _ entry: Suspens
     do {
         let store = try StateStore(root: root)
         guard try store.readStatus(name) != nil || store.readInventory().secrets[name] != nil else {
-            notFound("secret", name, in: store)
+            throw notFound("secret", name, in: store)
         }
         let suspensions = Suspensions(stateDirectory: root)
-        if entry == nil, try suspensions.read()[name] == nil { fail("Secret \(ObjectNames.quoted(name)) is not suspended") }
+        if entry == nil, try suspensions.read()[name] == nil { throw CommandFailure("Secret \(ObjectNames.quoted(name)) is not suspended") }
         try suspensions.set(name, entry)
     } catch {
-        fail("\(error)")
+        throw CommandFailure("\(error)")
     }
 }

@@ -23,7 +23,7 @@ extension Tresor {
             do {
                 newKey = try SealingPublicKey(fileText: String(decoding: try AtomicFile.readBytes(publicKey), as: UTF8.self))
             } catch {
-                fail("public key file \(publicKey): \(error)")
+                throw CommandFailure("public key file \(publicKey): \(error)")
             }
             let found = ManifestFiles.read(manifests.paths, skipping: [StateDirectory.path(global.stateDir)])
             let loaded = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
@@ -32,7 +32,7 @@ extension Tresor {
                 print(ValidationReport(loaded).text(), terminator: "", to: &standardError)
                 throw ExitCode(1)
             }
-            let keyring = sealing.keyring()
+            let keyring = try sealing.keyring()
             var plan = ResealPlan()
             for file in found.files { plan.add(file, keyring: keyring, newKey: newKey) }
             guard plan.problems.isEmpty else {
@@ -45,7 +45,7 @@ extension Tresor {
                 do {
                     try AtomicFile.write(rewrite.bytes, to: rewrite.path, mode: rewrite.mode)
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
             }
             print("resealed \(plan.resealed) value(s) in \(plan.rewrites.count) file(s) for key \(newKey.keyIdHex)"

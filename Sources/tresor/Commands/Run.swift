@@ -45,32 +45,32 @@ extension Tresor {
             do {
                 if etcd == nil { lock = try StateStore(root: stateDirectory).lock() }
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
-            guard let (host, port) = DaemonServer.parseListen(listen) else { fail("--listen takes HOST:PORT") }
+            guard let (host, port) = DaemonServer.parseListen(listen) else { throw CommandFailure("--listen takes HOST:PORT") }
             do throws(ListenProbe.Failure) {
                 if port != 0 { try ListenProbe.check(host: host, port: port) }
             } catch {
-                fail(error.description)
+                throw CommandFailure(error.description)
             }
             var tokens: ApprovalTokens?
             if let approvalTokens {
                 do {
                     tokens = try ApprovalTokens.load(path: approvalTokens)
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
             }
             let tls = tlsCert.flatMap { cert in tlsKey.map { ListenerTLS(certificateFile: cert, keyFile: $0) } }
             do {
                 try tls?.check()
             } catch {
-                fail("\(error)")
+                throw CommandFailure("\(error)")
             }
             var configuration = DaemonConfiguration(
                 paths: manifests.paths, stateDirectory: stateDirectory, workers: workers,
                 engine: .init(actor: "daemon", allowMassDelete: allowMassDelete, requester: .gitops),
-                sealing: sealing.keyring())
+                sealing: try sealing.keyring())
             configuration.etcd = etcd
             configuration.leaseTTL = leaseTTL
             configuration.auditRotation = global.auditRotation

@@ -39,19 +39,19 @@ extension Tresor {
                 let bytes = try AtomicFile.readBytes(publicKey)
                 key = try SealingPublicKey(fileText: String(decoding: bytes, as: UTF8.self))
             } catch {
-                fail("public key file \(publicKey): \(error)")
+                throw CommandFailure("public key file \(publicKey): \(error)")
             }
-            let value = readValue()
+            let value = try readValue()
             do {
                 let envelope = try Sealer.seal(value, to: key, for: binding)
                 print("{sealed: \"\(envelope.text)\"}")
             } catch {
-                fail("cannot seal the value: \(error)")
+                throw CommandFailure("cannot seal the value: \(error)")
             }
         }
 
         /// Standard input as text: one line without echo on a terminal, else all of it.
-        private func readValue() -> SecretValue {
+        private func readValue() throws -> SecretValue {
             var bytes: [UInt8]
             if isatty(0) == 1 {
                 bytes = Array(TerminalInput.readHiddenLine(prompt: "Value for \(binding) (not echoed): ").utf8)
@@ -59,7 +59,7 @@ extension Tresor {
                 do {
                     bytes = try AtomicFile.readBytes("/dev/stdin")
                 } catch {
-                    fail("cannot read the value on standard input: \(error)")
+                    throw CommandFailure("cannot read the value on standard input: \(error)")
                 }
                 if !raw, bytes.last == UInt8(ascii: "\n") {
                     bytes.removeLast()
@@ -67,10 +67,10 @@ extension Tresor {
                 }
             }
             guard !bytes.isEmpty else {
-                fail("the value on standard input is empty; pipe the value in, e.g. `tresor seal … < value-file`")
+                throw CommandFailure("the value on standard input is empty; pipe the value in, e.g. `tresor seal … < value-file`")
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                fail("the value on standard input is not UTF-8 text; for binary content seal its base64 (a base64 field)")
+                throw CommandFailure("the value on standard input is not UTF-8 text; for binary content seal its base64 (a base64 field)")
             }
             return SecretValue(text)
         }

@@ -27,7 +27,7 @@ extension Tresor {
             }
 
             func run() throws {
-                guard let etcd = global.etcd.store() else { fail("name the etcd cluster with --etcd-endpoints") }
+                guard let etcd = global.etcd.store() else { throw CommandFailure("name the etcd cluster with --etcd-endpoints") }
                 do {
                     if let fromStateDir {
                         report(try StateMigration.copy(from: fromStateDir, to: etcd), from: fromStateDir, to: etcd.location)
@@ -35,7 +35,7 @@ extension Tresor {
                         report(try StateMigration.copy(from: etcd, to: toStateDir), from: etcd.location, to: toStateDir)
                     }
                 } catch {
-                    fail("\(error)")
+                    throw CommandFailure("\(error)")
                 }
             }
 

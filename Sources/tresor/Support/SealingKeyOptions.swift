@@ -20,12 +20,12 @@ struct SealingKeyOptions: ParsableArguments {
         return list.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// The keyring; exits 1 with the reason when a key file cannot be used.
-    func keyring() -> SealingKeyring {
+    /// The keyring; throws the reason when a key file cannot be used.
+    func keyring() throws -> SealingKeyring {
         do {
             return try SealedValues.loadKeyring(files: keyFiles)
         } catch {
-            fail("\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -30,7 +30,7 @@ struct Workspace {
             print(ValidationReport(result).text(), terminator: "", to: &standardError)
             throw ExitCode(1)
         }
-        var sealed = SealedValues(keyring: sealing.keyring())
+        var sealed = SealedValues(keyring: try sealing.keyring())
         do throws(SealedValues.OpenError) {
             try sealed.openAll(in: result.state, content: sealedContent)
         } catch {
@@ -59,18 +59,21 @@ struct Workspace {
             return Workspace(
                 desired: result.state, store: store, engine: engine, manifestDigests: SavedPlan.manifestDigests(found.files))
         } catch let error as ValidationError {
-            fail(error.message)
+            throw CommandFailure(error.message)
         } catch {
-            fail("\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }
 
-/// Prints an error to standard error and exits 1.
-func fail(_ message: String) -> Never {
-    var standardError = StandardError()
-    print("error: \(message)", to: &standardError)
-    Foundation.exit(1)
+/// A command's failure. The argument parser prints it (`error: …`) and exits 1 once the
+/// command has returned, so every `defer` (a lock released, the audit log synced) has run.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// Progress on a terminal: `[120/10000] applying… 850/s, about 12s left` rewritten in
