@@ -3,6 +3,7 @@
 # from the ordinary build) and runs each on its corpus for SECONDS.
 #
 #   Fuzz/run.sh SECONDS [TARGET...]     every target, or the ones named (Manifest, Names, …)
+#   FUZZ_JOBS=2 Fuzz/run.sh 600          two targets at a time
 #
 # FUZZ_TIMEOUT (default 1) is the most seconds of CPU time one input may take (checked by
 # each target, so a loaded machine cannot fail it); libFuzzer's wall-clock -timeout, ten
@@ -56,21 +57,21 @@ seed = open(sys.argv[1], "rb").read()
 if seed: open(sys.argv[2], "wb").write((seed * (1048575 // len(seed) + 1))[:1048575])' "$1" "$2"
 }
 
-failed=()
-for target in "${targets[@]}"; do
-    binary=$scratch/release/Fuzz$target
-    corpus=Fuzz/Corpus/$target
-    work=$scratch/corpus/$target
-    large=$scratch/large/$target
-    findings=Fuzz/Findings/$target/
+# One target: its fuzzing run, then its seeds grown to 1 MiB. Prints what it did; the
+# failures go to $scratch/<target>.failed.
+fuzz_target() {
+    local target=$1
+    local binary=$scratch/release/Fuzz$target corpus=Fuzz/Corpus/$target work=$scratch/corpus/$target
+    local large=$scratch/large/$target findings=Fuzz/Findings/$target/
+    rm -f "$scratch/$target.failed"
     mkdir -p "$work" "$large" "$findings" "$corpus"
     echo "== $target: ${seconds}s"
     # shellcheck disable=SC2046
     if ! "$binary" "$work" "$corpus" $(dictionary "$target") "${seed_option[@]}" "${length_option[@]}" -timeout="$wall_timeout" \
         -rss_limit_mb=2048 -artifact_prefix="$findings" -print_final_stats=1 2> "$scratch/$target.log"; then
-        failed+=("$target")
+        echo "$target" >> "$scratch/$target.failed"
         tail -n 40 "$scratch/$target.log"
-        continue
+        return
     fi
     grep -E "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$scratch/$target.log" | tr '\n' ' '
     echo
@@ -78,9 +79,32 @@ for target in "${targets[@]}"; do
     for seed in "$corpus"/*; do [ -f "$seed" ] && grow "$seed" "$large/$(basename "$seed")"; done
     if compgen -G "$large/*" > /dev/null && ! "$binary" -timeout="$wall_timeout" -rss_limit_mb=2048 \
         -artifact_prefix="$findings" "$large"/* 2> "$scratch/$target.large.log"; then
-        failed+=("$target (1 MiB inputs)")
+        echo "$target (1 MiB inputs)" >> "$scratch/$target.failed"
         tail -n 40 "$scratch/$target.large.log"
     fi
+}
+
+# FUZZ_JOBS targets at a time (default 1), each still for SECONDS; their reports are
+# printed in order once each has finished.
+jobs=${FUZZ_JOBS:-1}
+running=0
+for target in "${targets[@]}"; do
+    if [ "$jobs" -le 1 ]; then
+        fuzz_target "$target"
+        continue
+    fi
+    fuzz_target "$target" > "$scratch/$target.out" 2>&1 &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done
+wait
+failed=()
+for target in "${targets[@]}"; do
+    if [ "$jobs" -gt 1 ]; then cat "$scratch/$target.out"; fi
+    if [ -f "$scratch/$target.failed" ]; then mapfile -t -O "${#failed[@]}" failed < "$scratch/$target.failed"; fi
 done
 
 # Empty findings directories are noise; what is left is a reproducer.
