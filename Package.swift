@@ -107,30 +107,37 @@ let package = Package(
             dependencies: ["TresorCore", "TresorVaults", "TresorEngine", "TresorDaemon"],
             path: "Benchmarks/TresorBench"
         ),
+        // What several test targets share: the servers tests start (OpenBao, etcd, any
+        // process), waiting for events, and the YAML readers status files are checked with.
+        .target(
+            name: "TresorTestSupport",
+            dependencies: ["TresorCore", "TresorVaults"],
+            path: "Tests/TresorTestSupport"
+        ),
         .testTarget(
             name: "TresorCoreTests",
-            dependencies: ["TresorCore"],
+            dependencies: ["TresorCore", "TresorTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "TresorVaultsTests",
             // The engine too: the OpenBao suites also run whole reconcile passes.
-            dependencies: ["TresorVaults", "TresorEngine", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            dependencies: ["TresorVaults", "TresorEngine", "TresorTestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
             // The contract fakes of Azure, GCP and Kubernetes: Python servers the tests start.
             exclude: ["Fakes"]
         ),
         .testTarget(
             name: "TresorEngineTests",
-            dependencies: ["TresorEngine", "TresorVaults"]
+            dependencies: ["TresorEngine", "TresorVaults", "TresorTestSupport"]
         ),
         .testTarget(
             name: "TresorDaemonTests",
-            dependencies: ["TresorDaemon", "TresorEngine", "TresorVaults", "TresorCore"]
+            dependencies: ["TresorDaemon", "TresorEngine", "TresorVaults", "TresorCore", "TresorTestSupport"]
         ),
         .testTarget(
             name: "TresorCLITests",
             // TresorVaults for the etcd client that tells when the test cluster has quorum.
-            dependencies: ["TresorCore", "TresorVaults"]
+            dependencies: ["TresorCore", "TresorVaults", "TresorTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

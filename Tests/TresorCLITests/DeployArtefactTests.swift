@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// The deployment files in manifests/deploy/ start as written: checked offline by the
 /// tools their platforms use (systemd-analyze, the Kubernetes OpenAPI schemas).

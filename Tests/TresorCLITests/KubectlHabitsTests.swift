@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// Three secrets with labels, for `get -l`, `describe` and scoped plans.
 func labelledSecretsYAML(values: [String: String], only: [String]? = nil) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// The same commands, with the same results, on the state directory and on the etcd
 /// store (a real three-member cluster): plan, apply, get, describe, versions, approve,

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// The approval API on `tresor run`'s endpoint, over real HTTP: who may list and decide,
 /// and that an approval is performed by the daemon at once.

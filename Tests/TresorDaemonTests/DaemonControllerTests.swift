@@ -4,6 +4,7 @@ import Testing
 import TresorCore
 import TresorDaemon
 import TresorEngine
+import TresorTestSupport
 
 /// The controller in process on the local vault, with a clock whose sleeps are recorded
 /// and never end: what it schedules (drift resync, backoff) is checked without waiting.

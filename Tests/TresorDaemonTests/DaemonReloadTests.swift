@@ -4,6 +4,7 @@ import TresorCore
 import TresorDaemon
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Reloads that a partial re-read must not get wrong: a secret moving between files
 /// (never pruned on the way) and a profile edit (every user re-planned). The controller

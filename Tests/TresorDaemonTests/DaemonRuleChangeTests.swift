@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// The daemon holds a vault profile's secrets to the rules in force while a change that
 /// removes its approval profile waits, and applies the looser rules as soon as the rule

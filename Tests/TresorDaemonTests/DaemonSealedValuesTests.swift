@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TresorCore
 import TresorVaults
+import TresorTestSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// The two halves of fencing, each alone, on a real three-member etcd cluster: etcd
 /// refuses a deposed leader's state write, and a leader whose renewal is late issues no

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TresorTestSupport
 @testable import TresorDaemon
 
 /// The inotify watcher on a real directory: edits, rename-on-save, new directories and

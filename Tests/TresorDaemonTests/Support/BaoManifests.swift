@@ -1,4 +1,5 @@
 import Foundation
+import TresorTestSupport
 
 /// Manifests for the daemon tests: one OpenBao profile and basicAuth secrets under a
 /// prefix of their own.

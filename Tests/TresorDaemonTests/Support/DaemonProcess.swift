@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TresorVaults
+import TresorTestSupport
 
 #if canImport(Glibc)
     import Glibc

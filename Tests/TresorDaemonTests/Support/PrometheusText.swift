@@ -1,3 +1,5 @@
+import TresorTestSupport
+
 /// A strict reader of the Prometheus text exposition format (0.0.4): `# HELP` and
 /// `# TYPE` lines, then samples `name{label="value",…} number`. Throws on any line that
 /// is not of that form, so a test that scrapes `/metrics` also checks the format.

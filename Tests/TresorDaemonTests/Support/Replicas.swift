@@ -2,6 +2,7 @@ import Foundation
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// `tresor run` replicas on one etcd prefix, each with a workspace of its own (as on
 /// separate machines) holding the same manifests.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TresorCore
 import TresorEngine
+import TresorTestSupport
 
 /// A daemon on the embedded local vault with the web page on, approvers with tokens, and
 /// a secret waiting for two approvals. Killed by pid when the body ends, pass or fail.

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// The web page in a real browser: Debian's chromium, headless, driven by
 /// Tests/Browser/webui_scenario.py through chromedriver, against `tresor run` and OpenBao.

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Deciding on the web page: the approval API's path, its checks and its audit events.
 @Suite(.serialized) struct WebUIDecisionTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TresorCore
 import TresorEngine
+import TresorTestSupport
 
 /// CSRF, escaping, security headers, and that no page ever holds a secret value.
 @Suite(.serialized) struct WebUISecurityTests {

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// `tresor run --tls-cert --tls-key`: the listener speaks HTTPS and the cookies get `Secure`.
 @Suite(.serialized) struct WebUITLSTests {

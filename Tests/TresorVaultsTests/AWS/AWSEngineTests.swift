@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Whole reconcile passes between a real OpenBao dev server and a real moto server (with
 /// signature checking on): OpenBao as the source and AWS as the sync target, and the

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// A state directory and a fresh path prefix on the suite's OpenBao dev server and moto
 /// server, with the `bao` and `aws` profiles that reach them: what the suites running whole

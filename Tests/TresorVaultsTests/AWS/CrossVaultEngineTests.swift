@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Where several vaults meet, end to end between a real OpenBao dev server and a real moto
 /// server: a move copies generated values, a gated or `deny` sync target keeps what it

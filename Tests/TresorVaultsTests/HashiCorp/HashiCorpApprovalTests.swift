@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Approved and refused create, update, delete and change of source on a real OpenBao
 /// dev server, checked with the server's own CLI.

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Whole reconcile passes against a real OpenBao dev server: sync from one KV mount to
 /// another, drift, and the ownership rules, checked with the server's own CLI.

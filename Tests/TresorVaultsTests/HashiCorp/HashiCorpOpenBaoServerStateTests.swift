@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 @testable import TresorCore
 @testable import TresorVaults

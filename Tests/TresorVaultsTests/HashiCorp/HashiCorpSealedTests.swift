@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// Sealed values against a real OpenBao dev server: the login token and a password are
 /// both sealed in the manifests and opened before the pass, as `tresor apply` does.

@@ -1,5 +1,6 @@
 import Foundation
 import TresorEngine
+import TresorTestSupport
 
 extension OpenBaoDevServer {
     /// The server of the enclosing `.openBaoDevServer` suite.

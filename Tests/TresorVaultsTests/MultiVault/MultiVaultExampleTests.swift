@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TresorCore
 import TresorEngine
+import TresorTestSupport
 
 @testable import TresorVaults
 

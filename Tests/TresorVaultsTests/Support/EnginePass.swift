@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// One apply pass of the engine over manifests given as text, as the suites that run
 /// whole passes against real servers (OpenBao, moto) need it.

@@ -2,18 +2,14 @@ import Foundation
 import Testing
 import TresorCore
 
-// Shared by the test targets that write status, inventory and approvals files:
-// Tests/TresorCLITests, Tests/TresorVaultsTests/Support and Tests/TresorDaemonTests/Support
-// link to this file.
-
 /// Reads YAML files with the readers tresor's users have: PyYAML (YAML 1.1, as yq 3, Ruby
 /// and many dashboards read) and ruamel.yaml (YAML 1.2), and compares what they read with
 /// what was meant, leaf by leaf and type by type. A string written `yes`, `off` or
 /// `2027-01-15` reads as a boolean or a date in YAML 1.1: such a difference is reported.
-enum YAMLReaders {
+public enum YAMLReaders {
     /// What tresor's own reader takes `bytes` to mean, as JSON: quoted scalars and keys are
     /// strings, plain scalars are resolved by the YAML 1.2 core schema.
-    static func meaning(of bytes: [UInt8]) throws -> String {
+    public static func meaning(of bytes: [UInt8]) throws -> String {
         let parsed = YAMLParser.parse(bytes)
         if let error = parsed.error { throw ReaderError(description: "tresor cannot parse it: \(error.message)") }
         var json: [UInt8] = []
@@ -53,7 +49,7 @@ enum YAMLReaders {
 
     /// For each file, how PyYAML or ruamel.yaml read it otherwise than `meaning` (JSON);
     /// empty when both read every leaf as meant.
-    static func differences(_ files: [(path: String, meaning: String)]) async throws -> [String] {
+    public static func differences(_ files: [(path: String, meaning: String)]) async throws -> [String] {
         guard !files.isEmpty else { return [] }
         let request = "[" + files.map { file in
             var bytes: [UInt8] = Array("{\"path\":".utf8)
@@ -70,7 +66,7 @@ enum YAMLReaders {
 
     /// Every `.yaml` file under `directory` (status, inventory, approvals), read as tresor
     /// reads it, then by the two readers.
-    static func differences(under directory: String) async throws -> [String] {
+    public static func differences(under directory: String) async throws -> [String] {
         let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted().map { directory + "/" + $0 }
         return try await differences(try files.map { ($0, try meaning(of: Array(try Data(contentsOf: URL(fileURLWithPath: $0))))) })
@@ -78,14 +74,18 @@ enum YAMLReaders {
 
     /// Records an issue for each leaf of a state file under `directory` that PyYAML or
     /// ruamel.yaml read otherwise than tresor.
-    static func expectReadAlike(under directory: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+    public static func expectReadAlike(under directory: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         for difference in try await differences(under: directory) {
             Issue.record("a YAML reader reads a state file otherwise: \(difference)", sourceLocation: sourceLocation)
         }
     }
 
-    struct ReaderError: Error, CustomStringConvertible {
-        var description: String
+    public struct ReaderError: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Runs python3 on its own thread (not one of the cooperative pool's) to its end.
@@ -120,7 +120,7 @@ enum YAMLReaders {
 
     /// Reads each file with both readers and compares type and value of every leaf, and
     /// every key, with the meaning given. No value is printed: the paths say where.
-    static let script = #"""
+    public static let script = #"""
 import json, sys
 import yaml
 from ruamel.yaml import YAML

@@ -12,29 +12,29 @@ import TresorVaults
 /// be killed and restarted on their data directory (quorum tests).
 ///
 /// Set `TRESOR_ETCD` to use another binary, or `TRESOR_SKIP_ETCD=1` to skip the suites.
-final class EtcdCluster: Sendable {
-    struct Member: Sendable {
-        var name: String
-        var clientPort: Int
-        var peerPort: Int
-        var client: String { "http://127.0.0.1:\(clientPort)" }
-        var peer: String { "http://127.0.0.1:\(peerPort)" }
+public final class EtcdCluster: Sendable {
+    public struct Member: Sendable {
+        public var name: String
+        public var clientPort: Int
+        public var peerPort: Int
+        public var client: String { "http://127.0.0.1:\(clientPort)" }
+        public var peer: String { "http://127.0.0.1:\(peerPort)" }
     }
 
-    let members: [Member]
-    let directory: String
+    public let members: [Member]
+    public let directory: String
     private let processes: Mutex<[ServerProcess?]>
 
-    static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_ETCD"] != "1" }
+    public static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_ETCD"] != "1" }
 
-    static func binary() throws -> String {
+    public static func binary() throws -> String {
         if let explicit = ProcessInfo.processInfo.environment["TRESOR_ETCD"], !explicit.isEmpty { return explicit }
         if let found = ServerProcess.onPath("etcd") { return found }
         throw CommandFailed(description: "no `etcd` on PATH: run `apt-get install etcd-server` (or `make test`), or set TRESOR_SKIP_ETCD=1")
     }
 
     /// The client URLs, comma-separated, as `--etcd-endpoints` takes them.
-    var endpoints: String { members.map(\.client).joined(separator: ",") }
+    public var endpoints: String { members.map(\.client).joined(separator: ",") }
 
     private init(members: [Member], directory: String) {
         self.members = members
@@ -43,7 +43,7 @@ final class EtcdCluster: Sendable {
     }
 
     /// Starts three members and waits until the cluster accepts a write (quorum).
-    static func start() async throws -> EtcdCluster {
+    public static func start() async throws -> EtcdCluster {
         var members: [Member] = []
         var taken = Set<Int>()
         while members.count < 3 {
@@ -67,7 +67,7 @@ final class EtcdCluster: Sendable {
     }
 
     /// Starts (or restarts, on its data directory) one member.
-    func startMember(_ index: Int) throws {
+    public func startMember(_ index: Int) throws {
         let member = members[index]
         let cluster = members.map { "\($0.name)=\($0.peer)" }.joined(separator: ",")
         let token = (directory as NSString).lastPathComponent
@@ -84,7 +84,7 @@ final class EtcdCluster: Sendable {
     }
 
     /// SIGKILL of one member by pid; its data directory stays for a restart.
-    func kill(_ index: Int) async {
+    public func kill(_ index: Int) async {
         let process = processes.withLock { processes -> ServerProcess? in
             defer { processes[index] = nil }
             return processes[index]
@@ -92,10 +92,10 @@ final class EtcdCluster: Sendable {
         await process?.stopOffPool()
     }
 
-    func isRunning(_ index: Int) -> Bool { processes.withLock { $0[index]?.isRunning ?? false } }
+    public func isRunning(_ index: Int) -> Bool { processes.withLock { $0[index]?.isRunning ?? false } }
 
     /// Waits until a write succeeds through any member.
-    func waitForQuorum(timeout: Duration = .seconds(90)) async throws {
+    public func waitForQuorum(timeout: Duration = .seconds(90)) async throws {
         let client = EtcdClient(configuration: .init(endpoints: members.map(\.client), requestTimeout: .seconds(2)))
         try await eventually("the etcd cluster to accept writes", timeout: timeout) {
             try await offloaded { try client.txn([], [.put("/tresor-test/quorum", Array("ok".utf8))]).succeeded }
@@ -103,19 +103,19 @@ final class EtcdCluster: Sendable {
     }
 
     /// A client of the whole cluster.
-    func client() -> EtcdClient {
+    public func client() -> EtcdClient {
         EtcdClient(configuration: .init(endpoints: members.map(\.client)))
     }
 
     /// Every member killed by pid, and the data removed.
-    func stop() async {
+    public func stop() async {
         for index in members.indices { await kill(index) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
 
-struct EtcdClusterTrait: SuiteTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+public struct EtcdClusterTrait: SuiteTrait, TestScoping {
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         try await withSuiteServer(start: { try await EtcdCluster.start() }, stop: { await $0.stop() }) { cluster in
             try await EtcdCluster.$current.withValue(cluster) { try await function() }
         }
@@ -123,10 +123,10 @@ struct EtcdClusterTrait: SuiteTrait, TestScoping {
 }
 
 extension EtcdCluster {
-    @TaskLocal static var current: EtcdCluster?
+    @TaskLocal public static var current: EtcdCluster?
 }
 
 extension Trait where Self == EtcdClusterTrait {
     /// A three-member etcd cluster for the whole suite (``EtcdCluster/current``).
-    static var etcdCluster: Self { Self() }
+    public static var etcdCluster: Self { Self() }
 }

@@ -7,20 +7,24 @@ import Foundation
 // Shared by the test targets that start servers: Tests/TresorDaemonTests/Support links
 // to this file.
 
-struct CommandFailed: Error, CustomStringConvertible {
-    var description: String
+public struct CommandFailed: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs blocking work (processes, pipes) on its own thread, so that it never holds one of
 /// the few threads of Swift's cooperative pool that every test shares.
-func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
 /// A port on 127.0.0.1 nothing listens on (bound, then released).
-func unusedLocalPort() throws -> Int {
+public func unusedLocalPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw CommandFailed(description: "socket failed") }
     defer { close(fd) }
@@ -40,7 +44,7 @@ func unusedLocalPort() throws -> Int {
 
 /// Polls `condition` every 100 ms until it holds or `timeout` passes (generous bounds:
 /// they only tell a hang from a slow machine).
-func eventually(
+public func eventually(
     _ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout

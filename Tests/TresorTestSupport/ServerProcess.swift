@@ -11,15 +11,15 @@ import Synchronization
 /// The process of a server a suite starts (OpenBao, moto): a fresh directory of its own
 /// for `HOME` and its output (`server.log`), stopped with SIGKILL by pid when the suite
 /// ends, and the directory removed.
-final class ServerProcess: Sendable {
-    let pid: Int32
-    let directory: String
+public final class ServerProcess: Sendable {
+    public let pid: Int32
+    public let directory: String
     private let process: Mutex<Process>
 
     /// Starts `binary` with the `arguments` made for the server's directory (made before,
     /// so they may point into it). `environment` changes the test process's own
     /// environment (nil removes a variable); `HOME` is always the server's directory.
-    init(
+    public init(
         binary: String, label: String, environment changes: [String: String?] = [:],
         arguments: (_ directory: String) throws -> [String]
     ) throws {
@@ -44,7 +44,7 @@ final class ServerProcess: Sendable {
     }
 
     /// The first executable `name` in `PATH`.
-    static func onPath(_ name: String) -> String? {
+    public static func onPath(_ name: String) -> String? {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             let candidate = String(directory) + "/" + name
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -52,13 +52,13 @@ final class ServerProcess: Sendable {
         return nil
     }
 
-    var isRunning: Bool { process.withLock { $0.isRunning } }
+    public var isRunning: Bool { process.withLock { $0.isRunning } }
 
-    var log: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
 
     /// SIGKILL by pid (a test process's children may inherit a mask that blocks SIGTERM),
     /// then the directory goes.
-    func stop() {
+    public func stop() {
         process.withLock { process in
             if process.isRunning {
                 kill(pid, SIGKILL)
@@ -70,14 +70,14 @@ final class ServerProcess: Sendable {
 
     /// ``stop()`` on a thread of its own, so that waiting for the exit never holds one of
     /// the few threads of the cooperative pool that every test shares.
-    func stopOffPool() async {
+    public func stopOffPool() async {
         _ = try? await offloaded { self.stop() }
     }
 }
 
 /// Runs `body` with a server started for a whole suite, and stops the server afterwards,
 /// pass or fail.
-func withSuiteServer<Server: Sendable>(
+public func withSuiteServer<Server: Sendable>(
     start: () async throws -> Server, stop: (Server) async -> Void, _ body: (Server) async throws -> Void
 ) async throws {
     let server = try await start()
@@ -91,19 +91,19 @@ func withSuiteServer<Server: Sendable>(
 }
 
 /// What a process that ran to its end printed, and its exit status.
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ProcessOutput {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 
-    var json: [String: Any] {
+    public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
     }
 }
 
 /// Runs `executable` to its end without blocking a thread of the cooperative pool. Its
 /// output (and `stdin`, when given) goes through files in `directory`, removed after.
-func runToEnd(
+public func runToEnd(
     _ executable: String, _ arguments: [String], environment: [String: String], directory: String, stdin: String? = nil
 ) async throws -> ProcessOutput {
     let process = Process()

@@ -1,1 +1,0 @@
-../../TresorDaemonTests/Support/EtcdCluster.swift

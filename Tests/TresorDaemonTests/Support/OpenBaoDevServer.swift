@@ -1,1 +1,0 @@
-../../TresorVaultsTests/HashiCorp/OpenBaoDevServer.swift

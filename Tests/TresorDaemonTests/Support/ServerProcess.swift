@@ -1,1 +1,0 @@
-../../TresorVaultsTests/Support/ServerProcess.swift

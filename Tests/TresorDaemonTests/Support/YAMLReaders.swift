@@ -1,1 +1,0 @@
-../../TresorCoreTests/Support/YAMLReaders.swift
