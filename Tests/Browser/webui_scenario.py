@@ -104,6 +104,9 @@ def main():
             fail("unexpected request page heading: " + heading)
         if "1 of 2" not in driver.find_element(By.TAG_NAME, "dl").text:
             fail("the request page does not show 1 of 2 approvals")
+        changed = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "div.fields-changed")]
+        if changed != ["changed: password", "changed: password"]:
+            fail("the request page does not name the changed field at the source and the copy: " + repr(changed))
         driver.find_element(By.NAME, "comment").send_keys("checked the fingerprints")
         driver.set_window_size(1280, 1400)
         driver.execute_script("window.scrollTo(0, 0)")

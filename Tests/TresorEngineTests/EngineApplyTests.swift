@@ -164,6 +164,6 @@ enum Fixture {
                 #expect(!outputs.contains(line), "a line of a secret value leaked")
             }
         }
-        #expect(PlanReport(plan).text().contains("fields: password"))
+        #expect(PlanReport(plan).text().contains("fields: ~password"))
     }
 }

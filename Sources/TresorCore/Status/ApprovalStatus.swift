@@ -6,7 +6,7 @@ import Foundation
 public struct ApprovalStatus: Sendable, Codable, Equatable {
     /// The request id to pass to `tresor approve --request`.
     public var request: String
-    /// `create`, `update`, `delete` or `changeSource`.
+    /// `create`, `update`, `delete` or `changeSource`; `drift` for an update caused by drift.
     public var operation: String
     /// `pending`, `rejected` or `expired`.
     public var state: String

@@ -4,8 +4,11 @@ import TresorEngine
 
 /// The HTML of the approvals list and of one request's page.
 enum ApprovalPages {
+    /// The operation in words: a drift is shown as such, a change of source as a move, the
+    /// others by their names (a new operation shows by its name until it gets a word here).
     static func operation(_ request: ApprovalRequest) -> String {
-        request.binding.operation == .changeSource ? "move" : request.binding.operation.rawValue
+        if request.cause == .drift { return "drift" }
+        return request.binding.operation == .changeSource ? "move" : request.binding.operation.rawValue
     }
 
     static func list(
@@ -67,6 +70,8 @@ enum ApprovalPages {
 
     /// What the request binds, per target: what the target holds now and what it gets.
     static func targets(_ request: ApprovalRequest, status: SecretStatus?) -> Markup {
+        if let changes = request.changes { return RequestChangePages.targets(request, changes: changes, status: status) }
+        // A request recorded before the change per target was: what the binding says.
         let binding = request.binding
         let incoming: Markup
         if binding.operation == .delete {

@@ -30,5 +30,6 @@ enum UIStyle {
         .signin{max-width:28em;margin:4em auto;background:#fff;padding:1.5em 2em;box-shadow:0 1px 3px #0002}
         .signin input{width:100%;box-sizing:border-box;margin:.4em 0 1em}
         .muted{color:#5b6478;font-size:.9em}
+        .fields-added{color:#14532d}.fields-removed{color:#7f1d1d}.fields-changed{color:#713f12}
         """
 }

@@ -112,6 +112,9 @@ public struct ApprovalAPI: Sendable {
         var generatedFields: [String]
         var createdAt: String
         var expiresAt: String?
+        /// `drift` for an update caused by drift; the operation stays `update`.
+        var cause: String?
+        var changes: [ApprovalTargetChange]?
 
         init(_ request: ApprovalRequest) {
             id = request.id
@@ -128,6 +131,8 @@ public struct ApprovalAPI: Sendable {
             generatedFields = request.binding.generatedFields
             createdAt = StatusCoding.formatDate(request.createdAt)
             expiresAt = request.expiresAt.map(StatusCoding.formatDate)
+            cause = request.cause?.rawValue
+            changes = request.changes
         }
     }
 

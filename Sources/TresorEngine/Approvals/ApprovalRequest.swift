@@ -119,6 +119,10 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
     public var closedAt: Date?
     /// Why it was closed (superseded by which request, expired when, …).
     public var closedReason: String?
+    /// Set when the operation alone does not say why (an update caused by drift).
+    public var cause: ApprovalCause?
+    /// What it changes at each target, for approvers; not part of the binding.
+    public var changes: [ApprovalTargetChange]?
 
     /// Distinct identities that approved, in the order they did.
     public var approvals: [String] {
@@ -161,7 +165,7 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
     /// The summary recorded in the secret's status.
     public var summary: ApprovalStatus {
         ApprovalStatus(
-            request: id, operation: binding.operation.rawValue, state: state.rawValue, requester: requester, approvals: approvals,
+            request: id, operation: shownOperation, state: state.rawValue, requester: requester, approvals: approvals,
             requiredApprovals: policy.requiredApprovals, requestedAt: createdAt, expiresAt: expiresAt)
     }
 

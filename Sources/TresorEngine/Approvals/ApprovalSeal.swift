@@ -89,6 +89,8 @@ public struct ApprovalSeal: Sendable {
         append(decision.verdict.rawValue)
         append(decision.comment ?? "")
         append(StatusCoding.formatDate(decision.at))
+        // What the approver was shown (cause, changes per target), where the request records it.
+        if let shown = request.shownCanonical { append(shown) }
         return bytes
     }
 

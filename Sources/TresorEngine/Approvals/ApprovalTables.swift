@@ -9,7 +9,7 @@ public enum ApprovalTables {
             ["REQUEST", "SECRET", "OPERATION", "STATE", "APPROVALS", "REQUESTER", "REQUESTED", "EXPIRES"],
             requests.map { request in
                 [
-                    request.id, request.secret, request.binding.operation.rawValue, request.state.rawValue,
+                    request.id, request.secret, request.shownOperation, request.state.rawValue,
                     "\(request.approvals.count)/\(request.policy.requiredApprovals)", request.requester,
                     StatusCoding.formatDate(request.createdAt), request.expiresAt.map(StatusCoding.formatDate) ?? "-",
                 ]

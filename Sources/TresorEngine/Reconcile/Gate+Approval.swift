@@ -65,7 +65,8 @@ extension Gate {
             if !policies.contains(policy) { policies.append(policy) }
         }
         if policies.isEmpty, let first = gatedProfiles.first.flatMap({ input.approvalProfiles[$0] }) { policies = [ApprovalPolicy(first)] }
-        let verdict = evaluate(&file, binding: binding, policies: policies, input: input, decision: &decision)
+        let verdict = evaluate(
+            &file, binding: binding, policies: policies, changes: sorted.map(ApprovalTargetChange.init), input: input, decision: &decision)
         let request: ApprovalRequest
         switch verdict {
         case .proceed(let approved):
@@ -117,7 +118,8 @@ extension Gate {
     /// Expires a request past its time, finds the request that covers this change, and
     /// otherwise opens a new one (superseding an open request for another change).
     private static func evaluate(
-        _ file: inout ApprovalFile, binding: ApprovalBinding, policies: [ApprovalPolicy], input: Input, decision: inout Decision
+        _ file: inout ApprovalFile, binding: ApprovalBinding, policies: [ApprovalPolicy], changes: [ApprovalTargetChange], input: Input,
+        decision: inout Decision
     ) -> Verdict {
         let now = input.now
         if let latest = file.latest, latest.isExpired(at: now) {
@@ -154,6 +156,8 @@ extension Gate {
             state: .pending, createdAt: now, expiresAt: expiresAt, fromFingerprint: input.previous?.latestVersion?.fingerprint,
             decisions: [], closedAt: nil, closedReason: nil)
         request.additionalPolicies = policies.count > 1 ? Array(policies.dropFirst()) : nil
+        request.cause = input.planned.sourceDrift ? .drift : nil
+        request.changes = changes
         if let latest = file.latest, latest.state.isOpen {
             let reason = covers(latest, binding)
                 ? "an approval profile changed; superseded by request \(request.id)"

@@ -73,6 +73,7 @@ struct Observer: Sendable {
                 if entry.content != nil { break }
             }
         }
+        await readCopiesOfDriftedSource(into: &observation, scope: scope)
         let touched = Set(scope.wanted.map(\.profile) + scope.managed.keys + [scope.previous?.sourceProfile].compactMap { $0 })
         if scope.previous?.approval != nil || !touched.isDisjoint(with: gatedProfiles) {
             do {
@@ -151,7 +152,7 @@ struct Observer: Sendable {
         return true
     }
 
-    private func readContent(into entry: inout ObservedEntry, key: TargetKey, type: SecretType) async {
+    func readContent(into entry: inout ObservedEntry, key: TargetKey, type: SecretType) async {
         do {
             let adapter = try registry.adapter(for: key.profile)
             guard let read = try await adapter.read(at: key.path, version: nil) else {

@@ -121,7 +121,11 @@ public struct PlanReport: Sendable {
                     let to = target.toFingerprint.map { Self.short($0) }
                         ?? (plan.approval == nil ? "(generated when applied)" : "(generated on approval)")
                     line += "  \(target.fromFingerprint.map { Self.short($0) + " → " } ?? "")\(to)"
-                    if !target.changedFields.isEmpty { line += "  fields: \(target.changedFields.joined(separator: ", "))" }
+                    if let fields = target.fields, !fields.isEmpty {
+                        line += "  fields: \(fields.summary)"
+                    } else if !target.changedFields.isEmpty {
+                        line += "  fields: \(target.changedFields.joined(separator: ", "))"
+                    }
                 case .blocked(let reason):
                     line += "  \(reason)"
                 default:
@@ -177,6 +181,8 @@ public struct PlanReport: Sendable {
         var reason: String?
         var fromFingerprint, toFingerprint: String?
         var changedFields: [String]
+        /// Added, removed and changed field names; absent where the target's content was not read.
+        var fields: FieldChanges?
         var note: String?
         var drift: JSONDrift?
         var hold: String?
@@ -254,7 +260,7 @@ public struct PlanReport: Sendable {
                         return JSONTarget(
                             profile: target.profile, role: target.role.rawValue, path: target.path, action: target.action.description,
                             reason: reason, fromFingerprint: target.fromFingerprint, toFingerprint: target.toFingerprint,
-                            changedFields: target.changedFields, note: target.note,
+                            changedFields: target.changedFields, fields: target.fields, note: target.note,
                             drift: target.drift.map { JSONDrift(recorded: $0.recorded, found: $0.found, resolution: $0.resolution) },
                             hold: target.hold?.message, outcome: outcome, outcomeMessage: outcomeMessage)
                     })

@@ -171,6 +171,7 @@ enum Planner {
         }
         line.expected = current.map { .version($0.metadata.vaultVersion) } ?? .absent
         line.toFingerprint = content.fingerprint
+        if line.action.writes { line.fields = FieldChanges.between(current == nil ? [:] : current?.content, content) }
         if line.action.writes, moved == nil {
             line.changedFields = Array(
                 Set(changedFields(from: current?.content ?? [:], to: content.values)).union(content.generate.keys)
@@ -265,6 +266,7 @@ enum Planner {
         let path = secret.vaultPath
         var line = PlannedTarget(profile: profile, role: .sync, path: path, action: .noop, toFingerprint: content?.fingerprint)
         let recorded = input.scope.previous?.targets[profile].flatMap { $0.path == path ? $0 : nil }
+        var held: [String: SecretValue]?
         switch input.observation[TargetKey(profile: profile, path: path)] {
         case .disabled:
             line.note = "vault profile disabled; skipped"
@@ -277,8 +279,10 @@ enum Planner {
         case .assumedAbsent:
             line.action = .create
             line.assumedAbsent = true
+            held = [:]
         case .absent:
             line.action = .create
+            held = [:]
             if recorded != nil {
                 line.drift = Drift(recorded: recorded?.fingerprint, found: nil, resolution: "deleted outside tresor; copying it again")
             }
@@ -302,6 +306,7 @@ enum Planner {
             line.fromFingerprint = entry.fingerprint
             line.observedVaultVersion = entry.metadata.vaultVersion
             line.expected = .version(entry.metadata.vaultVersion)
+            held = entry.content ?? sourceContent(input, fingerprint: entry.fingerprint)
             if entry.mark == nil {
                 line.action = .adopt
             } else if let wanted = content?.fingerprint, wanted == entry.fingerprint {
@@ -317,7 +322,16 @@ enum Planner {
             }
         }
         line.restoresRecorded = line.toFingerprint != nil && line.toFingerprint == recorded?.fingerprint
+        if line.action.writes { line.fields = FieldChanges.between(held, content) }
         return line
+    }
+
+    /// What the source was read holding, when a copy not read holds the same (its fingerprint).
+    private static func sourceContent(_ input: Input, fingerprint: String?) -> [String: SecretValue]? {
+        guard let fingerprint, let source = input.scope.sourceKey.flatMap({ input.observation[$0].entry }),
+            source.fingerprint == fingerprint
+        else { return nil }
+        return source.content
     }
 
     // MARK: Dropped targets and pruning

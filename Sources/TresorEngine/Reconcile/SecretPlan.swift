@@ -93,6 +93,9 @@ public struct PlannedTarget: Sendable, Hashable {
     public var toFingerprint: String?
     /// Field names whose values differ (never the values).
     public var changedFields: [String]
+    /// The same names split into added, removed and changed; nil where what the target
+    /// held was not read.
+    public var fields: FieldChanges?
     public var note: String?
     public var drift: Drift?
     /// Set by the gate: the action waits (approval) or is kept out (compliance).

@@ -21,8 +21,10 @@ struct UIScenario {
     /// - Parameters:
     ///   - requester: the `tresor.dev/requested-by` annotation of `db` (the daemon's `gitops` otherwise).
     ///   - extraApprover: one more approver, listed in the profile and given a token (odd identities for escaping tests).
+    ///   - more: more manifests, after db and cache.
     static func run(
-        requester: String? = nil, extraApprover: String? = nil, arguments: [String] = [], _ body: (UIScenario) async throws -> Void
+        requester: String? = nil, extraApprover: String? = nil, arguments: [String] = [], more: String = "",
+        _ body: (UIScenario) async throws -> Void
     ) async throws {
         let directory = try DaemonProcess.workspace()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -64,7 +66,7 @@ struct UIScenario {
             kind: Secret
             metadata: {name: cache, labels: {team: platform}}
             spec: {type: apiKey, vaultProfile: open, content: {content: {fromEnv: UI_CACHE_KEY}}}
-
+            \(more)
             """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess.start(
             in: directory, environment: ["UI_DB_KEY": values[0], "UI_CACHE_KEY": values[1]],
