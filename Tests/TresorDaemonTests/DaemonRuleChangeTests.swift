@@ -81,6 +81,16 @@ import TresorTestSupport
             #expect(try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == first, "held by the rules in force")
 
             let ruleChange = try #require(try await pending(port, token: alice.token).first { $0.hasPrefix("vaultprofile:main~") })
+            // The approvers' page says what the change loosens, with no secret page to link to.
+            let browser = UIClient(port: port)
+            _ = try await browser.signIn(alice.token)
+            let list = try await browser.get("/ui/approvals")
+            #expect(list.body.contains("rule change"))
+            let page = try await browser.get(
+                "/ui/approvals/" + (ruleChange.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ruleChange))
+            #expect(page.status == 200)
+            #expect(page.body.contains("rule change of vault profile <code>main</code>"), "\(page.body)")
+            #expect(page.body.contains("approval profile &#39;review&#39; removed"), "\(page.body)")
             #expect(try await approve(ruleChange, port, token: alice.token) == 200)
             try await eventually("the second value in the vault, with no approval of its own", timeout: .seconds(60)) {
                 try await vault.read(at: "db", version: nil)?.content["content"]?.reveal() == second

@@ -8,7 +8,11 @@ enum ApprovalPages {
     /// others by their names (a new operation shows by its name until it gets a word here).
     static func operation(_ request: ApprovalRequest) -> String {
         if request.cause == .drift { return "drift" }
-        return request.binding.operation == .changeSource ? "move" : request.binding.operation.rawValue
+        switch request.binding.operation {
+        case .changeSource: return "move"
+        case .ruleChange: return "rule change"
+        default: return request.binding.operation.rawValue
+        }
     }
 
     static func list(
@@ -56,7 +60,7 @@ enum ApprovalPages {
             "<li><code>\(policy.profile)</code>: \(policy.requiredApprovals) of \(policy.approvers.joined(separator: ", "))\(policy.allowSelfApproval ? " (self-approval allowed)" : "")</li>"
         }
         let summary: Markup = """
-            <h1>\(operation(request)) of \(UIPage.link(UIPage.secretPath(request.secret), request.secret))</h1>\(messages)
+            <h1>\(operation(request)) of \(subject(request))</h1>\(messages)
             <dl><dt>Request</dt><dd><code>\(request.id)</code></dd><dt>State</dt><dd>\(UIPage.badge(request.state.rawValue))\
             \(request.closedReason.map { " — " + $0 } ?? "")</dd>\
             <dt>Requested by</dt><dd>\(request.requester), \(UIPage.time(request.createdAt)) (\(UIPage.age(request.createdAt, now: now)) ago)</dd>\
@@ -68,8 +72,24 @@ enum ApprovalPages {
         return "\(summary)\(targets(request, status: status))\(compliance(request, status: status))\(decisions(request))\(form(request, current: current, identity: identity, csrf: csrf, now: now))"
     }
 
-    /// What the request binds, per target: what the target holds now and what it gets.
+    /// The secret, linked to its page, or the vault profile whose rules a rule change loosens.
+    static func subject(_ request: ApprovalRequest) -> Markup {
+        guard let vaultProfile = ApprovalSubject.vaultProfileName(of: request.secret) else {
+            return UIPage.link(UIPage.secretPath(request.secret), request.secret)
+        }
+        return "vault profile <code>\(vaultProfile)</code>"
+    }
+
+    /// What the request binds, per target: what the target holds now and what it gets; for
+    /// a rule change, how it loosens the rules (until approved, the rules in force stay).
     static func targets(_ request: ApprovalRequest, status: SecretStatus?) -> Markup {
+        if request.binding.operation == .ruleChange {
+            let reasons: [Markup] = (request.ruleChanges ?? ["looser rules"]).map { "<li>\($0)</li>" }
+            return """
+                <h2>Rules loosened</h2><ul>\(reasons)</ul>
+                <p class="muted">Until this is approved, the vault profile's secrets stay under the rules in force.</p>
+                """
+        }
         if let changes = request.changes { return RequestChangePages.targets(request, changes: changes, status: status) }
         // A request recorded before the change per target was: what the binding says.
         let binding = request.binding

@@ -52,14 +52,15 @@ extension ApprovalRequest {
     /// request has neither, so that the MACs of requests made before they were recorded
     /// still verify.
     var shownCanonical: String? {
-        guard cause != nil || changes != nil else { return nil }
+        guard cause != nil || changes != nil || ruleChanges != nil else { return nil }
         struct Shown: Encodable {
             var cause: ApprovalCause?
             var changes: [ApprovalTargetChange]?
+            var ruleChanges: [String]?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding strings, enums and arrays of them cannot fail; were it to, no MAC would match.
-        return (try? encoder.encode(Shown(cause: cause, changes: changes))).map { String(decoding: $0, as: UTF8.self) } ?? "unencodable"
+        return (try? encoder.encode(Shown(cause: cause, changes: changes, ruleChanges: ruleChanges))).map { String(decoding: $0, as: UTF8.self) } ?? "unencodable"
     }
 }

@@ -123,6 +123,8 @@ public struct ApprovalRequest: Sendable, Codable, Equatable {
     public var cause: ApprovalCause?
     /// What it changes at each target, for approvers; not part of the binding.
     public var changes: [ApprovalTargetChange]?
+    /// How a rule change loosens the vault profile's rules, for approvers (`ruleChange`).
+    public var ruleChanges: [String]?
 
     /// Distinct identities that approved, in the order they did.
     public var approvals: [String] {

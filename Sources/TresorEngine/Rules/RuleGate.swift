@@ -90,8 +90,8 @@ public struct RuleGate: Sendable {
             let policy = ApprovalPolicy(ApprovalProfile(metadata: ObjectMeta(name: gate.profile), spec: gate.spec, origin: origin))
             func evaluate(_ file: inout ApprovalFile) -> Verdict {
                 Self.evaluate(
-                    &file, subject: subject, binding: binding, policy: policy, seal: seal, requester: requester, now: now, write: write,
-                    events: &events)
+                    &file, subject: subject, binding: binding, policy: policy, seal: seal, reasons: reasons, requester: requester,
+                    now: now, write: write, events: &events)
             }
             let verdict: Verdict
             if write {
@@ -145,7 +145,7 @@ public struct RuleGate: Sendable {
     /// request for another); an approved one is marked performed.
     private static func evaluate(
         _ file: inout ApprovalFile, subject: String, binding: ApprovalBinding, policy: ApprovalPolicy, seal: ApprovalSeal,
-        requester: String, now: Date, write: Bool, events: inout [AuditEvent]
+        reasons: [String], requester: String, now: Date, write: Bool, events: inout [AuditEvent]
     ) -> Verdict {
         if let latest = file.latest, latest.isExpired(at: now) {
             file.updateLatest { events.append(ApprovalRules.expire(&$0, now: now)) }
@@ -176,10 +176,11 @@ public struct RuleGate: Sendable {
             case .superseded: break
             }
         }
-        let request = ApprovalRequest(
+        var request = ApprovalRequest(
             id: ApprovalRequest.newID(secret: subject), secret: subject, binding: binding, requester: requester, policy: policy,
             state: .pending, createdAt: now, expiresAt: policy.expiresAfterSeconds.map { now.addingTimeInterval(TimeInterval($0)) },
             fromFingerprint: nil, decisions: [], closedAt: nil, closedReason: nil)
+        request.ruleChanges = reasons
         if let latest = file.latest, latest.state.isOpen {
             file.updateLatest {
                 events.append(ApprovalRules.supersede(&$0, reason: "the rules changed again; superseded by request \(request.id)", now: now))

@@ -3,6 +3,7 @@ import Testing
 import TresorCore
 import TresorEngine
 import TresorVaults
+import TresorTestSupport
 
 /// A request's page names what the change does at each target — fields added, removed and
 /// changed, what the target held and its vault version — and shows a drift as a drift.
