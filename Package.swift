@@ -132,7 +132,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TresorDaemonTests",
-            dependencies: ["TresorDaemon", "TresorEngine", "TresorVaults", "TresorCore", "TresorTestSupport"]
+            dependencies: [
+                "TresorDaemon", "TresorEngine", "TresorVaults", "TresorCore", "TresorTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "TresorCLITests",

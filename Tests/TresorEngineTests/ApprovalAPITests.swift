@@ -5,8 +5,8 @@ import TresorCore
 
 @testable import TresorEngine
 
-/// The approval API's authentication and decisions, through the transport-agnostic
-/// handler the daemon's HTTP server mounts.
+/// The approval API's authentication and decisions, apart from HTTP (the daemon's routes
+/// are tested in `ApprovalRoutesTests`).
 @Suite struct ApprovalAPITests {
     struct Setup {
         let harness: EngineHarness
@@ -41,57 +41,45 @@ import TresorCore
 
     let decided = Decided()
 
-    func json(_ response: ApprovalAPI.Response) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(response.body))
+    /// The status a call answers with: 200, or its failure's (-1 for any other error).
+    func status<T>(_ call: () throws -> T) -> Int {
+        do {
+            _ = try call()
+            return 200
+        } catch {
+            return (error as? ApprovalAPI.Failure)?.statusCode ?? -1
+        }
     }
 
     @Test func noTokenAndAWrongTokenAreUnauthorized() async throws {
         let setup = try await setup()
         defer { setup.harness.cleanUp() }
-        let path = "/v1/approvals/\(setup.request.id)/approve"
-        #expect(setup.api.handle(method: "POST", path: path, authorization: nil, body: []).status == 401)
-        #expect(setup.api.handle(method: "GET", path: "/v1/approvals", authorization: nil, body: []).status == 401)
+        #expect(status { try setup.api.identity(authorization: nil) } == 401)
         let wrong = "Bearer " + ApprovalTokens.make(identity: "alice").token
-        #expect(setup.api.handle(method: "POST", path: path, authorization: wrong, body: []).status == 401)
+        #expect(status { try setup.api.identity(authorization: wrong) } == 401)
         // The hash itself is not a token.
         let hash = ApprovalTokens.line(token: setup.tokens["alice"]!, identity: "alice").split(separator: " ")[0]
-        #expect(setup.api.handle(method: "POST", path: path, authorization: "Bearer \(hash)", body: []).status == 401)
-        #expect(setup.api.handle(method: "POST", path: path, authorization: "Basic \(setup.tokens["alice"]!)", body: []).status == 401)
-        #expect(try setup.harness.latestRequest("db")?.decisions.isEmpty == true)
-        #expect(decided.ids.withLock { $0.isEmpty })
+        #expect(status { try setup.api.identity(authorization: "Bearer \(hash)") } == 401)
+        #expect(status { try setup.api.identity(authorization: "Basic \(setup.tokens["alice"]!)") } == 401)
+        #expect(try setup.api.identity(authorization: "bearer  \(setup.tokens["alice"]!)") == "alice")
     }
 
     @Test func aNonApproverIsForbiddenAndAnApproverDecides() async throws {
         let setup = try await setup()
         defer { setup.harness.cleanUp() }
-        let path = "/v1/approvals/\(setup.request.id)/approve"
-        let forbidden = setup.api.handle(method: "POST", path: path, authorization: "Bearer \(setup.tokens["mallory"]!)", body: [])
-        #expect(forbidden.status == 403)
+        let id = setup.request.id
+        #expect(status { try setup.api.decide(id: id, verdict: .approve, identity: "mallory", comment: nil) } == 403)
         #expect(try setup.harness.latestRequest("db")?.decisions.isEmpty == true)
 
-        let listed = setup.api.handle(method: "GET", path: "/v1/approvals", authorization: "Bearer \(setup.tokens["alice"]!)", body: [])
-        #expect(listed.status == 200)
-        let items = try #require(try json(listed) as? [[String: Any]])
-        #expect(items.map { $0["id"] as? String } == [setup.request.id])
-
-        let encoded = path.replacingOccurrences(of: "~", with: "%7E")
-        let approved = setup.api.handle(
-            method: "POST", path: encoded, authorization: "Bearer \(setup.tokens["alice"]!)", body: Array(#"{"comment":"looks right"}"#.utf8))
-        #expect(approved.status == 200, "\(String(decoding: approved.body, as: UTF8.self))")
-        #expect((try json(approved) as? [String: Any])?["state"] as? String == "approved")
-        #expect(decided.ids.withLock { $0 } == [setup.request.id])
+        #expect(try setup.api.openRequests().map(\.id) == [id])
+        let approved = try setup.api.decide(id: id, verdict: .approve, identity: "alice", comment: "looks right")
+        #expect(approved.state == "approved")
+        #expect(decided.ids.withLock { $0 } == [id])
         #expect(try setup.harness.latestRequest("db")?.decisions.first?.comment == "looks right")
         #expect(try setup.harness.auditLines().contains { $0.contains("\"actor\":\"alice\"") && $0.contains("looks right") })
 
-        let again = setup.api.handle(method: "POST", path: path, authorization: "Bearer \(setup.tokens["alice"]!)", body: [])
-        #expect(again.status == 409)
-        let badBody = setup.api.handle(
-            method: "POST", path: "/v1/approvals/\(setup.request.id)/reject", authorization: "Bearer \(setup.tokens["alice"]!)",
-            body: Array("not json".utf8))
-        #expect(badBody.status == 400)
-        let unknown = setup.api.handle(
-            method: "POST", path: "/v1/approvals/db~00000000/approve", authorization: "Bearer \(setup.tokens["alice"]!)", body: [])
-        #expect(unknown.status == 404)
+        #expect(status { try setup.api.decide(id: id, verdict: .approve, identity: "alice", comment: nil) } == 409)
+        #expect(status { try setup.api.decide(id: "db~00000000", verdict: .approve, identity: "alice", comment: nil) } == 404)
     }
 
     @Test func tokensFileRejectsCleartextTokens() throws {
@@ -103,14 +91,10 @@ import TresorCore
     }
 
     /// JSONDecoder traps on text 512 levels deep: a client of the API must get a 400.
-    @Test func aDecisionBodyNestedHundredsDeepIsABadRequestNotACrash() async throws {
-        let setup = try await setup()
-        defer { setup.harness.cleanUp() }
-        let body = Array((#"{"comment":"# + String(repeating: "[", count: 512)).utf8)
-        let response = setup.api.handle(
-            method: "POST", path: "/v1/approvals/\(setup.request.id)/approve", authorization: "Bearer \(setup.tokens["alice"]!)",
-            body: body)
-        #expect(response.status == 400)
-        #expect(try setup.harness.latestRequest("db")?.decisions.isEmpty == true)
+    @Test func aDecisionBodyThatIsNotACommentObjectIsABadRequestNotACrash() throws {
+        #expect(try ApprovalAPI.comment(fromBody: Array(#"{"comment":"checked"}"#.utf8)) == "checked")
+        #expect(try ApprovalAPI.comment(fromBody: []) == nil)
+        #expect(status { try ApprovalAPI.comment(fromBody: Array("not json".utf8)) } == 400)
+        #expect(status { try ApprovalAPI.comment(fromBody: Array((#"{"comment":"# + String(repeating: "[", count: 512)).utf8)) } == 400)
     }
 }

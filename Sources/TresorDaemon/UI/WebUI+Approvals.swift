@@ -37,7 +37,7 @@ extension WebUI {
         return UIResponse.html(UIPage.render(title: "Request \(id)", chrome: chrome, body: page), status: status)
     }
 
-    /// Hands the decision to the approval API with the session's token: the page has no
+    /// Hands the decision to the approval API as the session's identity: the page has no
     /// way to decide of its own.
     func decide(_ request: Request, id: String) async throws -> Response {
         let signedIn: (session: UISessions.Session, id: String, form: UIForm)
@@ -49,16 +49,14 @@ extension WebUI {
         guard let verdict = signedIn.form["verdict"], verdict == "approve" || verdict == "reject" else {
             return try await requestPage(request, id: id, refusal: "Choose Approve or Reject.", status: .badRequest)
         }
-        var body: [UInt8] = []
-        if let comment = signedIn.form.nonEmpty("comment") {
-            body = Array(try JSONEncoder().encode(["comment": comment]))
-        }
-        let path = "/v1/approvals/" + (id.addingPercentEncoding(withAllowedCharacters: UIForm.unreserved) ?? id) + "/" + verdict
-        let answer = api.handle(method: "POST", path: path, authorization: "Bearer " + signedIn.session.token, body: body)
-        guard answer.status == 200 else {
-            let message = (try? JSONDecoder().decode([String: String].self, from: Data(answer.body)))?["error"] ?? "the decision was refused"
+        do {
+            // The session's token again: one revoked since sign-in decides nothing.
+            let identity = try api.identity(authorization: "Bearer " + signedIn.session.token)
+            _ = try api.decide(
+                id: id, verdict: verdict == "approve" ? .approve : .reject, identity: identity, comment: signedIn.form.nonEmpty("comment"))
+        } catch {
             return try await requestPage(
-                request, id: id, refusal: message + ". Nothing was recorded.", status: HTTPResponse.Status(code: answer.status))
+                request, id: id, refusal: error.message + ". Nothing was recorded.", status: HTTPResponse.Status(code: error.statusCode))
         }
         return UIResponse.redirect(to: UIPage.requestPath(id) + "?decided=" + verdict)
     }

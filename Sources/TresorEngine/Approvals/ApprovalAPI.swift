@@ -1,9 +1,8 @@
 import Foundation
 import TresorCore
 
-/// The approval endpoints, independent of any HTTP server: the server hands over the
-/// method, the path, the `Authorization` header and the body, and sends back the status
-/// and JSON body returned.
+/// What the approval endpoints do, apart from HTTP (the daemon routes them with
+/// Hummingbird, `ApprovalRoutes`; the web page decides through ``decide(id:verdict:identity:comment:)``):
 ///
 /// ```
 /// GET  /v1/approvals                    open requests
@@ -15,9 +14,20 @@ import TresorCore
 /// (401 otherwise). Deciding needs an identity listed in the request's `approvers`
 /// (403 otherwise, and for self-approval); a stale, decided or expired request is 409.
 public struct ApprovalAPI: Sendable {
-    public struct Response: Sendable, Equatable {
-        public var status: Int
-        public var body: [UInt8]
+    /// Why a call was refused, with the HTTP status it answers with.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var statusCode: Int
+        public var message: String
+
+        public init(_ statusCode: Int, _ message: String) {
+            self.statusCode = statusCode
+            self.message = message
+        }
+
+        public var description: String { message }
+
+        public static let unauthenticated = Failure(
+            401, "missing or unknown bearer token; send `Authorization: Bearer <token>` with a token of the tokens file")
     }
 
     public let service: ApprovalService
@@ -37,84 +47,76 @@ public struct ApprovalAPI: Sendable {
         self.onDecision = onDecision
     }
 
-    public func handle(method: String, path: String, authorization: String?, body: [UInt8]) -> Response {
-        let segments = path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/").map(String.init) } ?? []
-        guard segments.count >= 2, segments[0] == "v1", segments[1] == "approvals" else {
-            return error(404, "no such endpoint; the approval API serves /v1/approvals")
-        }
-        guard let identity = authenticate(authorization) else {
-            return error(401, "missing or unknown bearer token; send `Authorization: Bearer <token>` with a token of the tokens file")
-        }
-        switch (method, segments.count) {
-        case ("GET", 2):
-            do {
-                return json(200, try service.open(now: clock()).map(RequestDocument.init))
-            } catch {
-                return self.error(500, "\(error)")
-            }
-        case ("POST", 4) where segments[3] == "approve" || segments[3] == "reject":
-            let id = segments[2].removingPercentEncoding ?? segments[2]
-            return decide(id: id, verdict: segments[3] == "approve" ? .approve : .reject, identity: identity, body: body)
-        case (_, 2), (_, 4):
-            return error(405, "use GET /v1/approvals or POST /v1/approvals/{id}/approve|reject")
-        default:
-            return error(404, "no such endpoint")
-        }
+    /// The identity of an `Authorization: Bearer <token>` header; throws 401 otherwise.
+    public func identity(authorization header: String?) throws(Failure) -> String {
+        guard let header else { throw .unauthenticated }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let identity = tokens.identity(forToken: parts[1].trimmingCharacters(in: .whitespaces))
+        else { throw .unauthenticated }
+        return identity
     }
 
-    private func authenticate(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return tokens.identity(forToken: parts[1].trimmingCharacters(in: .whitespaces))
+    /// The open requests, oldest first.
+    public func openRequests() throws(Failure) -> [RequestDocument] {
+        do {
+            return try service.open(now: clock()).map(RequestDocument.init)
+        } catch {
+            throw Failure(500, "\(error)")
+        }
     }
 
     private struct DecisionBody: Decodable {
         var comment: String?
     }
 
-    private func decide(id: String, verdict: ApprovalDecision.Verdict, identity: String, body: [UInt8]) -> Response {
-        var comment: String?
-        if !body.isEmpty {
-            guard let decoded = try? JSONDecoder().decodeBounded(DecisionBody.self, from: Data(body)) else {
-                return error(400, "the body must be a JSON object, optionally with a string \"comment\"")
-            }
-            comment = decoded.comment
+    /// The comment of a decision's JSON body (`{"comment": "…"}`, or empty); 400 otherwise.
+    public static func comment(fromBody body: [UInt8]) throws(Failure) -> String? {
+        guard !body.isEmpty else { return nil }
+        guard let decoded = try? JSONDecoder().decodeBounded(DecisionBody.self, from: Data(body)) else {
+            throw Failure(400, "the body must be a JSON object, optionally with a string \"comment\"")
         }
+        return decoded.comment
+    }
+
+    /// Records `identity`'s decision on request `id`, as `tresor approve|reject` does.
+    public func decide(id: String, verdict: ApprovalDecision.Verdict, identity: String, comment: String?) throws(Failure) -> RequestDocument {
         do {
-            guard let request = try service.request(id: id) else { return error(404, "no approval request '\(id)'") }
+            guard let request = try service.request(id: id) else { throw Failure(404, "no approval request '\(id)'") }
             guard request.policies.contains(where: { $0.approvers.contains(identity) }) else {
-                return error(403, "'\(identity)' is not an approver of approval profile '\(request.policy.profile)'")
+                throw Failure(403, "'\(identity)' is not an approver of approval profile '\(request.policy.profile)'")
             }
             let decided = try service.decide(
                 secret: nil, requestID: id, verdict: verdict, identity: identity, comment: comment, now: clock())
             onDecision?(decided)
-            return json(200, RequestDocument(decided))
+            return RequestDocument(decided)
+        } catch let failure as Failure {
+            throw failure
         } catch let refusal as ApprovalRefusal {
             switch refusal.kind {
-            case .notFound: return error(404, refusal.description)
-            case .forbidden: return error(403, refusal.description)
-            case .closed: return error(409, refusal.description)
+            case .notFound: throw Failure(404, refusal.description)
+            case .forbidden: throw Failure(403, refusal.description)
+            case .closed: throw Failure(409, refusal.description)
             }
         } catch {
-            return self.error(500, "\(error)")
+            throw Failure(500, "\(error)")
         }
     }
 
     /// A request as the API shows it: what is asked, by whom, and the decisions so far.
-    struct RequestDocument: Encodable {
-        var id, secret, operation, state, requester, approvalProfile: String
-        var approvals: [String]
-        var requiredApprovals: Int
-        var sourceProfile: String
-        var targets: [String]
-        var fingerprint: String?
-        var generatedFields: [String]
-        var createdAt: String
-        var expiresAt: String?
+    public struct RequestDocument: Encodable, Sendable {
+        public var id, secret, operation, state, requester, approvalProfile: String
+        public var approvals: [String]
+        public var requiredApprovals: Int
+        public var sourceProfile: String
+        public var targets: [String]
+        public var fingerprint: String?
+        public var generatedFields: [String]
+        public var createdAt: String
+        public var expiresAt: String?
         /// `drift` for an update caused by drift; the operation stays `update`.
-        var cause: String?
-        var changes: [ApprovalTargetChange]?
+        public var cause: String?
+        public var changes: [ApprovalTargetChange]?
 
         init(_ request: ApprovalRequest) {
             id = request.id
@@ -134,15 +136,5 @@ public struct ApprovalAPI: Sendable {
             cause = request.cause?.rawValue
             changes = request.changes
         }
-    }
-
-    private func json<T: Encodable>(_ status: Int, _ value: T) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: status, body: Array((try? encoder.encode(value)) ?? Data("{}".utf8)))
-    }
-
-    private func error(_ status: Int, _ message: String) -> Response {
-        json(status, ["error": message])
     }
 }
