@@ -35,8 +35,16 @@ export LSAN_OPTIONS=suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0
 
 # Release, so that times are the product's and not -Onone's; testable, because the
 # parsers' entry points are internal to their modules.
+# The combined -sanitize=fuzzer,address last: the Swift driver keeps only the last
+# -sanitize= it is given, and SwiftPM passes --sanitize=fuzzer and --sanitize=address as two,
+# which left every Swift module without coverage (libFuzzer then mutates blind).
 swift build --package-path Fuzz --scratch-path "$scratch" -c release \
-    --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing || exit 1
+    --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing || exit 1
+# A build whose Swift code has no coverage counters would still run, and find nothing.
+if ! nm "$scratch"/release/TresorCore.build/YAMLParser.swift.o 2> /dev/null | grep -q __sanitizer_cov; then
+    echo "the Swift modules were built without coverage instrumentation; libFuzzer would run blind" >&2
+    exit 1
+fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
