@@ -65,7 +65,7 @@ fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 ## A release build with the Swift runtime linked in (--static-swift-stdlib): it runs on a
-## Debian host without the toolchain, needing only libcurl, libyaml and libc (ldd shows them).
+## Debian host without the toolchain, needing only libcurl, libyaml, libstdc++ and libc (ldd shows them).
 ## Built in a directory of its own, so debug builds and `make bench` neither wait for it
 ## nor relink it.
 STATIC := .build-static/release/tresor

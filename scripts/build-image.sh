@@ -15,6 +15,7 @@ buildah=(buildah --storage-driver vfs)
 export BUILDAH_ISOLATION=chroot
 
 root=$(mktemp -d)
+chmod 0755 "$root"   # it becomes the image's /, which the non-root user must traverse
 container=
 cleanup() {
     if [ -n "$container" ]; then "${buildah[@]}" rm "$container" >/dev/null || true; fi
@@ -24,9 +25,10 @@ trap cleanup EXIT
 
 install -D -m 0755 "$binary" "$root/usr/local/bin/tresor"
 # Each library at the path ldd resolved it to (symlinks followed), and the loader the
-# binary names in its PT_INTERP.
+# binary names in its PT_INTERP, each with the mode it has here (the loader must be executable).
 ldd "$binary" | awk '/=> \// { print $3 } /^\t\// { print $1 }' | while read -r library; do
-    install -D -m 0644 "$(readlink -f "$library")" "$root$library"
+    file=$(readlink -f "$library")
+    install -D -m "$(stat -c %a "$file")" "$file" "$root$library"
 done
 if ldd "$binary" | grep -q 'libswift'; then
     echo "build-image.sh: $binary links the Swift runtime dynamically; build it with --static-swift-stdlib (make release)" >&2

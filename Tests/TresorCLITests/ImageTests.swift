@@ -70,7 +70,8 @@ struct Podman {
 
     init(executable: String) throws {
         self.executable = executable
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-podman-\(UUID().uuidString)").path
+        // Short: podman refuses a run root longer than 50 characters.
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tp-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
