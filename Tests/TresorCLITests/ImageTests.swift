@@ -46,7 +46,10 @@ import Testing
         #expect(passwd.contains(":\(uid):\(uid):"), "/etc/passwd has no entry for uid \(uid): \(passwd)")
     }
 
-    @Test(.enabled("podman can start containers here (when not, the run prints why)") { await podmanProblem() == nil })
+    @Test(
+        .enabled("needs TRESOR_IMAGE_ARCHIVE and a podman that can start containers here (when podman cannot, the run prints why)") {
+            await podmanProblem() == nil
+        })
     func theImageStartsUnderPodman() async throws {
         let archive = try #require(Self.archive)
         let podman = try Podman(executable: try #require(ServerProcess.onPath("podman")))

@@ -91,6 +91,16 @@ import TresorVaults
         return apply
     }
 
+    /// Applies `manifests`, then puts a secret tresor did not write at 'taken' in `profile`,
+    /// as another tool writing to that vault would.
+    func placeForeignSecret(_ cli: CLI, in profile: String, after manifests: String) async throws {
+        try cli.write(manifests, to: "m/all.yaml")
+        let setUp = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
+        #expect(setUp.status == 0, "\(setUp.stdout)\(setUp.stderr)")
+        let vault = try LocalAdapter(directory: cli.path("state/vaults/\(profile)"), keyFile: cli.path("state/local.key"))
+        try vault.writeUnmanaged(at: "taken", content: ["content": SecretValue("foreign-value-\(profile)")])
+    }
+
     @Test func fourHeldSecretsWithSyncTargetsAreFourWaitingInPlanAndApplyAndAgain() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -117,11 +127,7 @@ import TresorVaults
     @Test func aCopyBlockedByAForeignSecretCountsAsPlanned() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.write(Self.profiles(gated: []) + Self.secret("first"), to: "m/all.yaml")
-        let setUp = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
-        #expect(setUp.status == 0, "\(setUp.stdout)\(setUp.stderr)")
-        let copy = try LocalAdapter(directory: cli.path("state/vaults/copy"), keyFile: cli.path("state/local.key"))
-        try copy.writeUnmanaged(at: "taken", content: ["content": SecretValue("foreign-value-copy")])
+        try await placeForeignSecret(cli, in: "copy", after: Self.profiles(gated: []) + Self.secret("first"))
         try cli.write(Self.profiles(gated: []) + Self.secret("first") + Self.secret("second", path: "taken"), to: "m/all.yaml")
         let applied = try await planThenApply(cli, "a copy blocked by a foreign secret")
         let counts = try Self.counts(applied.stdout)
@@ -137,11 +143,7 @@ import TresorVaults
     @Test func aSourceBlockedByAForeignSecretIsOneBlockedNotAlsoFailed() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.write(Self.profiles(gated: []) + Self.secret("first"), to: "m/all.yaml")
-        let setUp = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
-        #expect(setUp.status == 0, "\(setUp.stdout)\(setUp.stderr)")
-        let main = try LocalAdapter(directory: cli.path("state/vaults/main"), keyFile: cli.path("state/local.key"))
-        try main.writeUnmanaged(at: "taken", content: ["content": SecretValue("foreign-value-main")])
+        try await placeForeignSecret(cli, in: "main", after: Self.profiles(gated: []) + Self.secret("first"))
         try cli.write(Self.profiles(gated: []) + Self.secret("first") + Self.secret("second", path: "taken"), to: "m/all.yaml")
         let applied = try await planThenApply(cli, "a source blocked by a foreign secret")
         let counts = try Self.counts(applied.stdout)
@@ -154,11 +156,7 @@ import TresorVaults
     @Test func aHeldSecretWithABlockedCopyCountsTheSameInPlanAndApply() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.write(Self.profiles(gated: ["main"]), to: "m/all.yaml")
-        let setUp = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
-        #expect(setUp.status == 0, "\(setUp.stdout)\(setUp.stderr)")
-        let copy = try LocalAdapter(directory: cli.path("state/vaults/copy"), keyFile: cli.path("state/local.key"))
-        try copy.writeUnmanaged(at: "taken", content: ["content": SecretValue("foreign-value-held")])
+        try await placeForeignSecret(cli, in: "copy", after: Self.profiles(gated: ["main"]))
         try cli.write(Self.profiles(gated: ["main"]) + Self.secret("held", path: "taken"), to: "m/all.yaml")
         try await planThenApply(cli, "a held secret with a blocked copy")
         try await planThenApply(cli, "the same with its request open")
