@@ -10,7 +10,10 @@ export TRESOR_GIT_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 DEMO_STATE := .build/demo-state
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test demo bench fuzz clean
+PREFIX ?= /usr/local
+IMAGE_ARCHIVE ?= .build/tresor-image.tar
+
+.PHONY: all build test demo bench fuzz clean release install image test-deploy
 
 all: build
 
@@ -61,5 +64,41 @@ fuzz:
 	@scripts/ensure-deps.sh build
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
+## A release build with the Swift runtime linked in (--static-swift-stdlib): it runs on a
+## Debian host without the toolchain, needing only libcurl, libyaml, libstdc++ and libc (ldd shows them).
+## Built in a directory of its own, so debug builds and `make bench` neither wait for it
+## nor relink it.
+STATIC := .build-static/release/tresor
+release:
+	@scripts/ensure-deps.sh build
+	$(SWIFT) build -c release --static-swift-stdlib --product tresor --scratch-path .build-static
+
+## The release binary, its manual page and shell completions under $(PREFIX) (and $(DESTDIR)).
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(STATIC) $(DESTDIR)$(PREFIX)/bin/tresor
+	$(STATIC) man > $(DESTDIR)$(PREFIX)/share/man/man1/tresor.1
+	$(STATIC) completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tresor
+	$(STATIC) completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tresor
+	$(STATIC) completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tresor.fish
+
+## An OCI image from scratch (buildah, no registry): the release binary, the shared
+## libraries it needs, CA certificates and a non-root user; written to $(IMAGE_ARCHIVE).
+image: release
+	@scripts/ensure-deps.sh image
+	scripts/build-image.sh $(STATIC) $(IMAGE_ARCHIVE)
+
+## The release build's own tests (10-20 minutes more than `make test`, most of it the
+## release build): the installed binary without the toolchain, and the image.
+test-deploy:
+	@scripts/ensure-deps.sh deploy
+	$(MAKE) image
+	$(MAKE) install PREFIX=$(CURDIR)/.build/prefix DESTDIR=
+	$(SWIFT) build --build-tests
+	TRESOR_INSTALLED_BINARY=$(CURDIR)/.build/prefix/bin/tresor TRESOR_IMAGE_ARCHIVE=$(abspath $(IMAGE_ARCHIVE)) \
+		$(SWIFT) test --skip-build --filter 'InstalledBinaryTests|ImageTests'
+
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-static

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing tresor need, only when it is missing; safe to run
-# again. Usage: scripts/ensure-deps.sh build|test
+# again. Usage: scripts/ensure-deps.sh build|test|image|deploy
 set -euo pipefail
 need=${1:-build}
 
@@ -62,5 +62,22 @@ if [ "$need" = test ]; then
     if ! command -v moto_server >/dev/null || ! python3 -c 'import boto3, moto' 2>/dev/null; then
         python3 -m pip install -q 'moto[server]' boto3
         if command -v pyenv >/dev/null; then pyenv rehash; fi
+    fi
+fi
+
+if [ "$need" = image ] || [ "$need" = deploy ]; then
+    # buildah makes the OCI image from scratch (make image); podman starts it in the
+    # image's test (make test-deploy).
+    image_packages=()
+    command -v buildah >/dev/null || image_packages+=(buildah)
+    if [ "$need" = deploy ]; then
+        command -v podman >/dev/null || image_packages+=(podman)
+        # runc: crun (podman's default) refuses hosts with hybrid cgroups.
+        command -v runc >/dev/null || image_packages+=(runc)
+    fi
+    if [ ${#image_packages[@]} -gt 0 ]; then
+        echo "installing ${image_packages[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${image_packages[@]}" >/dev/null
     fi
 fi

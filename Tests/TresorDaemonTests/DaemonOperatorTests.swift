@@ -164,14 +164,11 @@ import TresorTestSupport
         try await runToEnd(DaemonProcess.binary, arguments, environment: ProcessInfo.processInfo.environment, directory: daemon.directory)
     }
 
-    @Test func suspendLeavesASecretAloneAndReconcileRunsAPassNow() async throws {
-        let alice = ApprovalTokens.make(identity: "alice")
-        try await withDaemon(
-            manifests: Self.profile + Self.secret("db", "suspend-value-1"), arguments: ["--approval-tokens", "$DIR/tokens"],
-            files: ["tokens": alice.line + "\n", "alice.token": alice.token]
-        ) { daemon in
+    /// `resume` alone brings the secret back: the daemon sees the suspension record
+    /// change as it sees a manifest change, long before the next resync (10 minutes).
+    @Test func suspendLeavesASecretAloneAndResumeRunsAPassAtOnce() async throws {
+        try await withDaemon(manifests: Self.profile + Self.secret("db", "suspend-value-1")) { daemon in
             try await daemon.waitUntilReady()
-            let server = "127.0.0.1:\(daemon.port)"
             let suspended = try await tresor(["suspend", "db", "--reason", "incident 42", "--state-dir", daemon.state], daemon)
             #expect(suspended.status == 0, "\(suspended.stderr)")
             try daemon.write(Self.profile + Self.secret("db", "suspend-value-2"), to: "all.yaml")
@@ -179,8 +176,28 @@ import TresorTestSupport
             #expect(try await vaultValue(daemon, "db") == "suspend-value-1")
             let described = try await tresor(["describe", "secret", "db", "--state-dir", daemon.state], daemon)
             #expect(described.stdout.contains("Suspended:"), "\(described.stdout)")
-            #expect(try await tresor(["resume", "db", "--state-dir", daemon.state], daemon).status == 0)
-            // Nothing changed since: only a requested pass applies the edit before the next resync.
+            let resumed = try await tresor(["resume", "db", "--state-dir", daemon.state], daemon)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            try await eventually("the resumed secret gets the edit made while it was suspended") {
+                try await vaultValue(daemon, "db") == "suspend-value-2"
+            }
+            #expect(daemon.log.contains("resumed; reconciling now"))
+            #expect(try await daemon.signal(SIGTERM) == 0)
+            #expect(!daemon.log.contains("suspend-value"))
+        }
+    }
+
+    @Test func reconcileRunsAPassNowForAHolderOfAnApprovalToken() async throws {
+        let alice = ApprovalTokens.make(identity: "alice")
+        try await withDaemon(
+            manifests: Self.profile + Self.secret("db", "reconcile-value-1"), arguments: ["--approval-tokens", "$DIR/tokens"],
+            files: ["tokens": alice.line + "\n", "alice.token": alice.token]
+        ) { daemon in
+            try await daemon.waitUntilReady()
+            let server = "127.0.0.1:\(daemon.port)"
+            // Drift the daemon does not see before its next resync (10 minutes).
+            let vault = try LocalAdapter(directory: daemon.state + "/vaults/main", keyFile: daemon.state + "/local.key")
+            try vault.writeOutside(at: "db", content: ["content": SecretValue("reconcile-drift")])
             let tokenFile = daemon.directory + "/alice.token"
             let anonymous = try await tresor(["reconcile", "db", "--server", server, "--token-file", daemon.directory + "/tokens"], daemon)
             #expect(anonymous.status == 1)
@@ -191,11 +208,12 @@ import TresorTestSupport
             let requested = try await tresor(["reconcile", "db", "--server", server, "--token-file", tokenFile], daemon)
             #expect(requested.status == 0, "\(requested.stderr)")
             #expect(requested.stdout.contains("queued Secret db"))
-            try await eventually("the requested pass writes the new value") { try await vaultValue(daemon, "db") == "suspend-value-2" }
+            try await eventually("the requested pass repairs the drift") { try await vaultValue(daemon, "db") == "reconcile-value-1" }
             let all = try await tresor(["reconcile", "--server", "http://" + server, "--token-file", tokenFile], daemon)
             #expect(all.stdout.contains("queued 1 secrets"), "\(all.stdout)\(all.stderr)")
             #expect(try await daemon.signal(SIGTERM) == 0)
-            #expect(!daemon.log.contains("suspend-value"))
+            #expect(!daemon.log.contains("reconcile-value"))
+            #expect(!daemon.log.contains("reconcile-drift"))
         }
     }
 

@@ -23,6 +23,15 @@ extension DaemonController {
         return names
     }
 
+    /// `tresor resume`: each resumed secret still declared or managed is passed now.
+    func resumed(_ names: [String]) async {
+        let known = names.filter { desired.secrets[$0] != nil || ledger.entry($0) != nil }
+        guard !known.isEmpty else { return }
+        for name in known { timers.removeValue(forKey: name)?.cancel() }
+        await queue.add(known, lane: .priority)
+        logger.info("resumed; reconciling now", metadata: ["secrets": "\(known.joined(separator: ","))"])
+    }
+
     /// A suspended secret: no pass, a log line that says so, and a look again at its resync.
     func leaveSuspended(_ key: String, _ suspension: Suspensions.Entry) {
         metrics.reconciled(result: "suspended", duration: .zero)

@@ -40,6 +40,7 @@ public actor DaemonController {
     var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
     private var watcher: ManifestWatcher?
+    private var suspensionWatch: SuspensionWatch?
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
     private var flagged: Set<String> = []
@@ -127,6 +128,7 @@ public actor DaemonController {
         }
         self.watcher = watcher
         watcher.start()
+        suspensionWatch = try SuspensionWatch(suspensions) { [weak self] names in Task { await self?.resumed(names) } }
         logger.info(
             "started", metadata: ["secrets": "\(desired.secrets.count)", "removed": "\(removed.count)", "workers": "\(configuration.workers)"])
     }
@@ -140,6 +142,7 @@ public actor DaemonController {
         guard !stopping else { return }
         stopping = true
         watcher?.stop()
+        suspensionWatch?.stop()
         await queue.shutDown()
         for timer in timers.values { timer.cancel() }
         timers.removeAll()

@@ -31,8 +31,12 @@ public final class ManifestWatcher: @unchecked Sendable {
     /// - Parameters:
     ///   - paths: the `-f` paths, files or directories.
     ///   - skipping: directories never watched (the state directory).
+    ///   - files: files watched through their parent directory that need not exist yet
+    ///     (the state directory's `suspended.json`).
     ///   - onChange: called on the watcher's thread after each read that held a relevant event.
-    public init(paths: [String], skipping: [String] = [], onChange: @escaping @Sendable (ManifestChanges) -> Void) throws {
+    public init(
+        paths: [String], skipping: [String] = [], files: [String] = [], onChange: @escaping @Sendable (ManifestChanges) -> Void
+    ) throws {
         self.paths = paths
         self.skipping = Set(skipping.map(Self.normalized))
         self.onChange = onChange
@@ -48,13 +52,10 @@ public final class ManifestWatcher: @unchecked Sendable {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 try watchTree(path)
             } else {
-                let normal = Self.normalized(path)
-                namedFiles.insert(normal)
-                let parent = Self.parent(of: normal)
-                if !directories.values.contains(parent) { parentsOnly.insert(parent) }
-                try watchDirectory(parent)
+                try watchNamedFile(path)
             }
         }
+        for file in files { try watchNamedFile(file) }
     }
 
     deinit {
@@ -129,6 +130,14 @@ public final class ManifestWatcher: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    private func watchNamedFile(_ path: String) throws {
+        let normal = Self.normalized(path)
+        namedFiles.insert(normal)
+        let parent = Self.parent(of: normal)
+        if !directories.values.contains(parent) { parentsOnly.insert(parent) }
+        try watchDirectory(parent)
     }
 
     private func watchTree(_ directory: String) throws {

@@ -51,7 +51,8 @@ struct Reconciler: Sendable {
     // MARK: apply = observe → plan → gate → execute → record
 
     func apply(_ work: Work) async -> SecretOutcome {
-        var assumeAbsent = true
+        var assumeAbsent = mayAssumeAbsent(work)
+        var cutShort: CutShort?
         while true {
             let staged: Staged
             switch await stage(work, assumeAbsent: assumeAbsent, persistApprovals: true) {
@@ -69,9 +70,11 @@ struct Reconciler: Sendable {
             if execution.conflictOnAssumedAbsent, assumeAbsent {
                 // Something is at a path tresor never recorded: observe it and decide again.
                 assumeAbsent = false
+                cutShort = CutShort(planned.plan, execution)
                 continue
             }
-            return await record(work, staged: staged, planned: planned, execution: execution)
+            let outcome = await record(work, staged: staged, planned: planned, execution: execution)
+            return cutShort?.folded(into: outcome) ?? outcome
         }
     }
 

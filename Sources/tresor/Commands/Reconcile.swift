@@ -59,7 +59,7 @@ extension Tresor {
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Let the daemon reconcile a suspended secret again (at its next resync, or now with `tresor reconcile NAME`).")
+            abstract: "Let the daemon reconcile a suspended secret again; a running daemon passes it at once.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The secret's name.") var name: String

@@ -1,0 +1,37 @@
+import Foundation
+import TresorEngine
+
+/// `tresor resume NAME` takes effect at once: the daemon watches `suspended.json` as it
+/// watches the manifests, and hands over each secret that is no longer suspended so that
+/// it is passed now rather than at its next resync.
+final class SuspensionWatch: @unchecked Sendable {
+    private let suspensions: Suspensions
+    private let onResume: @Sendable ([String]) -> Void
+    private let lock = NSLock()
+    private var suspended: Set<String>
+    private var watcher: ManifestWatcher?
+
+    init(_ suspensions: Suspensions, onResume: @escaping @Sendable ([String]) -> Void) throws {
+        self.suspensions = suspensions
+        self.onResume = onResume
+        suspended = Set(((try? suspensions.read()) ?? [:]).keys)
+        watcher = try ManifestWatcher(paths: [], files: [suspensions.path]) { [weak self] _ in self?.reread() }
+        watcher?.start()
+    }
+
+    func stop() {
+        watcher?.stop()
+    }
+
+    /// Level-based like the manifests: the file is read again, whatever the event said.
+    /// An unreadable file resumes nothing.
+    private func reread() {
+        guard let now = try? Set(suspensions.read().keys) else { return }
+        let resumed = lock.withLock {
+            let resumed = suspended.subtracting(now)
+            suspended = now
+            return resumed
+        }
+        if !resumed.isEmpty { onResume(resumed.sorted()) }
+    }
+}
