@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// `make image`'s OCI archive: made from scratch, run as a non-root user, holding what the
 /// binary needs; and, where podman can start containers here, it starts. Runs only on an
