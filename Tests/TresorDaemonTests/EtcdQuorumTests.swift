@@ -46,6 +46,8 @@ struct EtcdQuorumTests {
                 return try metrics.value("tresor_leader") == 0 && metrics.value("tresor_leader_transitions_total") > transitions
             }
             try await eventually("/readyz to turn false", timeout: .seconds(60)) { try await leader.get("/readyz").status == 503 }
+            #expect(try await leader.get("/readyz").body.contains("etcd does not answer this replica"), "the reason names etcd")
+            #expect(try await leader.metrics().value("tresor_ready") == 0, "tresor_ready follows /readyz")
             try leader.write(manifests(replicas, changing: [0, 1]), to: "secrets.yaml")
             let versions = try await replicas.vaultVersions()
             #expect(versions[Replicas.name(1)] == 1, "a write went out without quorum")
@@ -56,6 +58,7 @@ struct EtcdQuorumTests {
             try await cluster.waitForQuorum()
             try await eventually("the replica to lead again", timeout: .seconds(120)) { try await Replicas.leads(leader) }
             try await leader.waitUntilReady(timeout: .seconds(120))
+            #expect(try await leader.metrics().value("tresor_ready") == 1)
             try await eventually("the edit made without quorum to reach the vault", timeout: .seconds(120)) {
                 try await bao.password(replicas.manifests, Replicas.name(1)) == "pw-quorum-1-Hd5"
             }

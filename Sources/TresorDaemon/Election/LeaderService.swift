@@ -35,8 +35,12 @@ struct LeaderService: Service {
         let campaign = Task { await election.run() }
         let current = LockedBox<DaemonController?>(nil)
         let controllerHealth = LockedBox<DaemonHealth?>(nil)
+        let endpoints = store.location
         health.setProbe {
-            election.isHealthy && (election.role == .standby || (controllerHealth.withLock { $0 }?.isReady ?? false))
+            guard election.isHealthy else { return "etcd does not answer this replica (\(endpoints)); no quorum, or no route to it" }
+            guard election.role == .leader else { return nil }
+            guard let leading = controllerHealth.withLock({ $0 }) else { return "leading: starting" }
+            return leading.isReady ? nil : "leading: " + leading.notReadyReason
         }
         defer { campaign.cancel() }
         await withGracefulShutdownHandler {

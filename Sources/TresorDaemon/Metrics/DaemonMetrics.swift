@@ -110,7 +110,12 @@ public final class DaemonMetrics: Sendable {
     }
 
     public func ready() {
-        gauge("tresor_ready").record(1)
+        readiness(true)
+    }
+
+    /// `tresor_ready`: 1 while `/readyz` answers 200.
+    public func readiness(_ ready: Bool) {
+        gauge("tresor_ready").record(ready ? 1 : 0)
     }
 
     /// The vault profiles requests are attributed to (by URL).

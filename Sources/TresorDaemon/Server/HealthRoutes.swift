@@ -16,8 +16,10 @@ public struct HealthRoutes: Sendable {
         router.get("/readyz") { [health] _, _ in
             health.isReady ? Self.text("ready\n") : Self.text("not ready: \(health.notReadyReason)\n", status: .serviceUnavailable)
         }
-        router.get("/metrics") { [metrics] _, _ in
-            Self.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        router.get("/metrics") { [metrics, health] _, _ in
+            // Read at each scrape: a replica's readiness follows its election, not one event.
+            metrics.readiness(health.isReady)
+            return Self.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
 

@@ -61,20 +61,24 @@ public final class DaemonHealth: Sendable {
 
     public init() {}
 
-    /// When set, readiness is asked of it at each request instead (a replica's follows its election).
-    private let probe = LockedBox<(@Sendable () -> Bool)?>(nil)
+    /// When set, readiness is asked of it at each request instead (a replica's follows its
+    /// election): nil when ready, else why not.
+    private let probe = LockedBox<(@Sendable () -> String?)?>(nil)
 
     public var isReady: Bool {
-        if let probe = probe.withLock({ $0 }) { return probe() }
+        if let probe = probe.withLock({ $0 }) { return probe() == nil }
         return readyBox.withLock { $0 }
     }
 
     /// Why `/readyz` answers 503.
-    public var notReadyReason: String { reasonBox.withLock { $0 } }
+    public var notReadyReason: String {
+        if let probe = probe.withLock({ $0 }), let reason = probe() { return reason }
+        return reasonBox.withLock { $0 }
+    }
 
     func markReady() { readyBox.withLock { $0 = true } }
 
     func notReady(because reason: String) { reasonBox.withLock { $0 = reason } }
 
-    func setProbe(_ probe: @escaping @Sendable () -> Bool) { self.probe.withLock { $0 = probe } }
+    func setProbe(_ probe: @escaping @Sendable () -> String?) { self.probe.withLock { $0 = probe } }
 }
