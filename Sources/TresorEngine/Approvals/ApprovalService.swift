@@ -47,28 +47,29 @@ public struct ApprovalService: Sendable {
             throw ApprovalRefusal(
                 kind: .notFound, description: "no approval request \(ObjectNames.quoted(requestID ?? secret ?? ""))")
         }
+        let subject = ApprovalSubject.described(name)
         if let requestID, ApprovalRequest.secret(ofID: requestID) != name {
-            throw ApprovalRefusal(kind: .notFound, description: "request \(requestID) is not a request of secret '\(name)'")
+            throw ApprovalRefusal(kind: .notFound, description: "request \(requestID) is not a request of \(subject)")
         }
         guard FileManager.default.fileExists(atPath: store.path(name)) else {
             throw ApprovalRefusal(
-                kind: .notFound, description: "secret '\(name)' has no approval requests; `tresor get approvals` lists the open ones")
+                kind: .notFound, description: "\(subject) has no approval requests; `tresor get approvals` lists the open ones")
         }
         let seal = try stateStore.approvalSeal()
         var events: [AuditEvent] = []
         let result: Result<ApprovalRequest, ApprovalRefusal> = try store.update(name) { file in
             guard var latest = file.latest else {
-                return .failure(ApprovalRefusal(kind: .notFound, description: "secret '\(name)' has no approval requests"))
+                return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no approval requests"))
             }
             if let requestID, requestID != latest.id {
                 guard let stale = file.requests.first(where: { $0.id == requestID }) else {
-                    return .failure(ApprovalRefusal(kind: .notFound, description: "secret '\(name)' has no request \(requestID)"))
+                    return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no request \(requestID)"))
                 }
                 return .failure(
                     ApprovalRefusal(
                         kind: .closed,
                         description: "request \(requestID) is stale (\(stale.state.rawValue): \(stale.closedReason ?? "replaced")); "
-                            + "nothing was changed. The current request of '\(name)' is \(latest.id) (\(latest.state.rawValue)); "
+                            + "nothing was changed. The current request of \(subject) is \(latest.id) (\(latest.state.rawValue)); "
                             + "check what it asks with `tresor get approvals` before deciding on it"))
             }
             if latest.isExpired(at: now) {

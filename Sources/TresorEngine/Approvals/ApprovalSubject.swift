@@ -15,6 +15,12 @@ public enum ApprovalSubject {
         return String(subject.dropFirst(vaultProfilePrefix.count))
     }
 
+    /// `secret 'db'` or `vault profile 'main'`, for messages.
+    public static func described(_ subject: String) -> String {
+        if let vaultProfile = vaultProfileName(of: subject) { return "vault profile " + ObjectNames.quoted(vaultProfile) }
+        return "secret " + ObjectNames.quoted(subject)
+    }
+
     /// True when `subject` names a secret or a vault profile validly, and so may become a
     /// file name in the state directory.
     public static func isValid(_ subject: String) -> Bool {
