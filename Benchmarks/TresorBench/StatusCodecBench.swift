@@ -1,0 +1,125 @@
+import Foundation
+import TresorCore
+
+/// Status files written and read both ways in one run: the hand-built tree and reader
+/// tresor uses for ``SecretStatus`` (``StatusCoding``'s fast path), and the generic Codable
+/// path every other state file takes (the same status wrapped so that only its Codable
+/// conformance is seen). The figure that justifies keeping the hand-built path.
+func statusCodecBenchmark(root: URL) throws {
+    let count = 10_000
+    let template = try StatusCoding.decode(SecretStatus.self, from: Array(statusTemplate.utf8))
+    let statuses: [SecretStatus] = (0..<count).map { index in
+        var status = template
+        status.name = "secret-\(index)"
+        return status
+    }
+    let directory = root.appendingPathComponent("status-codec")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+    var handBytes: [[UInt8]] = []
+    let handWrite = try seconds {
+        handBytes = try statuses.map { try StatusCoding.encodeBytes($0) }
+        for (index, bytes) in handBytes.enumerated() { try Data(bytes).write(to: directory.appendingPathComponent("hand-\(index).yaml")) }
+    }
+    var codableBytes: [[UInt8]] = []
+    let codableWrite = try seconds {
+        codableBytes = try statuses.map { try StatusCoding.encodeBytes(ThroughCodable(status: $0)) }
+        for (index, bytes) in codableBytes.enumerated() { try Data(bytes).write(to: directory.appendingPathComponent("codable-\(index).yaml")) }
+    }
+    guard handBytes == codableBytes else {
+        print("status codec benchmark: the two writers disagree")
+        exit(1)
+    }
+    var handRead: [SecretStatus] = []
+    let handReadSeconds = try seconds {
+        handRead = try (0..<count).map { index in
+            try StatusCoding.decode(SecretStatus.self, from: Array(try Data(contentsOf: directory.appendingPathComponent("hand-\(index).yaml"))))
+        }
+    }
+    var codableRead: [SecretStatus] = []
+    let codableReadSeconds = try seconds {
+        codableRead = try (0..<count).map { index in
+            try StatusCoding.decode(ThroughCodable.self, from: Array(try Data(contentsOf: directory.appendingPathComponent("codable-\(index).yaml"))))
+                .status
+        }
+    }
+    guard handRead == statuses, codableRead == statuses else {
+        print("status codec benchmark: a reader does not read back what was written")
+        exit(1)
+    }
+    let peak = peakMemoryMiB()
+    report("status write 10,000, hand-built tree", seconds: handWrite, peakMiB: peak, target: "-")
+    report("status write 10,000, through Codable", seconds: codableWrite, peakMiB: peak, target: "-")
+    report("status read 10,000, hand-built reader", seconds: handReadSeconds, peakMiB: peak, target: "-")
+    report("status read 10,000, through Codable", seconds: codableReadSeconds, peakMiB: peak, target: "-")
+}
+
+/// A status seen only through its Codable conformance.
+private struct ThroughCodable: Codable {
+    var status: SecretStatus
+
+    init(status: SecretStatus) {
+        self.status = status
+    }
+
+    init(from decoder: any Decoder) throws {
+        status = try SecretStatus(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+    }
+}
+
+/// A status as `apply` leaves it for a secret with a sync target and two versions.
+private let statusTemplate = """
+    name: template
+    type: basicAuth
+    state: active
+    observedGeneration: "34ad98dcd885937c"
+    sourceProfile: bao
+    appliedInputs: "hmac-sha256:6f8ae21db88c06a3ffaf66fc67243efc45e8c366c2c48699a905347d2bed2660"
+    lastReconciledAt: "2026-12-07T11:27:29.498Z"
+    conditions:
+      - type: Ready
+        status: "True"
+        reason: Reconciled
+        message: "bao holds version 2"
+        lastTransitionTime: "2026-12-07T06:14:15.662Z"
+      - type: Synced
+        status: "True"
+        reason: Synced
+        message: "every sync target holds version 2"
+        lastTransitionTime: "2026-12-07T06:14:15.662Z"
+    targets:
+      bao:
+        role: source
+        path: apps/payments/db
+        fingerprint: "hmac-sha256:2d75fbfc77379a6ce8180fdaaf2886b02a646608e47c80f1def64a39479b0529"
+        vaultVersion: "2"
+        lastSyncedAt: "2026-12-07T06:14:15.662Z"
+      aws:
+        role: sync
+        path: apps/payments/db
+        fingerprint: "hmac-sha256:2d75fbfc77379a6ce8180fdaaf2886b02a646608e47c80f1def64a39479b0529"
+        vaultVersion: "b7c6a3e0-5d1e-4a8c-9f0e-1d2c3b4a5e6f"
+        lastSyncedAt: "2026-12-07T06:14:15.662Z"
+    versions:
+      - number: 1
+        fingerprint: "hmac-sha256:0d75fbfc77379a6ce8180fdaaf2886b02a646608e47c80f1def64a39479b0529"
+        vaultProfile: bao
+        vaultVersion: "1"
+        createdAt: "2026-12-06T06:14:15.662Z"
+      - number: 2
+        fingerprint: "hmac-sha256:2d75fbfc77379a6ce8180fdaaf2886b02a646608e47c80f1def64a39479b0529"
+        vaultProfile: bao
+        vaultVersion: "2"
+        createdAt: "2026-12-07T06:14:15.662Z"
+    labels:
+      team: payments
+    origin:
+      column: 9
+      file: manifests/payments.yaml
+      line: 5
+
+    """
