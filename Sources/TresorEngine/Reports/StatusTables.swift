@@ -99,10 +99,7 @@ public enum StatusTables {
     public static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(StatusCoding.formatDate(date))
-        }
+        encoder.dateEncodingStrategy = .tresor
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
