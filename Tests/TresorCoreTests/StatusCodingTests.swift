@@ -47,6 +47,22 @@ import Testing
         #expect(StatusCoding.formatDate(near.date) == "2026-12-07T09:26:18.721Z")
     }
 
+    /// Found by fuzzing (Duration, once its Swift code had coverage): the leap second
+    /// `1999-12-31t23:59:60.9905-00:30` lies exactly half a millisecond between two, and
+    /// the writer works in seconds since 1970, which near 2000 a Double holds to 0.12 µs; so
+    /// it rounds to either neighbour. Written as `…59.991Z`, it reads back within half a
+    /// millisecond plus that precision (the fuzz property had allowed only the precision of
+    /// seconds since 2001, a thirtieth of it).
+    @Test func aTimeExactlyBetweenTwoMillisecondsReadsBackWithinWhatItsSecondsCanHold() throws {
+        let timestamp = try #require(Timestamp(rfc3339: "1999-12-31t23:59:60.9905-00:30"))
+        let written = StatusCoding.formatDate(timestamp.date)
+        #expect(written == "2000-01-01T00:29:59.991Z")
+        let reread = try #require(Timestamp(rfc3339: written))
+        let seconds = timestamp.date.timeIntervalSince1970
+        #expect(abs(reread.date.timeIntervalSince(timestamp.date)) <= 0.0005 + 4 * seconds.magnitude.ulp)
+        #expect(abs(reread.date.timeIntervalSince(timestamp.date)) > 0.0005, "the case is the edge it was found at")
+    }
+
     @Test func statusFileWithATimeBefore1970ReadsBackAfterItIsWritten() throws {
         var status = SecretStatus(name: "db", type: .basicAuth, sourceProfile: "main")
         let old = try #require(Timestamp(rfc3339: "0026-12-07T04:24:19.681Z")).date

@@ -26,8 +26,10 @@ public func fuzzDuration(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let seconds = timestamp.date.timeIntervalSince1970
         if seconds >= StatusCoding.firstTime, seconds <= StatusCoding.lastTime {
             // Within half a millisecond of rounding, plus what a Date (a Double of seconds)
-            // cannot tell apart at that distance from 2001 (7.6 µs in year 4052).
-            let slack = 0.0005 + 4 * timestamp.date.timeIntervalSinceReferenceDate.magnitude.ulp
+            // cannot tell apart at that distance from 2001 (7.6 µs in year 4052), and what the
+            // writer's seconds since 1970 cannot (0.12 µs in 2000: a time half a millisecond
+            // from two neighbours may round to either).
+            let slack = 0.0005 + 4 * max(timestamp.date.timeIntervalSinceReferenceDate.magnitude.ulp, seconds.magnitude.ulp)
             property(
                 reread.map { abs($0.date.timeIntervalSince(timestamp.date)) <= slack } == true,
                 "a timestamp written as \(written) does not read back to its millisecond")
