@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    /// Found by fuzzing (Names, once its Swift code had coverage): `https:///\u{64F}0` was a URL
+    /// with a host, because the `/` and the combining mark after it are one Character, which
+    /// is not "/". The same Character split let `http://evil.example/\u{301}@127.0.0.1` pass
+    /// for a loopback address, where plain http is allowed. Both read Unicode scalars now.
+    @Test func aSlashJoinedByACombiningMarkEndsTheHostAsAnyOtherSlash() {
+        #expect(!Names.isHTTPURL("https:///\u{64F}0"))
+        #expect(!Names.isHTTPURL("https:///\u{64F}0", httpsOnly: true))
+        #expect(!Names.isLoopbackURL("http://evil.example/\u{301}@127.0.0.1"))
+        #expect(!Names.isLoopbackURL("http://evil.example?\u{301}@127.0.0.1:8200"))
+        #expect(Names.isHTTPURL("https://vault.example/\u{301}path"))
+        #expect(Names.isLoopbackURL("http://127.0.0.1:8200/\u{301}"))
+        #expect(Names.isHTTPURL("https://bücher.example/v1"))
+    }
+
     /// Found by fuzzing (Duration, a seed grown to 1 MiB): sixteen twelve-digit counts of
     /// weeks overflowed the sum, and loading a manifest that held one trapped.
     @Test func aDurationLongerThanIntCanHoldIsNotADuration() {

@@ -67,22 +67,29 @@ public enum Names {
 
     /// `http://` or `https://` followed by a host.
     static func isHTTPURL(_ text: String, httpsOnly: Bool = false) -> Bool {
-        let rest: Substring
+        // Unicode scalars, as a URL parser reads them, not Characters: a `/` followed by a
+        // combining mark is one Character that is not "/", and would pass for a host.
+        let rest: Substring.UnicodeScalarView
         if text.hasPrefix("https://") {
-            rest = text.dropFirst(8)
+            rest = text.unicodeScalars.dropFirst(8)
         } else if !httpsOnly, text.hasPrefix("http://") {
-            rest = text.dropFirst(7)
+            rest = text.unicodeScalars.dropFirst(7)
         } else {
             return false
         }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !host.contains(" ") && !rest.contains(where: \.isWhitespace)
+        let host = rest.prefix { !endsAuthority($0) }
+        return !host.isEmpty && !rest.contains(where: \.properties.isWhitespace)
     }
+
+    /// `/`, `?` and `#` end a URL's authority.
+    private static func endsAuthority(_ scalar: Unicode.Scalar) -> Bool { scalar == "/" || scalar == "?" || scalar == "#" }
 
     /// True when the URL's host is a loopback address: 127.0.0.0/8 or `[::1]`.
     public static func isLoopbackURL(_ text: String) -> Bool {
         guard let scheme = text.range(of: "://") else { return false }
-        let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // Scalars, not Characters (see isHTTPURL): `http://evil.example/\u{301}@127.0.0.1`
+        // has its authority end at the `/`, whatever mark follows it.
+        let authority = String(String.UnicodeScalarView(text[scheme.upperBound...].unicodeScalars.prefix { !endsAuthority($0) }))
         let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
         if hostPort.hasPrefix("[::1]") {
             let rest = hostPort.dropFirst(5)
