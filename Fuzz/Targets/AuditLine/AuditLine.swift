@@ -29,13 +29,7 @@ public func fuzzAuditLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 enum AuditLineReader {
     static func read(_ bytes: [UInt8]) throws -> AuditEvent {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let timestamp = Timestamp(rfc3339: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339"))
-            }
-            return timestamp.date
-        }
+        decoder.dateDecodingStrategy = .tresor
         return try decoder.decode(AuditEvent.self, from: Data(bytes))
     }
 }

@@ -98,6 +98,16 @@ public enum ApprovalRules {
         return event(request, actor: "tresor", operation: "approval-expire", outcome: "expired", message: request.closedReason, now: now)
     }
 
+    /// Marks an approved request performed.
+    static func markPerformed(_ request: inout ApprovalRequest, now: Date) -> AuditEvent {
+        request.state = .executed
+        request.closedAt = now
+        request.closedReason = "performed"
+        return event(
+            request, actor: "tresor", operation: "approval-execute", outcome: "success",
+            message: "approved by \(request.approvals.joined(separator: ", "))", now: now)
+    }
+
     /// Marks an open request superseded.
     static func supersede(_ request: inout ApprovalRequest, reason: String, now: Date) -> AuditEvent {
         request.state = .superseded

@@ -51,7 +51,7 @@ public struct Engine: Sendable {
 
         public var hasChanges: Bool { plans.contains { $0.hasChanges || !$0.generatedFields.isEmpty } || !heldRuleChanges.isEmpty }
         /// Looser rules that wait for approval or were refused: the rules in force stay.
-        public var heldRuleChanges: [RuleGate.Loosening] { ruleChanges.filter { $0.state == .waiting || $0.state == .refused } }
+        public var heldRuleChanges: [RuleGate.Loosening] { ruleChanges.filter(\.isHeld) }
         public var failedSecrets: [SecretPlan] { plans.filter { $0.error != nil || $0.isBlocked } }
         /// Secrets whose changes wait for approval or were refused by it: `apply` exits 3
         /// when there is any.

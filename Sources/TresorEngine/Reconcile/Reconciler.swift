@@ -236,16 +236,9 @@ struct Reconciler: Sendable {
         do {
             return try context.approvalStore.update(request.secret) { file in
                 guard file.latest?.id == request.id, file.latest?.state == .approved else { return [] }
-                file.updateLatest {
-                    $0.state = .executed
-                    $0.closedAt = context.now
-                    $0.closedReason = "performed"
-                }
-                return [
-                    ApprovalRules.event(
-                        request, actor: "tresor", operation: "approval-execute", outcome: "success",
-                        message: "approved by \(request.approvals.joined(separator: ", "))", now: context.now)
-                ]
+                var events: [AuditEvent] = []
+                file.updateLatest { events.append(ApprovalRules.markPerformed(&$0, now: context.now)) }
+                return events
             }
         } catch {
             return [

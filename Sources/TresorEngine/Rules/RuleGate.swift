@@ -28,14 +28,15 @@ public struct RuleGate: Sendable {
         public var state: State
         public var request: String?
         public var message: String
+
+        /// The rules in force stay: the looser ones wait for approval or were refused.
+        public var isHeld: Bool { state == .waiting || state == .refused }
     }
 
     public struct Outcome: Sendable {
         /// `desired` with every held loosening replaced by the rules in force.
         public var effective: DesiredState
         public var loosenings: [Loosening]
-
-        public var held: [Loosening] { loosenings.filter { $0.state == .waiting || $0.state == .refused } }
     }
 
     let store: StateStore
@@ -160,15 +161,7 @@ public struct RuleGate: Sendable {
         if let latest = file.latest, latest.binding == binding, !(latest.state.isOpen && latest.policies != [policy]) {
             switch latest.state {
             case .approved:
-                file.updateLatest {
-                    $0.state = .executed
-                    $0.closedAt = now
-                    $0.closedReason = "performed"
-                }
-                events.append(
-                    ApprovalRules.event(
-                        latest, actor: "tresor", operation: "approval-execute", outcome: "success",
-                        message: "approved by \(latest.approvals.joined(separator: ", "))", now: now))
+                file.updateLatest { events.append(ApprovalRules.markPerformed(&$0, now: now)) }
                 return .approved(latest)
             case .executed: return .approved(nil)
             case .pending: return .waiting(latest, isNew: false)
