@@ -55,4 +55,23 @@ import Testing
         #expect(diagnostics.count == 2)
         #expect(diagnostics.first?["line"] as? Int == 6)
     }
+
+    /// 20 directories of 1,000 files crashed `validate` (and every command that reads
+    /// manifests): each directory entry was copied whole out of readdir's buffer, reading
+    /// past the last one into an unmapped page.
+    @Test func twentyDirectoriesOfAThousandFilesAreReadWithoutReadingPastADirectoryEntry() async throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for directory in 0..<20 {
+            let url = cli.directory.appendingPathComponent("m/team-\(directory)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            for file in 0..<1_000 {
+                try Data("# nothing yet\n".utf8).write(to: url.appendingPathComponent("secret-\(directory * 1_000 + file).yaml"))
+            }
+        }
+        let result = try await cli.run(["validate", "m"])
+        #expect(result.status == 1, "exit \(result.status)")
+        let empty = result.stdout.split(separator: "\n").filter { $0.hasSuffix("file holds no manifests; add one or remove the file") }
+        #expect(empty.count == 20_000, "every file is read and reported")
+    }
 }

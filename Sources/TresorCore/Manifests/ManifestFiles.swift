@@ -93,9 +93,7 @@ public enum ManifestFiles {
             }
             var names: [String] = []
             while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
+                let name = DirectoryEntry.name(entry)
                 guard !name.hasPrefix(".") else { continue }
                 names.append(name)
             }

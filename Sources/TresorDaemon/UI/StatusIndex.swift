@@ -56,11 +56,9 @@ final class StatusIndex: Sendable {
         var stamps: [String: FileStamp] = [:]
         while let entry = readdir(stream) {
             var info = stat()
-            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: pointer.pointee)) { cName in
-                    guard fstatat(descriptor, cName, &info, 0) == 0 else { return nil }
-                    return String(cString: cName)
-                }
+            let name: String? = DirectoryEntry.withName(entry) { cName in
+                guard fstatat(descriptor, cName, &info, 0) == 0 else { return nil }
+                return String(cString: cName)
             }
             guard let name, name.hasSuffix(".yaml"), !name.hasPrefix(".") else { continue }
             stamps[String(name.dropLast(5))] = FileStamp(info)

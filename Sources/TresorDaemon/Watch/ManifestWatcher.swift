@@ -1,4 +1,5 @@
 import Foundation
+import TresorCore
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -147,9 +148,7 @@ public final class ManifestWatcher: @unchecked Sendable {
         guard let handle = opendir(normal) else { return }
         var children: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = DirectoryEntry.name(entry)
             guard !name.hasPrefix("."), entry.pointee.d_type == UInt8(DT_DIR) else { continue }
             children.append(normal + "/" + name)
         }

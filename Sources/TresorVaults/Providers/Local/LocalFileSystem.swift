@@ -185,11 +185,7 @@ enum LocalFileSystem {
         defer { closedir(stream) }
         var result: [Entry] = []
         while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: pointer.pointee)) {
-                    String(cString: $0)
-                }
-            }
+            let name = DirectoryEntry.name(entry)
             if name == "." || name == ".." { continue }
             var kind: EntryKind
             switch Int32(entry.pointee.d_type) {
