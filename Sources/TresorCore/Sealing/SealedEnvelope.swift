@@ -61,7 +61,7 @@ public struct SealedEnvelope: Sendable, Hashable {
     }
 
     /// The key id in hex, as `tresor keys generate` prints it.
-    public var keyIdHex: String { SealingPublicKey.hex(keyId) }
+    public var keyIdHex: String { Hex.encode(keyId) }
 
     /// Authenticated with the ciphertext: the binding and the clear header.
     func associatedData(_ binding: SealedBinding) -> [UInt8] {

@@ -21,7 +21,7 @@ public struct SealingKeyring: Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     /// The ids of the keys held, in hex, sorted.
-    public var keyIds: [String] { keys.keys.map(SealingPublicKey.hex).sorted() }
+    public var keyIds: [String] { keys.keys.map { Hex.encode($0) }.sorted() }
 
     /// Whether a value sealed to `envelope`'s key can be opened here.
     public func holdsKey(of envelope: SealedEnvelope) -> Bool { keys[envelope.keyId] != nil }

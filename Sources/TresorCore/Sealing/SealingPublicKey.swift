@@ -49,7 +49,7 @@ public struct SealingPublicKey: Sendable {
 
     /// The first 8 bytes of the SHA-256 of the raw key: which key a value was sealed to.
     public var keyId: [UInt8] { Self.keyId(ofRaw: rawKey) }
-    public var keyIdHex: String { Self.hex(keyId) }
+    public var keyIdHex: String { Hex.encode(keyId) }
 
     /// The file's text, with a comment naming the key id.
     public var fileText: String {
@@ -60,10 +60,6 @@ public struct SealingPublicKey: Sendable {
 
     static func keyId(ofRaw key: [UInt8]) -> [UInt8] {
         Array(SHA256.hash(data: key).prefix(SealedEnvelope.keyIdSize))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
 

@@ -89,17 +89,13 @@ public struct ApprovalTokens: Sendable {
     public static func make(identity: String) -> (token: String, line: String) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = "tresor_" + Self.hex(bytes)
+        let token = "tresor_" + Hex.encode(bytes)
         return (token, line(token: token, identity: identity))
     }
 
     /// The tokens-file line for `token`.
     public static func line(token: String, identity: String) -> String {
-        "sha256:" + hex(Array(SHA256.hash(data: Array(token.utf8)))) + " " + identity
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined()
+        "sha256:" + Hex.encode(SHA256.hash(data: Array(token.utf8))) + " " + identity
     }
 
     static func hexBytes(_ text: String) -> [UInt8]? {

@@ -39,7 +39,7 @@ public enum ComplianceEvaluator {
     /// A digest of the rules as declared: a changed rule is evaluated anew.
     public static func rulesDigest(_ profile: ComplianceProfile) -> String {
         let text = String(describing: profile.spec.rules)
-        return SHA256.hash(data: Array(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Array(text.utf8)).prefix(8))
     }
 
     public static func evaluate(_ rule: ComplianceRule, subject: ComplianceSubject, now: Date) -> RuleResult {

@@ -42,7 +42,7 @@ public struct SavedPlan: Codable, Sendable, Equatable {
     }
 
     public static func digest(_ bytes: some DataProtocol) -> String {
-        "sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + Hex.encode(SHA256.hash(data: bytes))
     }
 
     public static func manifestDigests(_ files: [ManifestFile]) -> [String: String] {
