@@ -22,6 +22,23 @@ struct WorkQueueStateTests {
         #expect([queue.next(), queue.next(), queue.next(), queue.next()] == ["new", "old-2", "old-1", nil])
     }
 
+    @Test func priorityDepthCountsTheKeysWaitingInThePriorityLane() {
+        var queue = WorkQueueState()
+        queue.add("old")
+        queue.add("promoted")
+        queue.add("new", lane: .priority)
+        queue.add("promoted", lane: .priority)
+        queue.add("new", lane: .priority)
+        #expect((queue.depth, queue.priorityDepth) == (3, 2))
+        #expect(queue.next() == "new")
+        #expect(queue.priorityDepth == 1)
+        queue.add("new", lane: .priority)
+        queue.done("new")
+        #expect((queue.depth, queue.priorityDepth) == (3, 2), "added while processing, queued again in its lane")
+        #expect([queue.next(), queue.next(), queue.next()] == ["promoted", "new", "old"])
+        #expect((queue.depth, queue.priorityDepth) == (0, 0))
+    }
+
     @Test func aKeyAddedWhileProcessingRunsAgainAfterwardsNotAlongside() {
         var queue = WorkQueueState()
         queue.add("a")

@@ -43,8 +43,10 @@ public final class DaemonMetrics: Sendable {
         CoreMetrics.Timer(label: "tresor_reconcile_duration_seconds", dimensions: [], factory: factory).record(duration: duration)
     }
 
-    public func queueDepth(_ depth: Int) {
+    /// Keys waiting, and of those the changed or never-synced ones served first.
+    public func queueDepth(_ depth: Int, priority: Int) {
         gauge("tresor_queue_depth").record(depth)
+        gauge("tresor_queue_priority_depth").record(priority)
     }
 
     /// Records a secret's state after a pass (nil once it is pruned).

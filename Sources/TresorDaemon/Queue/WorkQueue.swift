@@ -3,9 +3,10 @@
 public actor WorkQueue {
     private var state = WorkQueueState()
     private var waiters: [CheckedContinuation<String?, Never>] = []
-    private let onDepthChange: @Sendable (Int) -> Void
+    /// Called with the keys waiting, and how many of them are in the priority lane.
+    private let onDepthChange: @Sendable (_ depth: Int, _ priority: Int) -> Void
 
-    public init(onDepthChange: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(onDepthChange: @escaping @Sendable (_ depth: Int, _ priority: Int) -> Void = { _, _ in }) {
         self.onDepthChange = onDepthChange
     }
 
@@ -25,7 +26,7 @@ public actor WorkQueue {
     /// The next key to process; nil once the queue is shut down.
     public func next() async -> String? {
         if let key = state.next() {
-            onDepthChange(state.depth)
+            onDepthChange(state.depth, state.priorityDepth)
             return key
         }
         if state.isShutDown { return nil }
@@ -49,6 +50,6 @@ public actor WorkQueue {
         while !waiters.isEmpty, let key = state.next() {
             waiters.removeFirst().resume(returning: key)
         }
-        onDepthChange(state.depth)
+        onDepthChange(state.depth, state.priorityDepth)
     }
 }

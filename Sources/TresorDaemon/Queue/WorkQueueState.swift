@@ -1,7 +1,7 @@
 /// The work queue's bookkeeping without any I/O or waiting (the actor `WorkQueue` is the
 /// shell): a key is queued at most once, never handed to two workers at once, and a key
 /// added while being processed is queued again when its worker is done. Never-synced
-/// secrets go to a priority lane that is served first.
+/// and changed secrets go to a priority lane that is served first.
 public struct WorkQueueState: Sendable {
     public enum Lane: Sendable { case priority, normal }
 
@@ -19,6 +19,8 @@ public struct WorkQueueState: Sendable {
 
     /// Keys waiting (not counting those being processed).
     public var depth: Int { queued.count }
+    /// Of those, the keys waiting in the priority lane.
+    public private(set) var priorityDepth = 0
     public var inFlight: Int { processing.count }
 
     public mutating func add(_ key: String, lane: Lane = .normal) {
@@ -58,6 +60,7 @@ public struct WorkQueueState: Sendable {
     }
 
     private mutating func append(_ key: String, _ lane: Lane) {
+        if lane == .priority { priorityDepth += 1 }
         queued[key] = lane
         if lane == .priority { priority.append(key) } else { normal.append(key) }
     }
@@ -78,6 +81,7 @@ public struct WorkQueueState: Sendable {
             // Entries left behind by a promotion or already taken from the other lane.
             guard queued[key] == lane else { continue }
             queued.removeValue(forKey: key)
+            if lane == .priority { priorityDepth -= 1 }
             return key
         }
     }

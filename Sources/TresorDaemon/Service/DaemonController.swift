@@ -72,7 +72,7 @@ public actor DaemonController {
         self.store = store
         self.ledger = try InventoryLedger(store: store)
         self.audit = try store.auditLog()
-        self.queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0) })
+        self.queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0, priority: $1) })
         self.rateLimiter = RateLimiter(clock: clock)
         let environment = configuration.environment
         let http = CurlHTTPClient(configuration: .init(logger: { [metrics] in metrics.vaultRequest($0) }))
@@ -283,15 +283,17 @@ public actor DaemonController {
             }
         }
         logger.info("manifests changed", metadata: ["secrets": "\(keys.count)"])
-        await enqueue(Array(keys))
+        await enqueue(Array(keys), changed: true)
     }
 
-    /// Queues keys, never-synced secrets in the priority lane.
-    private func enqueue(_ keys: [String]) async {
+    /// Queues keys, never-synced secrets in the priority lane, and every key when they
+    /// are `changed` (a manifest edit or a decision): a full resync of 100,000 secrets must
+    /// not stand between a person's change and the vault.
+    private func enqueue(_ keys: [String], changed: Bool = false) async {
         var priority: [String] = []
         var normal: [String] = []
         for key in keys {
-            if desired.secrets[key] != nil, !FileManager.default.fileExists(atPath: store.statusPath(key)) {
+            if changed || desired.secrets[key] != nil && !FileManager.default.fileExists(atPath: store.statusPath(key)) {
                 priority.append(key)
             } else {
                 normal.append(key)
@@ -428,10 +430,10 @@ public actor DaemonController {
         if ApprovalSubject.vaultProfileName(of: name) != nil {
             // A decision on a rule change: the rules in force may change now.
             let affected = resolveRules(desired)
-            return await enqueue(affected.sorted())
+            return await enqueue(affected.sorted(), changed: true)
         }
         guard !stopping, desired.secrets[name] != nil || ledger.entry(name) != nil else { return }
-        await enqueue([name])
+        await enqueue([name], changed: true)
     }
 
     /// Decides again which rules hold each vault profile's secrets; returns the secrets
