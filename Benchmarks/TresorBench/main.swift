@@ -211,7 +211,7 @@ func sealedBenchmark(root: URL) throws {
 
 // The daemon over the 10,000 secrets the apply benchmark applied: drift resync and edit latency.
 func daemonBenchmarkOverApplied(root: URL) async throws {
-    try await daemonBenchmark(manifests: root.appendingPathComponent("apply"), state: root.appendingPathComponent("state").path)
+    try await daemonBenchmark(manifests: root.appendingPathComponent("apply"), state: root.appendingPathComponent("state").path, count: 10_000)
 }
 
 // The same 10,000 secrets under a compliance profile (every rule kind they can meet, with
@@ -265,6 +265,10 @@ let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
 setenv("API_KEY", "bench-api-key-value", 1)
 
 if let only = argument("--only"), let rootPath = argument("--root") {
+    if only == "scale-size" {
+        try await scaleSizeBenchmark(root: URL(fileURLWithPath: rootPath))
+        exit(0)
+    }
     guard let benchmark = benchmarks.first(where: { $0.name == only }) else {
         print("no benchmark \(only); there are \(benchmarks.map(\.name).joined(separator: ", "))")
         exit(2)
@@ -278,6 +282,11 @@ try FileManager.default.createDirectory(at: root, withIntermediateDirectories: t
 defer { try? FileManager.default.removeItem(at: root) }
 print("tresor benchmarks (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores; each in its own process)")
 print(String(repeating: "-", count: 100))
+if let scale = argument("--scale").flatMap(Int.init), scale > 0 {
+    try scaleBenchmark(root: root, scale: scale)
+    try? FileManager.default.removeItem(at: root)
+    exit(0)
+}
 let this = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
 for benchmark in benchmarks {
     // What this process printed goes out before the child's lines.
