@@ -52,4 +52,11 @@ struct DesiredStateDiffTests {
         let new = try load(profile("p", path: "/v2") + profile("q", path: "/w") + shared)
         #expect(DesiredStateDiff.affectedSecrets(from: old, to: new) == ["a"])
     }
+
+    @Test func amongTheNamesOfReReadFilesTheChangedSecretsAreThoseTheWholeDiffFinds() throws {
+        let old = try load(profile("p", path: "/v") + secret("a", profile: "p") + secret("b", profile: "p") + secret("c", profile: "p"))
+        let new = try load(profile("p", path: "/v") + secret("a", profile: "p", length: 32) + secret("b", profile: "p") + secret("d", profile: "p"))
+        #expect(DesiredStateDiff.changedSecrets(among: ["a", "b", "c", "d"], from: old, to: new) == ["a", "c", "d"])
+        #expect(DesiredStateDiff.changedSecrets(among: ["b", "c"], from: old, to: new) == ["c"])
+    }
 }

@@ -44,6 +44,9 @@ public actor DaemonController {
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
     private var flagged: Set<String> = []
+    /// The secrets each manifest file declares: a partial reload finds those of the files
+    /// it re-reads without walking every secret (100,000 of them make that the cost of an edit).
+    private var secretsByFile: [String: Set<String>]
     /// The last reload did not validate: the next one re-reads every file.
     private var lastLoadInvalid = false
     private var stopping = false
@@ -83,6 +86,7 @@ public actor DaemonController {
         self.makeRegistry = factory
         self.fingerprinter = fingerprinter
         self.desired = result.state
+        self.secretsByFile = Self.secretsByFile(result.state)
         self.sealed = sealed
         let engine = Engine(
             store: store, registry: factory(result.state.vaultProfiles, store, sealed), fingerprinter: fingerprinter,
@@ -186,7 +190,24 @@ public actor DaemonController {
 
     enum Reload {
         case valid(DesiredState)
+        /// Only secrets changed, and only those named could have (declared in the files
+        /// re-read, before or after).
+        case secretsOnly(DesiredState, candidates: Set<String>)
         case invalid([Diagnostic])
+    }
+
+    /// `state` with only the secrets named.
+    private static func only(_ names: Set<String>, of state: DesiredState) -> DesiredState {
+        var subset = state
+        subset.secrets = [:]
+        for name in names { subset.secrets[name] = state.secrets[name] }
+        return subset
+    }
+
+    private static func secretsByFile(_ state: DesiredState) -> [String: Set<String>] {
+        var index: [String: Set<String>] = [:]
+        for (name, secret) in state.secrets { index[secret.origin.location.file, default: []].insert(name) }
+        return index
     }
 
     /// The desired state with only `files` re-read, or nil when a full load is needed:
@@ -211,16 +232,21 @@ public actor DaemonController {
             if let old = desired.secrets[secret.name], !files.contains(old.origin.location.file) { return nil }
         }
         var state = desired
-        for (name, secret) in desired.secrets where files.contains(secret.origin.location.file) {
-            state.secrets.removeValue(forKey: name)
+        var candidates = Set(result.state.secrets.keys)
+        for file in files {
+            for name in secretsByFile[file] ?? [] {
+                state.secrets.removeValue(forKey: name)
+                candidates.insert(name)
+            }
         }
         for secret in result.state.secrets.values { state.secrets[secret.name] = secret }
-        return .valid(state)
+        return .secretsOnly(state, candidates: candidates)
     }
 
     private func apply(_ reload: Reload, renewAdapters: Bool = false) async {
         guard !stopping else { return }
         let new: DesiredState
+        var candidates: Set<String>?
         switch reload {
         case .invalid(let errors):
             for diagnostic in errors.prefix(20) {
@@ -232,10 +258,14 @@ public actor DaemonController {
             return
         case .valid(let state):
             new = state
+        case .secretsOnly(let state, let names):
+            new = state
+            candidates = names
         }
         var opened = sealed
         do throws(SealedValues.OpenError) {
-            try opened.openAll(in: new)
+            // The values of the other secrets are open already, and stay so.
+            try opened.openAll(in: candidates.map { Self.only($0, of: new) } ?? new)
         } catch {
             for problem in error.problems.prefix(20) {
                 logger.error("sealed value cannot be opened; keeping the last valid desired state", metadata: ["problem": "\(problem)"])
@@ -248,7 +278,8 @@ public actor DaemonController {
         lastLoadInvalid = false
         metrics.manifestLoad(valid: true)
         // Flagged secrets are passed again so that their Ready condition is recomputed.
-        var affected = DesiredStateDiff.affectedSecrets(from: desired, to: new).union(flagged)
+        var affected = (candidates.map { DesiredStateDiff.changedSecrets(among: $0, from: desired, to: new) }
+            ?? DesiredStateDiff.affectedSecrets(from: desired, to: new)).union(flagged)
         flagged.removeAll()
         let profilesChanged = renewAdapters || desired.vaultProfiles.mapValues(\.spec) != new.vaultProfiles.mapValues(\.spec)
         engine = Engine(
@@ -260,6 +291,14 @@ public actor DaemonController {
             await rateLimiter.configure(new.vaultProfiles)
         }
         sealed = opened
+        if let candidates {
+            for name in candidates {
+                if let file = desired.secrets[name]?.origin.location.file { secretsByFile[file]?.remove(name) }
+                if let file = new.secrets[name]?.origin.location.file { secretsByFile[file, default: []].insert(name) }
+            }
+        } else {
+            secretsByFile = Self.secretsByFile(new)
+        }
         desired = new
         affected.formUnion(resolveRules(new))
         guard !affected.isEmpty else { return }

@@ -31,6 +31,12 @@ public enum DesiredStateDiff {
         return affected
     }
 
+    /// Of `names`, the secrets added, removed or edited: what `affectedSecrets` finds when
+    /// no profile changed and only those names can differ (a reload of some files).
+    public static func changedSecrets(among names: Set<String>, from old: DesiredState, to new: DesiredState) -> Set<String> {
+        names.filter { !sameSecret(old.secrets[$0], new.secrets[$0]) }
+    }
+
     /// Secrets of `new` whose vault profiles hold them to other rules than in `old`.
     static func secretsWithChangedRules(from old: DesiredState, to new: DesiredState) -> Set<String> {
         let before = VaultRules.declared(in: old)
