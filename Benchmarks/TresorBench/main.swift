@@ -261,6 +261,9 @@ let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
     ("status-codec", statusCodecBenchmark),
 ]
 
+// Lines as they come, also into a file: a 100,000-secret run takes minutes.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 // Every benchmark runs in a process of its own: each needs the manifests' environment.
 setenv("API_KEY", "bench-api-key-value", 1)
 

@@ -48,6 +48,9 @@ public struct ManifestLoader: Sendable {
         self.environment = environment
     }
 
+    /// Files parsed at once (on all cores) before their trees are decoded and dropped.
+    static let decodeChunk = 2_048
+
     /// Parses every file, on all cores: parsing is independent per file and is most of
     /// the cost of loading; decoding stays sequential so diagnostics keep file order.
     static func parseAll(_ files: [ManifestFile]) -> [YAMLParseResult] {
@@ -59,9 +62,15 @@ public struct ManifestLoader: Sendable {
     public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = [], cache: ManifestParseCache? = nil) -> LoadResult {
         var collector = Collector(strict: strict, environment: environment)
         collector.diagnostics = preDiagnostics
-        let parsed = cache?.parse(files) ?? Self.parseAll(files)
-        for (file, result) in zip(files, parsed) {
-            collector.load(file, parsed: result)
+        if let cache {
+            for (file, result) in zip(files, cache.parse(files)) { collector.load(file, parsed: result) }
+        } else {
+            // A chunk's trees are dropped once decoded: 100,000 files' trees at once were
+            // most of a load's peak memory.
+            for start in stride(from: 0, to: files.count, by: Self.decodeChunk) {
+                let chunk = Array(files[start..<min(start + Self.decodeChunk, files.count)])
+                for (file, result) in zip(chunk, Self.parseAll(chunk)) { collector.load(file, parsed: result) }
+            }
         }
         collector.checkReferences()
         collector.checkVaultNames()
