@@ -118,6 +118,7 @@ func printLatencies(_ name: String, _ milliseconds: [Double]) {
     print(
         String(
             format: "%-52@ p50 %6.1f ms  p99 %6.1f ms   target p50 < 100 ms, p99 < 500 ms", name as NSString, p50, p99))
+    fflush(nil)
 }
 
 /// Rewrites one basicAuth secret's username and times the rename into place to its vault write.

@@ -35,19 +35,20 @@ func scaleSizeBenchmark(root: URL) async throws {
     try generateManifests(count: count, in: manifests, secretFile: secretFile)
     let state = base.appendingPathComponent("state").path
     let large = count >= 100_000
+    let size = "\(count.formatted()) Secrets"
     print("-- \(count.formatted()) Secrets")
 
     var figures = ScaleFigures()
     let validate = try command("validate", ["validate", manifests.path], expect: 0)
-    report("tresor validate", seconds: validate.seconds, peakMiB: validate.peakMiB, target: large ? "< 5 s, < 512 MiB" : "(reported)")
+    report("tresor validate, \(size)", seconds: validate.seconds, peakMiB: validate.peakMiB, target: large ? "< 5 s, < 512 MiB" : "(reported)")
     let apply = try command("first apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
-    report("tresor apply (local vault)", seconds: apply.seconds, peakMiB: apply.peakMiB, target: large ? "< 60 s, < 512 MiB" : "(reported)")
+    report("tresor apply (local vault), \(size)", seconds: apply.seconds, peakMiB: apply.peakMiB, target: large ? "< 60 s, < 512 MiB" : "(reported)")
     figures.record("apply", apply)
     let plan = try command("no-change plan", ["plan", "-f", manifests.path, "--state-dir", state], expect: 0)
-    report("tresor plan, no change", seconds: plan.seconds, peakMiB: plan.peakMiB, target: large ? "< 10 s, < 512 MiB" : "(reported)")
+    report("tresor plan, no change, \(size)", seconds: plan.seconds, peakMiB: plan.peakMiB, target: large ? "< 10 s, < 512 MiB" : "(reported)")
     figures.record("plan", plan)
     let again = try command("no-change apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
-    report("tresor apply, no change", seconds: again.seconds, peakMiB: again.peakMiB, target: large ? "< 12 s, < 512 MiB" : "(reported)")
+    report("tresor apply, no change, \(size)", seconds: again.seconds, peakMiB: again.peakMiB, target: large ? "< 12 s, < 512 MiB" : "(reported)")
     figures.record("apply-again", again)
     let daemon = try await daemonBenchmark(manifests: manifests, state: state, count: count)
     figures.values["resync.seconds"] = daemon.resyncSeconds

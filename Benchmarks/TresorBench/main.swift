@@ -58,6 +58,8 @@ func runMeasured(_ executable: String, _ args: [String], output: String? = "/dev
 
 func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
     print(String(format: "%-52@ %8.3f s  %7.1f MiB   target %@", name as NSString, seconds, peakMiB, target as NSString))
+    // Each line as it comes, also into a file: a 100,000-secret run takes many minutes.
+    fflush(nil)
 }
 
 /// A compliance profile with one rule of every kind the benchmark's secrets can meet.
@@ -260,9 +262,6 @@ let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
     ("daemon", daemonBenchmarkOverApplied), ("webui", webUIBenchmark), ("compliance", complianceBenchmark),
     ("status-codec", statusCodecBenchmark),
 ]
-
-// Lines as they come, also into a file: a 100,000-secret run takes minutes.
-setvbuf(stdout, nil, _IOLBF, 0)
 
 // Every benchmark runs in a process of its own: each needs the manifests' environment.
 setenv("API_KEY", "bench-api-key-value", 1)
