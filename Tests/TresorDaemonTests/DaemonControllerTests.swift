@@ -6,16 +6,15 @@ import TresorDaemon
 import TresorEngine
 import TresorTestSupport
 
-/// The controller in process on the local vault, with a clock whose sleeps are recorded
-/// and never end: what it schedules (drift resync, backoff) is checked without waiting.
+/// The controller in process on the local vault, with a clock that stands still and whose
+/// sleeps never end: what it schedules (drift resync, backoff) is checked without waiting.
 struct DaemonControllerTests {
     final class RecordingClock: Sendable {
         let sleeps = Mutex<[Duration]>([])
 
         var clock: DaemonClock {
-            let origin = ContinuousClock.now
-            return DaemonClock(
-                now: { ContinuousClock.now - origin },
+            DaemonClock(
+                now: { .zero },
                 sleep: { [self] duration in
                     self.sleeps.withLock { $0.append(duration) }
                     try await Task.sleep(for: .seconds(86_400))
@@ -65,13 +64,14 @@ struct DaemonControllerTests {
             logger: DaemonLogging.logger("test", format: .text, level: .critical))
         try await controller.start()
         try await eventually("the first full pass") { health.isReady }
-        try await eventually("both timers") { recording.sleeps.withLock { $0.count } >= 2 }
-        await controller.stop()
-        await controller.waitForWorkers()
-
+        try await eventually("both timers") { await controller.nextPasses().count == 2 }
         // refreshInterval 5m with the jitter draw in the middle; the first backoff is 1 s
         // less the jitter's half share.
-        #expect(recording.sleeps.withLock { $0.sorted() } == [.milliseconds(900), .seconds(300)])
+        #expect(await controller.nextPasses() == ["broken": .milliseconds(900), "good": .seconds(300)])
+        try await eventually("the timers sleeping until the earliest") { recording.sleeps.withLock { $0.last } == .milliseconds(900) }
+        await controller.stop()
+        await controller.waitForWorkers()
+        #expect(await controller.nextPasses().isEmpty, "stopping cancels every timer")
         let metricsText = try PrometheusText(metrics.exposition())
         #expect(try metricsText.value("tresor_secrets_backing_off") == 1)
         #expect(try metricsText.value("tresor_reconciles_total", ["result": "failure"]) == 1)

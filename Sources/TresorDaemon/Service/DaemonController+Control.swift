@@ -17,7 +17,7 @@ extension DaemonController {
         } else {
             names = desired.secrets.keys.sorted()
         }
-        for name in names { timers.removeValue(forKey: name)?.cancel() }
+        for name in names { timers.cancel(name) }
         await queue.add(names, lane: .priority)
         logger.info("reconcile requested", metadata: ["secrets": "\(names.count)"])
         return names
@@ -27,7 +27,7 @@ extension DaemonController {
     func resumed(_ names: [String]) async {
         let known = names.filter { desired.secrets[$0] != nil || ledger.entry($0) != nil }
         guard !known.isEmpty else { return }
-        for name in known { timers.removeValue(forKey: name)?.cancel() }
+        for name in known { timers.cancel(name) }
         await queue.add(known, lane: .priority)
         logger.info("resumed; reconciling now", metadata: ["secrets": "\(known.joined(separator: ","))"])
     }

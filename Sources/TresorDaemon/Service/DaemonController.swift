@@ -36,7 +36,8 @@ public actor DaemonController {
     /// Made once per desired state: its uniqueness index reads every status file.
     private var compliance: ComplianceSetup
     private var failures: [String: Int] = [:]
-    var timers: [String: Task<Void, Never>] = [:]
+    /// Drift resync and backoff retries: when each secret is due again.
+    let timers: ResyncTimers
     var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
     private var watcher: ManifestWatcher?
@@ -75,7 +76,9 @@ public actor DaemonController {
         self.store = store
         self.ledger = try InventoryLedger(store: store)
         self.audit = try store.auditLog()
-        self.queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0, priority: $1) })
+        let queue = WorkQueue(onDepthChange: { [metrics] in metrics.queueDepth($0, priority: $1) })
+        self.queue = queue
+        self.timers = ResyncTimers(clock: clock) { keys in await queue.add(keys) }
         self.rateLimiter = RateLimiter(clock: clock)
         let environment = configuration.environment
         let http = CurlHTTPClient(configuration: .init(logger: { [metrics] in metrics.vaultRequest($0) }))
@@ -148,8 +151,7 @@ public actor DaemonController {
         watcher?.stop()
         suspensionWatch?.stop()
         await queue.shutDown()
-        for timer in timers.values { timer.cancel() }
-        timers.removeAll()
+        timers.stop()
         logger.info("stopping: finishing in-flight passes")
     }
 
@@ -310,7 +312,7 @@ public actor DaemonController {
         var keys = affected.filter { new.secrets[$0] != nil }
         let removed = affected.filter { new.secrets[$0] == nil && ledger.entry($0) != nil }
         for name in removed {
-            timers.removeValue(forKey: name)?.cancel()
+            timers.cancel(name)
             failures.removeValue(forKey: name)
         }
         if !removed.isEmpty {
@@ -437,7 +439,7 @@ public actor DaemonController {
             if let secret = desired.secrets[key] {
                 schedule(key, after: configuration.resync.delay(interval: secret.spec.refreshInterval.seconds, unit: clock.random()))
             } else {
-                timers.removeValue(forKey: key)?.cancel()
+                timers.cancel(key)
                 metrics.secretState(key, nil)
                 metrics.secretCompliance(key, nil)
             }
@@ -449,11 +451,12 @@ public actor DaemonController {
     /// earlier timer of the key.
     func schedule(_ key: String, after delay: Duration) {
         guard !stopping else { return }
-        timers[key]?.cancel()
-        timers[key] = Task { [queue, clock] in
-            do { try await clock.sleep(delay) } catch { return }
-            await queue.add(key)
-        }
+        timers.schedule(key, after: delay)
+    }
+
+    /// Each secret with a drift resync or retry ahead, and the time until it.
+    public func nextPasses() -> [String: Duration] {
+        timers.pending
     }
 
     func markReady() {
