@@ -57,20 +57,14 @@ public struct ManifestLoader: Sendable {
         files.concurrentMap(chunk: 64) { YAMLParser.parse($0.bytes) }
     }
 
-    /// - Parameter cache: parse results of earlier loads, reused for files whose bytes
-    ///   did not change (a long-running process reloading on every edit).
-    public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = [], cache: ManifestParseCache? = nil) -> LoadResult {
+    public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = []) -> LoadResult {
         var collector = Collector(strict: strict, environment: environment)
         collector.diagnostics = preDiagnostics
-        if let cache {
-            for (file, result) in zip(files, cache.parse(files)) { collector.load(file, parsed: result) }
-        } else {
-            // A chunk's trees are dropped once decoded: 100,000 files' trees at once were
-            // most of a load's peak memory.
-            for start in stride(from: 0, to: files.count, by: Self.decodeChunk) {
-                let chunk = Array(files[start..<min(start + Self.decodeChunk, files.count)])
-                for (file, result) in zip(chunk, Self.parseAll(chunk)) { collector.load(file, parsed: result) }
-            }
+        // A chunk's trees are dropped once decoded: 100,000 files' trees at once were
+        // most of a load's peak memory (and of the daemon's, which kept them for reloads).
+        for start in stride(from: 0, to: files.count, by: Self.decodeChunk) {
+            let chunk = Array(files[start..<min(start + Self.decodeChunk, files.count)])
+            for (file, result) in zip(chunk, Self.parseAll(chunk)) { collector.load(file, parsed: result) }
         }
         collector.checkReferences()
         collector.checkVaultNames()

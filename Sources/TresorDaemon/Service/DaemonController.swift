@@ -13,7 +13,6 @@ public actor DaemonController {
     public typealias RegistryFactory = @Sendable ([String: VaultProfile], StateStore, SealedValues) -> VaultRegistry
 
     let configuration: DaemonConfiguration
-    let parseCache: ManifestParseCache
     let clock: DaemonClock
     let metrics: DaemonMetrics
     let health: DaemonHealth
@@ -62,13 +61,11 @@ public actor DaemonController {
         var store = try configuration.etcd.map { try StateStore(root: configuration.stateDirectory, etcd: $0) }
             ?? StateStore(root: configuration.stateDirectory)
         store.auditRotation = configuration.auditRotation
-        let parseCache = ManifestParseCache()
-        let result = Self.loadManifests(configuration, cache: parseCache)
+        let result = Self.loadManifests(configuration)
         guard result.isValid else { throw InvalidManifestsError(result: result) }
         var sealed = SealedValues(keyring: configuration.sealing)
         try sealed.openAll(in: result.state)
         self.configuration = configuration
-        self.parseCache = parseCache
         self.clock = clock
         self.metrics = metrics
         self.health = health
@@ -100,9 +97,11 @@ public actor DaemonController {
         self.compliance = ComplianceSetup.make(effective, store: store)
     }
 
-    nonisolated static func loadManifests(_ configuration: DaemonConfiguration, cache: ManifestParseCache) -> LoadResult {
+    /// Every file parsed again: partial reloads (most edits) re-read only their files, and
+    /// keeping every file's tree for the others cost more memory than the daemon's state.
+    nonisolated static func loadManifests(_ configuration: DaemonConfiguration) -> LoadResult {
         let found = ManifestFiles.read(configuration.paths, skipping: [configuration.stateDirectory])
-        return ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics, cache: cache)
+        return ManifestLoader(environment: configuration.environment).load(found.files, preDiagnostics: found.diagnostics)
     }
 
     /// The full pass at start (every declared secret, and removed ones unless the
@@ -165,7 +164,7 @@ public actor DaemonController {
     // MARK: Manifest changes
 
     /// Re-reads only the changed files when that is provably the same as a full load,
-    /// else every file (the parse cache still skips unchanged ones).
+    /// else every file.
     func reloadManifests(_ changes: ManifestChanges) async {
         guard !stopping else { return }
         // After an invalid load the files changed meanwhile are not all in `changes`.
@@ -173,7 +172,7 @@ public actor DaemonController {
             await apply(partial)
             return
         }
-        let result = Self.loadManifests(configuration, cache: parseCache)
+        let result = Self.loadManifests(configuration)
         await apply(result.isValid ? .valid(result.state) : .invalid(result.errors))
     }
 
@@ -182,7 +181,7 @@ public actor DaemonController {
     /// every declared secret.
     public func reloadAll() async {
         guard !stopping else { return }
-        let result = Self.loadManifests(configuration, cache: parseCache)
+        let result = Self.loadManifests(configuration)
         guard result.isValid else { return await apply(.invalid(result.errors)) }
         await apply(.valid(result.state), renewAdapters: true)
         // A pass over every secret with the new adapters: one that failed or stalled on a
