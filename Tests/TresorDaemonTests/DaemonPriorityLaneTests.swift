@@ -110,7 +110,8 @@ struct DaemonPriorityLaneTests {
         let first = DaemonHealth()
         let setup = try DaemonController(configuration: configuration, metrics: DaemonMetrics(), health: first, logger: logger)
         try await setup.start()
-        try await eventually("the first full pass") { first.isReady }
+        // Generous bounds: in the full suite, tests that hold the shared threads slow a pass down.
+        try await eventually("the first full pass", timeout: .seconds(300)) { first.isReady }
         await setup.stop()
         await setup.waitForWorkers()
 
@@ -123,14 +124,14 @@ struct DaemonPriorityLaneTests {
             configuration: configuration, metrics: metrics, health: DaemonHealth(), logger: logger,
             makeRegistry: { _, _, _ in VaultRegistry(adapters: ["loc": gated]) })
         try await controller.start()
-        try await eventually("the resync's first vault call") { gated.order == ["app/s00"] }
+        try await eventually("the resync's first vault call", timeout: .seconds(300)) { gated.order == ["app/s00"] }
 
         try manifests(lastLength: 32).write(toFile: file, atomically: true, encoding: .utf8)
-        try await eventually("the edited secret queued in the priority lane") {
+        try await eventually("the edited secret queued in the priority lane", timeout: .seconds(300)) {
             try PrometheusText(metrics.exposition()).value("tresor_queue_priority_depth") == 1
         }
         gated.open()
-        try await eventually("the resync's end") { gated.order.count == 30 }
+        try await eventually("the resync's end", timeout: .seconds(300)) { gated.order.count == 30 }
         await controller.stop()
         await controller.waitForWorkers()
 
