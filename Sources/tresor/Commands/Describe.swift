@@ -32,7 +32,7 @@ extension Tresor {
                 case .yaml: print(try StatusCoding.encode(status), terminator: "")
                 }
             case .vaultprofile:
-                let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+                let store = global.readingStore()
                 guard let profile = StatusTables.profileDescription(name, statuses: store.readAllStatuses().0) else {
                     throw notFound("vaultprofile", name, in: store)
                 }
