@@ -7,10 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Every CLI suite but the two that compare both stores themselves; tests of the
+# Every CLI suite but the one that compares both stores itself; tests of the
 # directory store's own files are skipped on etcd by their `.directoryStoreOnly` trait.
 FILTER=${1:-'TresorCLITests'}
-SKIP='StateStoreCommandTests|SharedRecordsCommandTests'
+SKIP='StateStoreCommandTests'
 ETCD=${TRESOR_ETCD:-$(command -v etcd || echo /usr/bin/etcd)}
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/tresor-cli-etcd-XXXXXX")
 PIDS=()

@@ -216,7 +216,7 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 }
 
 /// `tresor audit verify` checks the audit log's hash chain.
-@Suite(.directoryStoreOnly("edits audit.log by hand; EtcdAuditChainTests edits the chain in etcd"))
+@Suite(.directoryStoreOnly("edits audit.log by hand; LeaderFenceTests+AuditChain edits the chain in etcd"))
 struct AuditVerifyCommandTests {
     @Test func anEditedAuditLineIsNamed() async throws {
         let cli = try CLI()

@@ -2,12 +2,10 @@ import Foundation
 import Testing
 import TresorTestSupport
 
-/// Two machines (two state directories) on one etcd prefix of a real three-member cluster:
-/// an approval request opened on one is decided on the other, the rules in force recorded
-/// by one hold a loosening on the other, and both read one audit chain.
-@Suite(.etcdCluster, .enabled(if: EtcdCluster.enabled))
-struct SharedRecordsCommandTests {
-    var cluster: EtcdCluster { EtcdCluster.current! }
+/// Two machines (two state directories) on one etcd prefix of the suite's cluster: an
+/// approval request opened on one is decided on the other, the rules in force recorded by
+/// one hold a loosening on the other, and both read one audit chain.
+extension StateStoreCommandTests {
 
     @Test func approvalsRulesAndTheAuditChainRecordedOnOneMachineAreTheOthers() async throws {
         let cli = try CLI()
@@ -15,7 +13,7 @@ struct SharedRecordsCommandTests {
         let etcd = ["--etcd-endpoints", cluster.endpoints, "--etcd-prefix", "/shared-" + UUID().uuidString.lowercased()]
         let first = ["--state-dir", "first"] + etcd
         let second = ["--state-dir", "second"] + etcd
-        let manifests = StateStoreCommandTests().manifests(cli, value: "shared-value-long-enough-for-the-rule")
+        let manifests = manifests(cli, value: "shared-value-long-enough-for-the-rule")
         try cli.write(manifests, to: "m/all.yaml")
 
         let blocked = try await cli.run(["apply", "-f", "m", "--as", "alice"] + first)

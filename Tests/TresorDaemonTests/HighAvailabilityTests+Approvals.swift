@@ -9,13 +9,10 @@ import TresorTestSupport
     import Glibc
 #endif
 
-/// The approval API of two `tresor run` replicas on a real three-member etcd cluster with
-/// OpenBao: both list the requests kept in etcd, only the leader records a decision (a
-/// standby answers 503 naming the leader), and the decision lands in the shared audit chain.
-@Suite(.openBaoDevServer, .etcdCluster, .serialized, .enabled(if: OpenBaoDevServer.enabled && EtcdCluster.enabled))
-struct ReplicaApprovalTests {
-    var bao: OpenBaoDevServer { OpenBaoDevServer.current! }
-    var cluster: EtcdCluster { EtcdCluster.current! }
+/// The approval API of two `tresor run` replicas (on the suite's etcd cluster and OpenBao):
+/// both list the requests kept in etcd, only the leader records a decision (a standby
+/// answers 503 naming the leader), and the decision lands in the shared audit chain.
+extension HighAvailabilityTests {
     static let http = CurlHTTPClient()
 
     /// A vault profile on OpenBao whose one secret, `held`, waits for alice's approval.

@@ -5,12 +5,10 @@ import TresorEngine
 import TresorVaults
 import TresorTestSupport
 
-/// The audit chain kept in etcd, on a real three-member cluster: writers that append at
-/// once extend one chain, `audit verify` finds a line removed or edited, and a deposed
+/// The audit chain kept in etcd, on the suite's three-member cluster: writers that append
+/// at once extend one chain, `audit verify` finds a line removed or edited, and a deposed
 /// leader appends nothing.
-@Suite(.etcdCluster, .enabled(if: EtcdCluster.enabled))
-struct EtcdAuditChainTests {
-    var cluster: EtcdCluster { EtcdCluster.current! }
+extension LeaderFenceTests {
 
     func event(_ writer: String, _ index: Int) -> AuditEvent {
         AuditEvent(time: Date(), actor: writer, secret: "s\(index)", vaultProfile: "main", operation: "update", outcome: "success")
