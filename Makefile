@@ -21,14 +21,16 @@ build:
 	@scripts/ensure-deps.sh build
 	$(SWIFT) build
 
-## Installs what the tests need, builds once, checks the schemas, runs every test, then
-## runs each fuzz target over its seed corpus (its own sanitized build in .build-fuzz).
+## Installs what the tests need, builds once, checks the schemas, runs every test, runs
+## the CLI tests again with the state in etcd, then runs each fuzz target over its seed
+## corpus (its own sanitized build in .build-fuzz).
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests
 	python3 scripts/check-schemas.py examples
 	TRESOR_BAO="$$(command -v bao || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "bao"))')" \
 		$(SWIFT) test --skip-build
+	scripts/cli-tests-on-etcd.sh
 	FUZZ_TIMEOUT=10 FUZZ_REPLAY=1 Fuzz/run.sh 0
 
 ## Builds tresor, applies examples/quickstart to the embedded local vault and shows

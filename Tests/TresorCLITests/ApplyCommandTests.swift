@@ -100,7 +100,7 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         try cli.write(profiles + secret, to: "m/all.yaml")
         let applied = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        let status = try String(contentsOfFile: cli.path("state/status/Secret/yes.yaml"), encoding: .utf8)
+        let status = try cli.stateText("status/Secret/yes.yaml")
         #expect(status.contains("name: \"yes\"\n") && status.contains("sourceProfile: \"no\"\n"), "\(status)")
     }
 }
@@ -126,7 +126,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(hostile.stderr.contains("\\u{1B}"))
     }
 
-    @Test func planOnAFreshDirectoryCreatesNothingAndSaysItsKeysAreThrowaway() async throws {
+    @Test(.directoryStoreOnly("the directory is not created"))
+    func planOnAFreshDirectoryCreatesNothingAndSaysItsKeysAreThrowaway() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "hygiene-3"), to: "m/all.yaml")
@@ -137,7 +138,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(!FileManager.default.fileExists(atPath: cli.path("state")))
     }
 
-    @Test func planOnExistingStateChangesNoFile() async throws {
+    @Test(.directoryStoreOnly("compares the files of the directory"))
+    func planOnExistingStateChangesNoFile() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "hygiene-4"), to: "m/all.yaml")
@@ -163,7 +165,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         return entries
     }
 
-    @Test func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() async throws {
+    @Test(.directoryStoreOnly("temp files of the directory's atomic writes"))
+    func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.write(profilesYAML + secretYAML("one", value: "hygiene-2"), to: "m/all.yaml")
@@ -184,7 +187,7 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 }
 
 /// A damaged or edited status file is named; the others are still listed.
-@Suite struct DamagedStatusTests {
+@Suite(.directoryStoreOnly("edits status files by hand")) struct DamagedStatusTests {
     @Test func oneCorruptStatusFileDoesNotHideTheOthers() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -213,7 +216,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 }
 
 /// `tresor audit verify` checks the audit log's hash chain.
-@Suite struct AuditVerifyCommandTests {
+@Suite(.directoryStoreOnly("edits audit.log by hand; LeaderFenceTests+AuditChain edits the chain in etcd"))
+struct AuditVerifyCommandTests {
     @Test func anEditedAuditLineIsNamed() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -236,7 +240,7 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 /// `read` fails closed: on a full disk (here `ulimit -f`, with SIGXFSZ ignored so the
 /// write fails instead of killing the process) its audit line cannot be written, and no
 /// value is printed; the log keeps no torn line.
-@Suite struct ReadFailsClosedTests {
+@Suite(.directoryStoreOnly("a file size limit on audit.log")) struct ReadFailsClosedTests {
     @Test func aReadWhoseAuditLineCannotBeWrittenPrintsNothing() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -293,7 +297,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
     }
 
-    @Test func aMissingFingerprintKeyIsNotReplaced() async throws {
+    @Test(.directoryStoreOnly("removes fingerprint.key"))
+    func aMissingFingerprintKeyIsNotReplaced() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try await applied(cli)

@@ -100,7 +100,7 @@ import Testing
         #expect(rejected.status == 0, "\(rejected.stderr)")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "carol"]).status == 3)
         #expect(try await cli.run(["get", "secrets", "--state-dir", "state"]).stdout.contains("rejected"))
-        let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
+        let audit = try cli.stateText("audit.log")
         #expect(audit.contains("\"operation\":\"reject\"") && audit.contains("not now"))
     }
 
@@ -112,7 +112,7 @@ import Testing
         let declared = try await cli.run(["approve", "db", "--as", "alice", "--state-dir", "state"])
         #expect(declared.status == 1)
         #expect(declared.stderr.contains("needs a token") && declared.stderr.contains("cliIdentity: declared"))
-        let audit = (try? String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)) ?? ""
+        let audit = try cli.stateText("audit.log")
         #expect(!audit.contains("\"operation\":\"approve\""))
         // A token of someone else is not made good by --as.
         let bob = try await cli.tokenFile(for: "bob")

@@ -46,7 +46,27 @@ struct CLI {
     func write(_ text: String, to relative: String) throws {
         let url = directory.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try TestStore.manifests(text, stateRoot: path("state")).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// The bytes of a state file (`status/Secret/db.yaml`, `audit.log`, …) of `stateDirectory`,
+    /// from the store the tests run on (``TestStore``); nil when there is none.
+    func stateFile(_ relative: String, stateDirectory: String = "state") throws -> [UInt8]? {
+        try TestStore.read(relative, stateDirectory: stateDirectory, in: directory, run: directory.lastPathComponent)
+    }
+
+    /// The options that put a `tresor` started by the test itself (not by ``run(_:input:environment:executable:)``)
+    /// on the store the tests run on.
+    func storeFlags(_ arguments: [String]) -> [String] { TestStore.flags(arguments, run: directory.lastPathComponent) }
+
+    /// Every status of `stateDirectory` by secret name, from the store the tests run on.
+    func statusFiles(stateDirectory: String = "state") throws -> [String: [UInt8]] {
+        try TestStore.statuses(stateDirectory: stateDirectory, in: directory, run: directory.lastPathComponent)
+    }
+
+    /// ``stateFile(_:stateDirectory:)`` as text, "" when there is none.
+    func stateText(_ relative: String, stateDirectory: String = "state") throws -> String {
+        String(decoding: try stateFile(relative, stateDirectory: stateDirectory) ?? [], as: UTF8.self)
     }
 
     func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
@@ -61,7 +81,7 @@ struct CLI {
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
-        process.arguments = arguments
+        process.arguments = arguments + (executable == nil ? TestStore.flags(arguments, run: directory.lastPathComponent) : [])
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let result: Result = try await withCheckedThrowingContinuation { continuation in
@@ -75,7 +95,7 @@ struct CLI {
                         let stdinFile = directory.appendingPathComponent("stdin-\(UUID().uuidString)")
                         defer { try? FileManager.default.removeItem(at: stdinFile) }
                         if let input {
-                            try Data(input.utf8).write(to: stdinFile)
+                            try Data(TestStore.manifests(input, stateRoot: path("state")).utf8).write(to: stdinFile)
                             process.standardInput = try FileHandle(forReadingFrom: stdinFile)
                         } else {
                             process.standardInput = FileHandle.nullDevice
@@ -93,7 +113,7 @@ struct CLI {
         }
         if executable == nil, let flag = arguments.firstIndex(of: "--state-dir"), flag + 1 < arguments.count {
             try await checkWrittenFiles(in: path(arguments[flag + 1]))
-            if arguments.first != "audit", FileManager.default.fileExists(atPath: path(arguments[flag + 1]) + "/audit.log") {
+            if arguments.first != "audit", TestStore.isEtcd || FileManager.default.fileExists(atPath: path(arguments[flag + 1]) + "/audit.log") {
                 let verified = try await run(["audit", "verify", "--state-dir", arguments[flag + 1]])
                 if verified.status != 0 { Issue.record("the audit log's chain breaks: \(verified.stderr)") }
             }
@@ -121,7 +141,7 @@ struct CLI {
     func runAndKill(_ arguments: [String], after delay: Duration) async throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        process.arguments = arguments + TestStore.flags(arguments, run: directory.lastPathComponent)
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -62,7 +62,7 @@ import Testing
         // apply reaches the same verdict at run time: deny holds the create, nothing is written.
         let apply = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
         #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
-        let status = try String(contentsOfFile: cli.path("state/status/Secret/db.yaml"), encoding: .utf8)
+        let status = try cli.stateText("status/Secret/db.yaml")
         #expect(status.contains("state: inactive") && status.contains("versions: []"), "\(status)")
 
         try cli.write(Self.secret(length: 32), to: "m/secret.yaml")

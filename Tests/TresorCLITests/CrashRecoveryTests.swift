@@ -38,13 +38,7 @@ import TresorCore
     }
 
     func statuses(_ cli: CLI) throws -> [SecretStatus] {
-        let directory = cli.path("state/status/Secret")
-        return try ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().compactMap { name in
-            // Temporary files of an interrupted write are not status files.
-            guard name.hasSuffix(".yaml") else { return nil }
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
-            return try StatusCoding.decode(SecretStatus.self, from: bytes)
-        }
+        try cli.statusFiles().sorted { $0.key < $1.key }.map { try StatusCoding.decode(SecretStatus.self, from: $0.value) }
     }
 
     func checkStatusFilesAreWhole(_ cli: CLI) throws {

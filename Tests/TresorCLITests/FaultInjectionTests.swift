@@ -65,7 +65,8 @@ import Testing
         #expect(read.stdout == second + "\n", sourceLocation: sourceLocation)
     }
 
-    @Test func aFullDiskStopsThePassBeforeAVaultWriteItCannotAudit() async throws {
+    @Test(.directoryStoreOnly("a file size limit on audit.log"))
+    func aFullDiskStopsThePassBeforeAVaultWriteItCannotAudit() async throws {
         let cli = try await Self.prepared()
         defer { cli.cleanUp() }
         // `ulimit -f` below the audit log's size: the log cannot grow, while the small vault
@@ -77,7 +78,8 @@ import Testing
             under: { try await cli.run(["-c", script, CLI.binary], executable: "/bin/bash") }, removeFault: {})
     }
 
-    @Test func aReadOnlyStatusDirectoryStopsThePassBeforeAnyVaultWrite() async throws {
+    @Test(.directoryStoreOnly("a read-only status directory"))
+    func aReadOnlyStatusDirectoryStopsThePassBeforeAnyVaultWrite() async throws {
         let cli = try await Self.prepared()
         defer { cli.cleanUp() }
         let status = cli.path("state/status/Secret")
@@ -104,7 +106,8 @@ import Testing
             removeFault: { try FileManager.default.moveItem(atPath: cli.path("local.key.backup"), toPath: key) })
     }
 
-    @Test func aWrongFingerprintKeyStopsThePass() async throws {
+    @Test(.directoryStoreOnly("replaces fingerprint.key"))
+    func aWrongFingerprintKeyStopsThePass() async throws {
         let cli = try await Self.prepared()
         defer { cli.cleanUp() }
         let key = cli.path("state/fingerprint.key")
@@ -116,7 +119,8 @@ import Testing
             removeFault: { try original.write(to: URL(fileURLWithPath: key)) })
     }
 
-    @Test func anEditedStatusFileStopsItsSecret() async throws {
+    @Test(.directoryStoreOnly("edits a status file by hand"))
+    func anEditedStatusFileStopsItsSecret() async throws {
         let cli = try await Self.prepared()
         defer { cli.cleanUp() }
         let path = cli.path("state/status/Secret/one.yaml")
@@ -129,7 +133,8 @@ import Testing
             removeFault: { try original.write(to: URL(fileURLWithPath: path)) })
     }
 
-    @Test func aTornAuditLogIsRepairedReportedAndThePassGoesOn() async throws {
+    @Test(.directoryStoreOnly("tears audit.log by hand"))
+    func aTornAuditLogIsRepairedReportedAndThePassGoesOn() async throws {
         let cli = try await Self.prepared()
         defer { cli.cleanUp() }
         let handle = try #require(FileHandle(forWritingAtPath: cli.path("state/audit.log")))

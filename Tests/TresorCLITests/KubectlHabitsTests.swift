@@ -132,7 +132,8 @@ func labelledSecretsYAML(values: [String: String], only: [String]? = nil) -> Str
         let cli = try await applied()
         defer { cli.cleanUp() }
         let state = cli.path("state")
-        let watcher = try ServerProcess(binary: CLI.binary, label: "events-watch") { _ in ["events", "-w", "--state-dir", state] }
+        let arguments = ["events", "-w", "--state-dir", state]
+        let watcher = try ServerProcess(binary: CLI.binary, label: "events-watch") { _ in arguments + cli.storeFlags(arguments) }
         defer { watcher.stop() }
         try await eventually("events -w prints the table") { watcher.log.contains("TIME") }
         var changed = Self.values

@@ -92,7 +92,7 @@ import Testing
         #expect(done.status == 0, "\(done.stdout)\(done.stderr)")
         #expect(done.stdout.contains("approved looser rules take effect"))
         #expect(try await stored(cli) == Self.second + "\n")
-        let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
+        let audit = try cli.stateText("audit.log")
         #expect(audit.contains("\"operation\":\"approval-execute\"") && audit.contains("\"secret\":\"vaultprofile:main\""))
         #expect(try await cli.run(["audit", "verify", "--state-dir", "state"]).status == 0)
         for output in [plan.stdout, plan.stderr, held.stdout, held.stderr, listed.stdout, done.stdout, audit] {
@@ -131,7 +131,7 @@ import Testing
         #expect(done.status == 0, "\(done.stdout)\(done.stderr)")
         #expect(done.stdout.contains("without approval (no approval profile was in force)"))
         #expect(try await stored(cli) == "short-two\n")
-        let audit = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8)
+        let audit = try cli.stateText("audit.log")
         #expect(audit.contains("compliance profile 'strict' removed"))
     }
 
@@ -146,7 +146,8 @@ import Testing
         #expect(held.stdout.contains("0 of 2 approvals"))
     }
 
-    @Test func aHandEditedRulesRecordIsRefusedAndChangesNothing() async throws {
+    @Test(.directoryStoreOnly("edits rules.yaml by hand"))
+    func aHandEditedRulesRecordIsRefusedAndChangesNothing() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         _ = try await applied(cli)

@@ -75,7 +75,7 @@ import Testing
         let beta = try await S.seal(cli, key: "old/sealing.pub", secret: "beta", field: "content", value: Self.other)
         // Two files, comments, quoted and plain scalars, flow and block mappings.
         let alphaText = String(alpha.dropFirst("{sealed: \"".count).dropLast(2))
-        let first = S.profile + """
+        let written = S.profile + """
             ---
             # alpha: rotated with the others
             apiVersion: tresor.dev/v1alpha1
@@ -90,7 +90,9 @@ import Testing
                   sealed: \(alphaText)
             """ + "\n\n# end of file, no trailing newline after this"
         let second = "# beta\n" + S.secretManifest("beta", type: "apiKey", fields: [("content", beta)])
-        try cli.write(first, to: "m/first.yaml")
+        try cli.write(written, to: "m/first.yaml")
+        // As written (with the etcd store, the local profile gained a path).
+        let first = try String(contentsOfFile: cli.path("m/first.yaml"), encoding: .utf8)
         // The second file is reached through a symbolic link, which must stay a link.
         try cli.write(second, to: "real/second.yml")
         try FileManager.default.createDirectory(atPath: cli.path("m/nested"), withIntermediateDirectories: true)

@@ -129,7 +129,7 @@ import Testing
             for output in outputs { #expect(!output.contains(entry.value), "a value appeared in output") }
             for (name, text) in files { #expect(!text.contains(entry.value), "a value appeared in \(name)") }
         }
-        #expect(Self.filesUnder(cli.path("state")).contains { $0.0 == "audit.log" })
+        #expect(try cli.stateFile("audit.log") != nil, "the apply left an audit log")
     }
 
     @Test func sealReadsOneLineStripsOneNewlineAndRefusesEmptyInput() async throws {

@@ -107,8 +107,10 @@ struct StateStoreCommandTests {
         #expect(verified.status == 0, "\(verified.stderr)")
 
         // Where the state went: etcd's prefix, or the directory; never both.
-        let statusFiles = FileManager.default.fileExists(atPath: cli.path("state/status/Secret/api.yaml"))
-        #expect(statusFiles == (store == .directory))
+        for file in ["status/Secret/api.yaml", "approvals/gated.yaml", "rules.yaml", "audit.log", "approvals.key"] {
+            let found = FileManager.default.fileExists(atPath: cli.path("state/" + file))
+            #expect(found == (store == .directory), "\(file) \(found ? "is" : "is not") in the state directory on the \(store) store")
+        }
         for output in [plan, blocked, approvals, approved, applied, listed, described, compliance, versions] {
             for value in values + ["store-gated-value-0Qm"] {
                 #expect(!output.stdout.contains(value) && !output.stderr.contains(value), "a command printed a secret value")
@@ -121,15 +123,21 @@ struct StateStoreCommandTests {
         defer { cli.cleanUp() }
         let prefix = "/migrate-" + UUID().uuidString.lowercased()
         let etcd = ["--etcd-endpoints", cluster.endpoints, "--etcd-prefix", prefix]
-        // No approval profile: one apply makes the whole state.
-        try cli.write(
-            manifests(cli, value: "migrate-value-long-enough-for-rules-1").replacingOccurrences(of: "approvalProfile: review", with: ""),
-            to: "m/all.yaml")
-        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
+        // The whole state: statuses, an approval request decided, rules in force, the audit chain.
+        try cli.write(manifests(cli, value: "migrate-value-long-enough-for-rules-1"), to: "m/all.yaml")
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
+        #expect(try await cli.run(["approve", "gated", "--as", "bob", "--state-dir", "state"]).status == 0)
+        #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 0)
+        let lines = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8).split(separator: "\n").count
 
         let into = try await cli.run(["state", "migrate", "--from-state-dir", "state"] + etcd)
         #expect(into.status == 0, "\(into.stderr)")
-        #expect(into.stdout.contains("copied 2 statuses, the inventory and the fingerprint key"), "\(into.stdout)")
+        #expect(
+            into.stdout.contains(
+                "copied 2 statuses, the inventory and the fingerprint key; 1 approval records, the rules in force, the approvals key "
+                    + "and \(lines) audit lines"), "\(into.stdout)")
+        let verified = try await cli.run(["audit", "verify", "--state-dir", "other"] + etcd)
+        #expect(verified.status == 0 && verified.stdout.contains("\(lines) lines"), "\(verified.stdout)\(verified.stderr)")
         // The copy in etcd is the same state: nothing to do, the same history.
         let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "other"] + etcd)
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
@@ -138,7 +146,10 @@ struct StateStoreCommandTests {
 
         let back = try await cli.run(["state", "migrate", "--to-state-dir", "back"] + etcd)
         #expect(back.status == 0, "\(back.stderr)")
-        for file in ["status/Secret/api.yaml", "status/Secret/gated.yaml", "inventory.yaml", "fingerprint.key"] {
+        for file in [
+            "status/Secret/api.yaml", "status/Secret/gated.yaml", "inventory.yaml", "fingerprint.key", "approvals/gated.yaml", "rules.yaml",
+            "approvals.key", "audit.log", "audit.log.head",
+        ] {
             let original = try Data(contentsOf: URL(fileURLWithPath: cli.path("state/" + file)))
             let copied = try Data(contentsOf: URL(fileURLWithPath: cli.path("back/" + file)))
             #expect(original == copied, "\(file) changed on the way through etcd")
@@ -146,5 +157,6 @@ struct StateStoreCommandTests {
         let refused = try await cli.run(["state", "migrate", "--to-state-dir", "back"] + etcd)
         #expect(refused.status == 1 && refused.stderr.contains("never overwrites"), "\(refused.stderr)")
         #expect(try await cli.run(["plan", "-f", "m", "--state-dir", "back"]).status == 0)
+        #expect(try await cli.run(["audit", "verify", "--state-dir", "back"]).status == 0)
     }
 }

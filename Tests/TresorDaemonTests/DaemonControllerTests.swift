@@ -63,7 +63,9 @@ struct DaemonControllerTests {
             clock: recording.clock, metrics: metrics, health: health,
             logger: DaemonLogging.logger("test", format: .text, level: .critical))
         try await controller.start()
-        try await eventually("the first full pass") { health.isReady }
+        // The first pass starts while the whole test run starts its servers, which has taken
+        // close to a minute on a loaded 2-core machine: the bound tells a hang from that.
+        try await eventually("the first full pass", timeout: .seconds(300)) { health.isReady }
         try await eventually("both timers") { await controller.nextPasses().count == 2 }
         // refreshInterval 5m with the jitter draw in the middle; the first backoff is 1 s
         // less the jitter's half share.

@@ -56,7 +56,9 @@ struct DaemonReloadTests {
         let store = try StateStore(root: root + "/state")
         let vault = try LocalAdapter(directory: root + "/vault", keyFile: store.localKeyPath)
         do {
-            try await eventually("the first full pass") { health.isReady }
+            // The first pass starts while the whole test run starts its servers, which has taken
+            // close to a minute on a loaded 2-core machine: the bound tells a hang from that.
+            try await eventually("the first full pass", timeout: .seconds(300)) { health.isReady }
 
             // x moves from a.yaml to b.yaml (declared twice for a moment: invalid), then
             // a.yaml declares z instead.

@@ -42,7 +42,7 @@ public final class LeaderElection: Sendable {
         onChange: @escaping @Sendable (Role) -> Void
     ) {
         self.client = store.client
-        self.key = store.prefix + "/leader"
+        self.key = store.leaderKey
         self.identity = identity
         self.ttl = ttl
         self.fence = fence

@@ -1,6 +1,7 @@
 import Hummingbird
 import ServiceLifecycle
 import TresorEngine
+import TresorVaults
 
 extension Daemon {
     /// One replica of several on etcd: the endpoint always, the controller while leading.
@@ -14,11 +15,12 @@ extension Daemon {
         var routes = extraRoutes
         let leading = LockedBox<DaemonController?>(nil)
         if let approvalTokens {
-            // Decisions go to this machine's approval files (not to etcd, and not fenced):
-            // send approvers to the leader's endpoint.
+            // Decisions go to etcd, fenced by the lease like every write of the leader; a
+            // standby lists the requests but sends deciders to the leader.
             let api = ApprovalAPI(
                 service: ApprovalService(stateStore: try StateStore(root: configuration.stateDirectory, etcd: etcd)), tokens: approvalTokens,
-                onDecision: { request in Task { await leading.withLock { $0 }?.requeue(request.secret) } })
+                onDecision: { request in Task { await leading.withLock { $0 }?.requeue(request.secret) } },
+                refusesDecisions: { Self.standbyRefusal(etcd: etcd, fence: fence) })
             routes.append { router in ApprovalRoutes(api: api).register(on: router) }
         }
         let server = try DaemonServer.application(
@@ -31,5 +33,16 @@ extension Daemon {
             services: [.init(service: server), .init(service: replica)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = shutdownTimeout
         try await ServiceGroup(configuration: group).run()
+    }
+}
+
+extension Daemon {
+    /// Why a standby records no approval decision, naming the leader when etcd says who
+    /// it is; nil on the leader.
+    static func standbyRefusal(etcd: EtcdStateStore, fence: LeaderFence) -> String? {
+        guard fence.current == nil else { return nil }
+        let leader = ((try? etcd.client.get(etcd.leaderKey)) ?? nil).map { String(decoding: $0.value, as: UTF8.self) }
+        return "this replica is a standby: only the leader records approval decisions; nothing was recorded. Send the decision "
+            + "to the leader's endpoint" + (leader.map { " (the leader now is \($0))" } ?? " (no replica leads at the moment; try again shortly)")
     }
 }

@@ -12,7 +12,8 @@ import TresorCore
 ///
 /// Every request needs `Authorization: Bearer <token>` with a token of the tokens file
 /// (401 otherwise). Deciding needs an identity listed in the request's `approvers`
-/// (403 otherwise, and for self-approval); a stale, decided or expired request is 409.
+/// (403 otherwise, and for self-approval); a stale, decided or expired request is 409; a
+/// standby replica answers a decision with 503 and records nothing.
 public struct ApprovalAPI: Sendable {
     /// Why a call was refused, with the HTTP status it answers with.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -36,15 +37,18 @@ public struct ApprovalAPI: Sendable {
     /// Called after each recorded decision: the daemon re-queues the secret here, so an
     /// approved change is performed at once rather than at the next resync.
     public let onDecision: (@Sendable (ApprovalRequest) -> Void)?
+    /// Why this endpoint records no decision now (a standby replica: 503), nil when it does.
+    public let refusesDecisions: (@Sendable () -> String?)?
 
     public init(
         service: ApprovalService, tokens: ApprovalTokens, clock: @escaping @Sendable () -> Date = { Date() },
-        onDecision: (@Sendable (ApprovalRequest) -> Void)? = nil
+        onDecision: (@Sendable (ApprovalRequest) -> Void)? = nil, refusesDecisions: (@Sendable () -> String?)? = nil
     ) {
         self.service = service
         self.tokens = tokens
         self.clock = clock
         self.onDecision = onDecision
+        self.refusesDecisions = refusesDecisions
     }
 
     /// The identity of an `Authorization: Bearer <token>` header; throws 401 otherwise.
@@ -81,6 +85,7 @@ public struct ApprovalAPI: Sendable {
 
     /// Records `identity`'s decision on request `id`, as `tresor approve|reject` does.
     public func decide(id: String, verdict: ApprovalDecision.Verdict, identity: String, comment: String?) throws(Failure) -> RequestDocument {
+        if let reason = refusesDecisions?() { throw Failure(503, reason) }
         do {
             guard let request = try service.request(id: id) else { throw Failure(404, "no approval request '\(id)'") }
             guard request.policies.contains(where: { $0.approvers.contains(identity) }) else {

@@ -118,7 +118,13 @@ extension StateStore {
 
     /// The key of approval decisions' MACs, made on first use.
     public func approvalSeal() throws -> ApprovalSeal {
-        ApprovalSeal(
+        if let etcd {
+            return ApprovalSeal(
+                key: try etcd.keyBytes(
+                    etcd.approvalSealKey, protecting: [etcd.approvalsPrefix, etcd.rulesKey], what: "approval records and rules in force",
+                    loss: "every recorded approval decision fail its check"))
+        }
+        return ApprovalSeal(
             key: try KeyGuard.key(
                 at: approvalKeyPath, checkFile: root + "/approvals.check", purpose: ApprovalSeal.purpose,
                 protected: {

@@ -51,7 +51,7 @@ public struct ApprovalService: Sendable {
         if let requestID, ApprovalRequest.secret(ofID: requestID) != name {
             throw ApprovalRefusal(kind: .notFound, description: "request \(requestID) is not a request of \(subject)")
         }
-        guard FileManager.default.fileExists(atPath: store.path(name)) else {
+        guard try store.exists(name) else {
             throw ApprovalRefusal(
                 kind: .notFound, description: "\(subject) has no approval requests; `tresor get approvals` lists the open ones")
         }

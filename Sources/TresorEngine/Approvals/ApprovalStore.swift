@@ -11,26 +11,34 @@ import TresorCore
 /// lose each other's update.
 public struct ApprovalStore: Sendable {
     public let directory: String
+    /// Set when the requests live in etcd instead of `directory`.
+    let etcd: EtcdStateStore?
 
     public init(stateStore: StateStore) {
         directory = stateStore.root + "/approvals"
+        etcd = stateStore.etcd
     }
 
     public func path(_ secret: String) -> String { directory + "/" + secret + ".yaml" }
 
     public func read(_ secret: String) throws -> ApprovalFile {
-        guard let bytes = try AtomicFile.read(path(secret)) else { return ApprovalFile() }
+        guard let bytes = try bytes(secret) else { return ApprovalFile() }
+        return try decode(bytes, secret)
+    }
+
+    func decode(_ bytes: [UInt8], _ secret: String) throws -> ApprovalFile {
         do {
             return try StatusCoding.decode(ApprovalFile.self, from: bytes)
         } catch {
             throw AtomicFile.WriteError(
-                description: "approval file \(path(secret)) cannot be read (\(error)); move it aside to start the secret's approvals afresh")
+                description: "approval file \(location(secret)) cannot be read (\(error)); move it aside to start the secret's approvals afresh")
         }
     }
 
     /// Runs `change` on the secret's file under its lock and writes the result when it differs.
     @discardableResult
     public func update<Result>(_ secret: String, _ change: (inout ApprovalFile) throws -> Result) throws -> Result {
+        if let etcd { return try update(in: etcd, secret, change) }
         try AtomicFile.makeDirectory(directory)
         let lockPath = directory + "/" + secret + ".lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -55,6 +63,7 @@ public struct ApprovalStore: Sendable {
 
     /// Every secret's file, by secret name.
     public func all() throws -> [String: ApprovalFile] {
+        if let etcd { return try all(in: etcd) }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var files: [String: ApprovalFile] = [:]
         for name in names where name.hasSuffix(".yaml") {

@@ -51,8 +51,8 @@ public struct SavedPlan: Codable, Sendable, Equatable {
 
     /// The state a plan over `secrets` depends on.
     public static func stateDigests(_ store: StateStore, secrets: [String]) -> [String: String] {
-        var digests = ["inventory": fileDigest(store.inventoryPath)]
-        for name in secrets { digests["status/" + name] = fileDigest(store.statusPath(name)) }
+        var digests = ["inventory": stateDigest { try store.inventoryBytes() }]
+        for name in secrets { digests["status/" + name] = stateDigest { try store.statusBytes(name) } }
         return digests
     }
 
@@ -64,8 +64,9 @@ public struct SavedPlan: Codable, Sendable, Equatable {
             uniquingKeysWith: { first, _ in first })
     }
 
-    private static func fileDigest(_ path: String) -> String {
-        FileManager.default.contents(atPath: path).map { digest($0) } ?? "absent"
+    /// The digest of a status or the inventory, read where the store keeps it (a file, or etcd).
+    private static func stateDigest(_ read: () throws -> [UInt8]?) -> String {
+        ((try? read()) ?? nil).map { digest($0) } ?? "absent"
     }
 
     /// What differs between this plan's bindings and `current`'s, one line each; empty

@@ -49,7 +49,7 @@ public struct RuleGate: Sendable {
         let declared = VaultRules.declared(in: desired)
         let nothingDeclared = declared.values.allSatisfy { $0.approval == nil && $0.compliance == nil }
         // A state directory that never had rules gets no approvals key for them.
-        if nothingDeclared, !FileManager.default.fileExists(atPath: store.rulesPath) {
+        if nothingDeclared, try !store.rulesRecorded() {
             return Outcome(effective: desired, loosenings: [])
         }
         let seal = try store.approvalSeal()
@@ -133,7 +133,7 @@ public struct RuleGate: Sendable {
         return Outcome(effective: Self.effective(desired, inForce: inForce, declared: declared, origin: origin), loosenings: loosenings)
     }
 
-    private var origin: Origin { Origin(location: SourceLocation(file: store.rulesPath)) }
+    private var origin: Origin { Origin(location: SourceLocation(file: store.rulesLocation)) }
 
     enum Verdict {
         /// Approved now (the request, marked performed), or performed earlier (nil).
@@ -189,7 +189,7 @@ public struct RuleGate: Sendable {
 
     /// The manifests no longer loosen the rules: an open request asks for nothing.
     private func settle(_ subject: String, in approvals: ApprovalStore, now: Date, events: inout [AuditEvent]) throws {
-        guard FileManager.default.fileExists(atPath: approvals.path(subject)) else { return }
+        guard try approvals.exists(subject) else { return }
         try approvals.update(subject) { file in
             guard let latest = file.latest, latest.state.isOpen else { return }
             file.updateLatest {

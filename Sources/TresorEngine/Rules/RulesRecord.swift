@@ -29,24 +29,42 @@ extension StateStore {
     /// The rules in force by vault profile; nil when none were recorded yet (a new state
     /// directory, or one from before the rules were recorded).
     func readRulesInForce(seal: ApprovalSeal) throws -> [String: VaultRules]? {
-        guard let bytes = try AtomicFile.read(rulesPath) else { return nil }
+        guard let bytes = try rulesBytes() else { return nil }
         let record: RulesRecord
         do {
             record = try StatusCoding.decode(RulesRecord.self, from: bytes)
         } catch {
             throw RulesRecordError(
-                description: "the rules in force \(rulesPath) cannot be read (\(error)); restore it from backup. Nothing was changed")
+                description: "the rules in force \(rulesLocation) cannot be read (\(error)); restore it from backup. Nothing was changed")
         }
         guard let mac = record.mac, seal.verifies(mac, of: VaultRules.canonicalJSON(record.vaultProfiles), purpose: RulesRecord.purpose)
         else {
             throw RulesRecordError(
-                description: "the rules in force \(rulesPath) fail their integrity check (the file was edited, or approvals.key "
+                description: "the rules in force \(rulesLocation) fail their integrity check (the file was edited, or approvals.key "
                     + "is not the key it was written with); restore both from backup. Nothing was changed")
         }
         return record.vaultProfiles
     }
 
     func writeRulesInForce(_ rules: [String: VaultRules], seal: ApprovalSeal) throws {
-        try AtomicFile.write(try StatusCoding.encodeBytes(RulesRecord(vaultProfiles: rules, seal: seal)), to: rulesPath)
+        let bytes = try StatusCoding.encodeBytes(RulesRecord(vaultProfiles: rules, seal: seal))
+        if let etcd { return try etcd.write(etcd.rulesKey, bytes, what: "the rules in force") }
+        try AtomicFile.write(bytes, to: rulesPath)
+    }
+}
+
+extension StateStore {
+    /// Where the rules in force are kept, for messages.
+    public var rulesLocation: String { etcd.map { "\($0.rulesKey) in etcd" } ?? rulesPath }
+
+    /// Whether rules in force were ever recorded.
+    func rulesRecorded() throws -> Bool {
+        guard let etcd else { return FileManager.default.fileExists(atPath: rulesPath) }
+        return try etcd.client.get(etcd.rulesKey) != nil
+    }
+
+    func rulesBytes() throws -> [UInt8]? {
+        guard let etcd else { return try AtomicFile.read(rulesPath) }
+        return try etcd.read(etcd.rulesKey)
     }
 }

@@ -82,6 +82,8 @@ public final class AuditLog: Sendable {
     private let descriptor: Mutex<Int32>
     private let headDescriptor: Int32
     private let rotation: AuditRotation
+    /// Set when the chain lives in etcd; the descriptors are then unused.
+    private let remote: EtcdAuditChain?
     public let path: String
 
     public var headPath: String { path + ".head" }
@@ -102,9 +104,20 @@ public final class AuditLog: Sendable {
         }
         descriptor = Mutex(file)
         headDescriptor = head
+        remote = nil
+    }
+
+    /// The audit chain kept in etcd under the store's prefix.
+    init(etcd store: EtcdStateStore) {
+        path = store.auditPrefix
+        rotation = AuditRotation()
+        remote = EtcdAuditChain(store: store)
+        descriptor = Mutex(-1)
+        headDescriptor = -1
     }
 
     deinit {
+        guard remote == nil else { return }
         descriptor.withLock { _ = close($0) }
         close(headDescriptor)
     }
@@ -124,7 +137,8 @@ public final class AuditLog: Sendable {
     /// Appends and flushes to disk, or throws: for what may happen only once its line is
     /// on record (`tresor read` prints a value only after this returns).
     public func appendDurably(_ events: [AuditEvent]) throws {
-        let failure = write(events) ?? descriptor.withLock { fsync($0) == 0 ? nil : String(cString: strerror(errno)) }
+        // An etcd txn is on record once it answers.
+        let failure = write(events) ?? (remote != nil ? nil : descriptor.withLock { fsync($0) == 0 ? nil : String(cString: strerror(errno)) })
         if let failure {
             throw AtomicFile.WriteError(description: "cannot write the audit log \(path): \(failure)")
         }
@@ -133,6 +147,7 @@ public final class AuditLog: Sendable {
     /// Writes the lines whole; returns why not, nil when they were written.
     private func write(_ events: [AuditEvent]) -> String? {
         guard !events.isEmpty else { return nil }
+        if let remote { return remote.append(events) }
         return descriptor.withLock { file -> String? in
             while flock(headDescriptor, LOCK_EX) != 0, errno == EINTR {}
             defer { flock(headDescriptor, LOCK_UN) }
@@ -231,6 +246,7 @@ public final class AuditLog: Sendable {
     }
 
     public func sync() {
+        guard remote == nil else { return }
         descriptor.withLock { _ = fsync($0) }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import TresorCore
 
 extension StateStore {
-    /// Opens a store whose status, inventory and fingerprint key live in etcd; the audit
-    /// log and approval files stay in the local directory `root` (created 0700).
+    /// Opens a store whose statuses, inventory, approvals, rules in force, audit chain and
+    /// keys live in etcd; `root` (created 0700) keeps only what stays on this machine (the
+    /// files of a `local` vault named by path are the user's).
     public init(root: String, etcd: EtcdStateStore) throws {
         self.root = root
         self.etcd = etcd

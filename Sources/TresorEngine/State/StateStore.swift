@@ -180,7 +180,10 @@ public struct StateStore: Sendable {
         try AtomicFile.write(try StatusCoding.encodeBytes(inventory), to: inventoryPath)
     }
 
-    public func auditLog() throws -> AuditLog { try AuditLog(path: auditPath, rotation: auditRotation) }
+    public func auditLog() throws -> AuditLog {
+        if let etcd { return AuditLog(etcd: etcd) }
+        return try AuditLog(path: auditPath, rotation: auditRotation)
+    }
 
     /// Holds an exclusive lock on the state directory, so two applies never interleave.
     public func lock() throws -> StateLock {

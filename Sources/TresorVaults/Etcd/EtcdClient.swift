@@ -44,12 +44,31 @@ public final class EtcdClient: Sendable {
         public var lease: Int64
     }
 
-    /// Calls one gateway method and returns its JSON object.
+    /// Calls one gateway method and returns its JSON object. A read that a member refuses
+    /// while the cluster elects a raft leader ("leader changed") is asked again, of the
+    /// next member and then once more after a pause: a read changes nothing, so it may be
+    /// repeated (a txn may not, and is not).
     func call(_ method: String, _ body: [String: Any]) throws -> [String: Any] {
+        let rounds = method == "kv/range" ? Self.readRounds : 1
+        for round in 1...rounds {
+            do {
+                return try callOnce(method, body)
+            } catch let error as EtcdError where error.duringElection && round < rounds {
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+        return try callOnce(method, body)
+    }
+
+    /// Rounds of a read across the members while the cluster elects a leader.
+    static let readRounds = 8
+
+    private func callOnce(_ method: String, _ body: [String: Any]) throws -> [String: Any] {
         let bytes = try JSONSerialization.data(withJSONObject: body)
         let endpoints = configuration.endpoints
         let start = preferred.value
         var failures: [String] = []
+        var election: EtcdError?
         for offset in 0..<endpoints.count {
             let index = (start + offset) % endpoints.count
             let url = endpoints[index].trimmingSuffix("/") + "/v3/" + method
@@ -66,10 +85,14 @@ public final class EtcdClient: Sendable {
             let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
             guard response.status == 200 else {
                 let message = object["message"] as? String ?? object["error"] as? String ?? "HTTP \(response.status)"
-                throw EtcdError(description: "etcd \(method) at \(endpoints[index]): \(message)", unreachable: false)
+                let error = EtcdError(description: "etcd \(method) at \(endpoints[index]): \(message)", unreachable: false)
+                guard method == "kv/range", EtcdError.electionMessages.contains(where: message.contains) else { throw error }
+                election = error
+                continue
             }
             return object
         }
+        if let election { throw election }
         throw EtcdError(description: "no etcd member answered (\(failures.joined(separator: "; ")))", unreachable: true)
     }
 
@@ -204,6 +227,12 @@ public struct EtcdError: Error, CustomStringConvertible, Sendable {
         self.description = description
         self.unreachable = unreachable
     }
+
+    /// What a member answers while the cluster has no raft leader (a member was lost).
+    static let electionMessages = ["etcdserver: leader changed", "etcdserver: no leader", "etcdserver: request timed out"]
+
+    /// A member refused the request because the cluster was electing a leader.
+    var duringElection: Bool { !unreachable && Self.electionMessages.contains(where: description.contains) }
 }
 
 private final class LockedIndex: @unchecked Sendable {

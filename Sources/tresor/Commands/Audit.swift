@@ -14,14 +14,17 @@ extension Tresor {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let path = StateDirectory.path(global.stateDir) + "/audit.log"
+                let etcd = global.etcd.store()
+                let path = etcd.map { "\($0.location): \($0.auditPrefix)" } ?? StateDirectory.path(global.stateDir) + "/audit.log"
                 let check: AuditChain.LogCheck
                 do {
-                    check = try AuditChain.verifyLog(at: path)
+                    check = try etcd.map { try AuditChain.verify(in: $0) } ?? AuditChain.verifyLog(at: path)
                 } catch {
                     throw CommandFailure("cannot read \(path): \(error)")
                 }
-                if let problem = check.problem { throw CommandFailure("\(StateDirectory.path(global.stateDir))/\(problem)") }
+                if let problem = check.problem {
+                    throw CommandFailure(etcd == nil ? "\(StateDirectory.path(global.stateDir))/\(problem)" : "\(path): \(problem)")
+                }
                 let files = check.files.count > 1 ? " in \(check.files.count) files" : ""
                 var line = "\(path): \(check.lines) lines\(files), the chain holds"
                 if check.unchained > 0 { line += " (the first \(check.unchained) were written before the chain and are not covered)" }

@@ -21,7 +21,7 @@ extension Tresor {
                 let status = try loadStatus(global: global, name: name)
                 switch output {
                 case .text:
-                    let events = EventLog.read(StateDirectory.path(global.stateDir) + "/audit.log").filter { $0.secret == name }
+                    let events = EventLog.read(global.readingStore()).filter { $0.secret == name }
                     var text = StatusTables.describe(status)
                     if let suspension = Suspensions(stateDirectory: StateDirectory.path(global.stateDir)).entry(name) {
                         text += "\nSuspended:     since \(StatusCoding.formatDate(suspension.since)) by \(suspension.by)"
@@ -32,7 +32,7 @@ extension Tresor {
                 case .yaml: print(try StatusCoding.encode(status), terminator: "")
                 }
             case .vaultprofile:
-                let store = StateStore(readingAt: StateDirectory.path(global.stateDir))
+                let store = global.readingStore()
                 guard let profile = StatusTables.profileDescription(name, statuses: store.readAllStatuses().0) else {
                     throw notFound("vaultprofile", name, in: store)
                 }

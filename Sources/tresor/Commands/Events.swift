@@ -19,12 +19,12 @@ extension Tresor {
         }
 
         func run() throws {
-            let path = StateDirectory.path(global.stateDir) + "/audit.log"
+            let store = global.readingStore()
             let cutoff = since.flatMap(Period.init).map { Date().addingTimeInterval(-TimeInterval($0.seconds)) }
             func wanted(_ event: AuditEvent) -> Bool {
                 (name == nil || event.secret == name) && (cutoff.map { event.time >= $0 } ?? true)
             }
-            let events = EventLog.read(path)
+            let events = EventLog.read(store)
             // Written straight to the descriptor: a pipe (`events -w | grep`) sees each line at once.
             FileHandle.standardOutput.write(Data(EventLog.table(events.filter(wanted)).utf8))
             guard watch else { return }
@@ -33,7 +33,7 @@ extension Tresor {
             // the events past the count already shown are the new ones.
             while true {
                 Thread.sleep(forTimeInterval: 0.25)
-                let now = EventLog.read(path)
+                let now = EventLog.read(store)
                 guard now.count > seen else { continue }
                 for event in now[seen...] where wanted(event) {
                     FileHandle.standardOutput.write(Data((EventLog.line(event) + "\n").utf8))

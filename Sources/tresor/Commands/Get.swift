@@ -95,5 +95,5 @@ extension Tresor {
 
 /// `kubectl get`'s not-found, with where tresor looked.
 func notFound(_ kind: String, _ name: String, in store: StateStore) -> CommandFailure {
-    CommandFailure("\(kind) \(ObjectNames.quoted(name)) not found in \(store.root); check the name (`tresor get \(kind)s`) or --state-dir")
+    CommandFailure("\(kind) \(ObjectNames.quoted(name)) not found in \(store.location); check the name (`tresor get \(kind)s`) or --state-dir")
 }

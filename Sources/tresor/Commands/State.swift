@@ -8,7 +8,7 @@ extension Tresor {
 
         struct Migrate: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Copy statuses, inventory and the fingerprint key from a state directory into etcd, or back.",
+                abstract: "Copy the state (statuses, inventory, approvals, rules in force, audit log, keys) from a state directory into etcd, or back.",
                 discussion: """
                     tresor state migrate --from-state-dir DIR --etcd-endpoints URL[,URL…] [--etcd-prefix /tresor]
                     tresor state migrate --etcd-endpoints URL[,URL…] [--etcd-prefix /tresor] --to-state-dir DIR
@@ -41,7 +41,9 @@ extension Tresor {
 
             func report(_ summary: StateMigration.Summary, from source: String, to target: String) {
                 print("copied \(summary.statuses) statuses\(summary.inventory ? ", the inventory" : "")"
-                    + "\(summary.fingerprintKey ? " and the fingerprint key" : "") from \(source) to \(target)")
+                    + "\(summary.fingerprintKey ? " and the fingerprint key" : ""); \(summary.records.approvals) approval records"
+                    + "\(summary.records.rules ? ", the rules in force" : "")\(summary.records.approvalKey ? ", the approvals key" : "")"
+                    + " and \(summary.records.auditLines) audit lines; from \(source) to \(target)")
             }
         }
     }

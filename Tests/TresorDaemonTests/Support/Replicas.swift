@@ -29,16 +29,16 @@ struct Replicas {
 
     /// A replica started on a fresh workspace with the manifests (reaching OpenBao at
     /// `address` when given, and with the passwords of `variant`).
-    func start(address: String? = nil, variant: String = "") throws -> DaemonProcess {
+    func start(address: String? = nil, variant: String = "", extraManifests: String = "", arguments: [String] = []) throws -> DaemonProcess {
         let directory = try DaemonProcess.workspace()
         let profile = BaoManifests(address: address ?? bao.address, prefix: manifests.prefix).profile
         try profile.write(toFile: directory + "/manifests/profile.yaml", atomically: true, encoding: .utf8)
         var text = ""
         for index in 0..<secrets { text += manifests.secret(Self.name(index), password: Self.password(index, variant: variant)) }
-        try text.write(toFile: directory + "/manifests/secrets.yaml", atomically: true, encoding: .utf8)
+        try (text + extraManifests).write(toFile: directory + "/manifests/secrets.yaml", atomically: true, encoding: .utf8)
         return try DaemonProcess.start(
             in: directory, environment: ["BAO_TEST_TOKEN": bao.rootToken],
-            arguments: ["--etcd-endpoints", cluster.endpoints, "--etcd-prefix", prefix, "--lease-ttl", "\(leaseTTL)"])
+            arguments: ["--etcd-endpoints", cluster.endpoints, "--etcd-prefix", prefix, "--lease-ttl", "\(leaseTTL)"] + arguments)
     }
 
     /// The state store the replicas share, read as `tresor get` reads it.

@@ -66,39 +66,54 @@ public final class EtcdStateStore: Sendable {
 
     private func commit(_ key: String, _ operation: EtcdClient.Operation, what: String) throws {
         let known = revisions.withLock { $0[key] }
-        var compares: [EtcdClient.Compare] = [known.map { .modRevision(key, $0) } ?? .absent(key)]
-        if let fence {
-            let hold = try fence.check(before: "writing \(what)")
-            compares.append(.lease(hold.key, hold.lease))
-        }
-        let result = try client.txn(compares, [operation])
+        let result = try fencedTxn([known.map { .modRevision(key, $0) } ?? .absent(key)], [operation], what: what)
         if result.succeeded {
             revisions.withLock { $0[key] = result.revision }
             return
         }
         revisions.withLock { $0[key] = nil }
-        if let fence, let hold = fence.current, (try? client.get(hold.key))??.lease != hold.lease {
-            fence.revoke()
-            throw FencedError(description: "not the leader any more (the election key is gone or held by another lease): \(what) was not written")
-        }
         throw StateConflictError(
             description: "\(what) changed in etcd since this process read it (another tresor wrote it); nothing was written, "
                 + "the next pass reads it again")
     }
 
+    /// A txn with the fence's compare added when this store has one; throws
+    /// ``FencedError`` when it failed because this process no longer leads.
+    func fencedTxn(_ compares: [EtcdClient.Compare], _ operations: [EtcdClient.Operation], what: String) throws
+        -> (succeeded: Bool, revision: Int64)
+    {
+        var compares = compares
+        if let fence {
+            let hold = try fence.check(before: "writing \(what)")
+            compares.append(.lease(hold.key, hold.lease))
+        }
+        let result = try client.txn(compares, operations)
+        if !result.succeeded, let fence, let hold = fence.current, (try? client.get(hold.key))??.lease != hold.lease {
+            fence.revoke()
+            throw FencedError(description: "not the leader any more (the election key is gone or held by another lease): \(what) was not written")
+        }
+        return result
+    }
+
     /// The fingerprint key: read from etcd, made only when no status exists under the prefix.
     public func fingerprintKeyBytes() throws -> [UInt8] {
-        if let key = try client.get(fingerprintKey)?.value { return key }
-        let statuses = try client.count(prefix: statusPrefix)
-        guard statuses == 0 else {
+        try keyBytes(fingerprintKey, protecting: [statusPrefix], what: "statuses", loss: "every recorded fingerprint differ")
+    }
+
+    /// A key kept under `<prefix>/keys/`: read from etcd, made only when nothing it
+    /// protects (the keys under `prefixes`) exists yet.
+    func keyBytes(_ name: String, protecting prefixes: [String], what: String, loss: String) throws -> [UInt8] {
+        if let key = try client.get(name)?.value { return key }
+        let protected = try prefixes.reduce(0) { $0 + (try client.count(prefix: $1)) }
+        guard protected == 0 else {
             throw StateConflictError(
-                description: "the fingerprint key \(fingerprintKey) is missing in \(location), but \(statuses) statuses exist that it "
-                    + "protects; restore it from your backup (a new key would make every recorded fingerprint differ)")
+                description: "the key \(name) is missing in \(location), but \(protected) \(what) exist that it "
+                    + "protects; restore it from your backup (a new key would make \(loss))")
         }
         let made = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        if try client.txn([.absent(fingerprintKey)], [.put(fingerprintKey, made)]).succeeded { return made }
-        guard let key = try client.get(fingerprintKey)?.value else {
-            throw StateConflictError(description: "the fingerprint key \(fingerprintKey) could not be created in \(location)")
+        if try client.txn([.absent(name)], [.put(name, made)]).succeeded { return made }
+        guard let key = try client.get(name)?.value else {
+            throw StateConflictError(description: "the key \(name) could not be created in \(location)")
         }
         return key
     }

@@ -2,8 +2,9 @@ import Foundation
 import TresorCore
 import TresorVaults
 
-/// Copies the state that a store keeps in etcd (statuses, inventory, fingerprint key)
-/// between a state directory and an etcd prefix, byte for byte. The target must be
+/// Copies the state that a store keeps in etcd (statuses, inventory, fingerprint key, and
+/// the records of `StateMigration+Records.swift`) between a state directory and an etcd
+/// prefix, byte for byte. The target must be
 /// empty: a copy never overwrites state.
 public enum StateMigration {
     public struct Failure: Error, CustomStringConvertible {
@@ -14,6 +15,7 @@ public enum StateMigration {
         public var statuses: Int
         public var inventory: Bool
         public var fingerprintKey: Bool
+        public var records = Records()
     }
 
     /// Puts per txn: etcd refuses more than 128 operations in one by default.
@@ -51,6 +53,8 @@ public enum StateMigration {
         } else if !names.isEmpty {
             throw Failure(description: "\(source.fingerprintKeyPath) is missing, but \(names.count) status files exist; restore it first")
         }
+        let records = try recordPuts(from: source, to: etcd)
+        puts += records.puts
         for start in stride(from: 0, to: puts.count, by: batch) {
             let slice = puts[start..<min(start + batch, puts.count)]
             let done = try etcd.client.txn(slice.map { .absent($0.0) }, slice.map { .put($0.0, $0.1) })
@@ -58,7 +62,7 @@ public enum StateMigration {
                 throw Failure(description: "another writer created keys under \(etcd.location) during the migration; nothing more was copied")
             }
         }
-        return Summary(statuses: names.count, inventory: inventory != nil, fingerprintKey: key != nil)
+        return Summary(statuses: names.count, inventory: inventory != nil, fingerprintKey: key != nil, records: records.records)
     }
 
     /// etcd → directory. Refuses a directory that already holds statuses, an inventory or a key.
@@ -66,11 +70,12 @@ public enum StateMigration {
         let target = try StateStore(root: directory)
         let existing = ((try? FileManager.default.contentsOfDirectory(atPath: target.statusDirectory)) ?? []).filter { $0.hasSuffix(".yaml") }
         guard existing.isEmpty, !FileManager.default.fileExists(atPath: target.inventoryPath),
-              !FileManager.default.fileExists(atPath: target.fingerprintKeyPath)
+              !FileManager.default.fileExists(atPath: target.fingerprintKeyPath), recordsPresent(in: target) == nil
         else {
             throw Failure(description: "\(directory) already holds state; a migration never overwrites state: pick an empty --to-state-dir")
         }
         let source = StateStore(readingAt: directory, etcd: etcd)
+        let records = try copyRecords(from: etcd, to: target)
         let statuses = try etcd.readAll(under: etcd.statusPrefix)
         for entry in statuses {
             let name = String(entry.key.dropFirst(etcd.statusPrefix.count))
@@ -86,6 +91,6 @@ public enum StateMigration {
         }
         let key = try etcd.client.get(etcd.fingerprintKey)?.value
         if let key { try AtomicFile.write(key, to: target.fingerprintKeyPath) }
-        return Summary(statuses: statuses.count, inventory: inventory != nil, fingerprintKey: key != nil)
+        return Summary(statuses: statuses.count, inventory: inventory != nil, fingerprintKey: key != nil, records: records)
     }
 }
