@@ -60,9 +60,13 @@ public struct WorkQueueState: Sendable {
     }
 
     private mutating func append(_ key: String, _ lane: Lane) {
-        if lane == .priority { priorityDepth += 1 }
         queued[key] = lane
-        if lane == .priority { priority.append(key) } else { normal.append(key) }
+        if lane == .priority {
+            priority.append(key)
+            priorityDepth += 1
+        } else {
+            normal.append(key)
+        }
     }
 
     private mutating func pop(_ lane: Lane) -> String? {
