@@ -44,9 +44,8 @@ final class EtcdAuditChain: Sendable {
                 for _ in 0..<Self.attempts {
                     let current = try known ?? readHead()
                     var previous = current.head.hash
-                    var compares: [EtcdClient.Compare] = [
-                        current.revision == 0 ? .absent(store.auditHeadKey) : .modRevision(store.auditHeadKey, current.revision)
-                    ]
+                    // Revision 0: no head yet, and none may appear meanwhile.
+                    var compares: [EtcdClient.Compare] = [.modRevision(store.auditHeadKey, current.revision)]
                     var operations: [EtcdClient.Operation] = []
                     for (offset, event) in batch.enumerated() {
                         let line = Array(event.jsonLine(previous: previous).dropLast())

@@ -25,6 +25,6 @@ extension EtcdStateStore {
     /// Replaces the key's value if it is still at `revision` (0: still absent), fenced as
     /// every write; false when another writer got there first.
     func replace(_ key: String, at revision: Int64, with bytes: [UInt8], what: String) throws -> Bool {
-        try fencedTxn([revision == 0 ? .absent(key) : .modRevision(key, revision)], [.put(key, bytes)], what: what).succeeded
+        try fencedTxn([.modRevision(key, revision)], [.put(key, bytes)], what: what).succeeded
     }
 }
