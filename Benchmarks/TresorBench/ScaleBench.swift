@@ -39,15 +39,15 @@ func scaleSizeBenchmark(root: URL) async throws {
     print("-- \(count.formatted()) Secrets")
 
     var figures = ScaleFigures()
-    let validate = try command("validate", ["validate", manifests.path], expect: 0)
+    let validate = command("validate", ["validate", manifests.path], expect: 0)
     report("tresor validate, \(size)", seconds: validate.seconds, peakMiB: validate.peakMiB, target: large ? "< 5 s, < 512 MiB" : "(reported)")
-    let apply = try command("first apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
+    let apply = command("first apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor apply (local vault), \(size)", seconds: apply.seconds, peakMiB: apply.peakMiB, target: large ? "< 60 s, < 512 MiB" : "(reported)")
     figures.record("apply", apply)
-    let plan = try command("no-change plan", ["plan", "-f", manifests.path, "--state-dir", state], expect: 0)
+    let plan = command("no-change plan", ["plan", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor plan, no change, \(size)", seconds: plan.seconds, peakMiB: plan.peakMiB, target: large ? "< 10 s, < 512 MiB" : "(reported)")
     figures.record("plan", plan)
-    let again = try command("no-change apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
+    let again = command("no-change apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor apply, no change, \(size)", seconds: again.seconds, peakMiB: again.peakMiB, target: large ? "< 12 s, < 512 MiB" : "(reported)")
     figures.record("apply-again", again)
     let daemon = try await daemonBenchmark(manifests: manifests, state: state, count: count)
@@ -55,15 +55,6 @@ func scaleSizeBenchmark(root: URL) async throws {
     figures.values["resync.peakMiB"] = daemon.resyncPeakMiB
     figures.values["resync.steadyMiB"] = daemon.steadyMiB
     try figures.write(root.appendingPathComponent("scale-\(count).figures"))
-}
-
-private func command(_ name: String, _ args: [String], expect: Int32) throws -> (seconds: Double, status: Int32, peakMiB: Double) {
-    let result = runMeasured(tresorBinary, args)
-    guard result.status == expect else {
-        print("tresor \(name) exited \(result.status); expected \(expect)")
-        exit(1)
-    }
-    return result
 }
 
 /// A size's figures as `name value` lines: simple enough to need no codec.

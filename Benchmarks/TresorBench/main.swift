@@ -56,6 +56,16 @@ func runMeasured(_ executable: String, _ args: [String], output: String? = "/dev
     return (elapsed, (status >> 8) & 0xff, Double(usage.ru_maxrss) / 1024)
 }
 
+/// Runs `tresor` measured (``runMeasured(_:_:output:)``); any exit status but `expect` ends the benchmark.
+func command(_ name: String, _ args: [String], expect: Int32) -> (seconds: Double, status: Int32, peakMiB: Double) {
+    let result = runMeasured(tresorBinary, args)
+    guard result.status == expect else {
+        print("tresor \(name) exited \(result.status); expected \(expect)")
+        exit(1)
+    }
+    return result
+}
+
 func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
     print(String(format: "%-52@ %8.3f s  %7.1f MiB   target %@", name as NSString, seconds, peakMiB, target as NSString))
     // Each line as it comes, also into a file: a 100,000-secret run takes many minutes.
@@ -141,11 +151,7 @@ func loadBenchmark(root: URL) throws {
         exit(1)
     }
     report("load+validate 10,000 Secrets (in process)", seconds: loadSeconds, peakMiB: peakMemoryMiB(), target: "< 1 s, < 200 MiB")
-    let cli = runMeasured(tresorBinary, ["validate", manifests.path, "-o", "json"])
-    guard cli.status == 0 else {
-        print("tresor validate exited \(cli.status)")
-        exit(1)
-    }
+    let cli = command("validate", ["validate", manifests.path, "-o", "json"], expect: 0)
     report("tresor validate 10,000 Secrets (whole command)", seconds: cli.seconds, peakMiB: cli.peakMiB, target: "< 1 s, < 200 MiB")
 }
 
@@ -157,23 +163,11 @@ func applyBenchmark(root: URL) throws {
     try generateManifests(count: 10_000, in: manifests, secretFile: secretFile)
     setenv("API_KEY", "bench-api-key-value", 1)
     let state = root.appendingPathComponent("state").path
-    let apply = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
-    guard apply.status == 0 else {
-        print("tresor apply exited \(apply.status)")
-        exit(1)
-    }
+    let apply = command("apply", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor apply 10,000 Secrets (local vault)", seconds: apply.seconds, peakMiB: apply.peakMiB, target: "(reported)")
-    let plan = runMeasured(tresorBinary, ["plan", "-f", manifests.path, "--state-dir", state])
-    guard plan.status == 0 else {
-        print("tresor plan after apply exited \(plan.status); expected 0 (nothing to do)")
-        exit(1)
-    }
+    let plan = command("plan after apply (nothing to do)", ["plan", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor plan, no change, 10,000 Secrets", seconds: plan.seconds, peakMiB: plan.peakMiB, target: "< 2 s, < 150 MiB")
-    let again = runMeasured(tresorBinary, ["apply", "-f", manifests.path, "--state-dir", state])
-    guard again.status == 0 else {
-        print("tresor apply after apply exited \(again.status); expected 0 (nothing to do)")
-        exit(1)
-    }
+    let again = command("apply after apply (nothing to do)", ["apply", "-f", manifests.path, "--state-dir", state], expect: 0)
     report("tresor apply, no change, 10,000 Secrets", seconds: again.seconds, peakMiB: again.peakMiB, target: "(reported)")
 }
 
