@@ -70,9 +70,13 @@ final class DecodeContext {
     /// Where `{fromEnv: NAME}` in a provider's non-secret fields is looked up.
     let environment: [String: String]
 
-    init(file: String, environment: [String: String] = [:]) {
+    /// Repository answers shared by every file of the load.
+    let repository: RepositoryLookup
+
+    init(file: String, environment: [String: String] = [:], repository: RepositoryLookup = RepositoryLookup()) {
         self.file = file
         self.environment = environment
+        self.repository = repository
     }
 
     func location(_ mark: Mark) -> SourceLocation {
@@ -93,7 +97,7 @@ final class DecodeContext {
     }
 
     /// The manifest's repository (``ManifestRepository``), looked up once per file.
-    private(set) lazy var repositoryRoot: String? = ManifestRepository.root(of: file)
+    private(set) lazy var repositoryRoot: String? = repository.root(ofManifest: file)
 
     func reference(_ kind: Kind, _ name: String, path: String, at mark: Mark) {
         references.append(Reference(kind: kind, name: name, path: path, location: location(mark)))

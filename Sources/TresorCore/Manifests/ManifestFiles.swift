@@ -25,7 +25,50 @@ public enum ManifestFiles {
         for path in paths {
             walker.visit(path, explicit: true, ancestors: [])
         }
-        return Found(files: walker.files, diagnostics: walker.diagnostics)
+        // Reading is independent per file: 100,000 small files read on all cores.
+        let items = walker.items.concurrentMap(chunk: 64) { item in
+            guard case .unread(let path, let size) = item else { return item }
+            return readFile(path, size: size)
+        }
+        var found = Found(files: [], diagnostics: [])
+        for item in items {
+            switch item {
+            case .file(let file): found.files.append(file)
+            case .problem(let diagnostic): found.diagnostics.append(diagnostic)
+            case .unread: break
+            }
+        }
+        return found
+    }
+
+    /// What the walk found, in the order files are named and listed.
+    private enum Item: Sendable {
+        case unread(path: String, size: Int)
+        case file(ManifestFile)
+        case problem(Diagnostic)
+
+        static func problem(_ path: String, _ message: String) -> Item {
+            .problem(Diagnostic(.error, at: SourceLocation(file: path), message))
+        }
+    }
+
+    private static func readFile(_ path: String, size: Int) -> Item {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .problem(path, "cannot read: \(errnoText(errno))") }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var total = 0
+        while total < size {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, size - total) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .problem(path, "cannot read: \(errnoText(errno))")
+            }
+            if count == 0 { break }
+            total += count
+        }
+        bytes.removeLast(size - total)
+        return .file(ManifestFile(path: path, bytes: bytes))
     }
 
     struct FileID: Hashable {
@@ -45,8 +88,7 @@ public enum ManifestFiles {
 
     private struct Walker {
         let skipped: Set<FileID>
-        var files: [ManifestFile] = []
-        var diagnostics: [Diagnostic] = []
+        var items: [Item] = []
         var seenFiles = Set<FileID>()
 
         init(skipped: Set<FileID>) {
@@ -112,26 +154,7 @@ public enum ManifestFiles {
                 problem(path, "file is \(size >> 20) MiB, larger than the \(ManifestFiles.maxFileSize >> 20) MiB a manifest file may be")
                 return
             }
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else {
-                problem(path, "cannot read: \(errnoText(errno))")
-                return
-            }
-            defer { close(descriptor) }
-            var bytes = [UInt8](repeating: 0, count: size)
-            var total = 0
-            while total < size {
-                let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, size - total) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    problem(path, "cannot read: \(errnoText(errno))")
-                    return
-                }
-                if count == 0 { break }
-                total += count
-            }
-            bytes.removeLast(size - total)
-            files.append(ManifestFile(path: path, bytes: bytes))
+            items.append(.unread(path: path, size: size))
         }
 
         private mutating func readStandardInput() {
@@ -151,11 +174,11 @@ public enum ManifestFiles {
                     return
                 }
             }
-            files.append(ManifestFile(path: ManifestFiles.standardInputName, bytes: bytes))
+            items.append(.file(ManifestFile(path: ManifestFiles.standardInputName, bytes: bytes)))
         }
 
         private mutating func problem(_ path: String, _ message: String) {
-            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path), message))
+            items.append(.problem(path, message))
         }
     }
 }

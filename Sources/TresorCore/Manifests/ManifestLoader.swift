@@ -48,23 +48,20 @@ public struct ManifestLoader: Sendable {
         self.environment = environment
     }
 
-    /// Files parsed at once (on all cores) before their trees are decoded and dropped.
+    /// Files parsed and decoded at once (on all cores) before their trees are dropped.
     static let decodeChunk = 2_048
 
-    /// Parses every file, on all cores: parsing is independent per file and is most of
-    /// the cost of loading; decoding stays sequential so diagnostics keep file order.
-    static func parseAll(_ files: [ManifestFile]) -> [YAMLParseResult] {
-        files.concurrentMap(chunk: 64) { YAMLParser.parse($0.bytes) }
-    }
-
     public func load(_ files: [ManifestFile], preDiagnostics: [Diagnostic] = []) -> LoadResult {
-        var collector = Collector(strict: strict, environment: environment)
+        var collector = Collector()
         collector.diagnostics = preDiagnostics
-        // A chunk's trees are dropped once decoded: 100,000 files' trees at once were
-        // most of a load's peak memory (and of the daemon's, which kept them for reloads).
+        let decoder = FileDecoder(strict: strict, environment: environment, repository: RepositoryLookup())
+        // Parsing and decoding are independent per file and most of a load's cost, so they
+        // run on all cores; what spans files (duplicate names, placements) is then admitted
+        // in file order, so the first declaration wins as before. A chunk's trees are dropped
+        // once decoded: 100,000 files' trees at once were most of a load's peak memory.
         for start in stride(from: 0, to: files.count, by: Self.decodeChunk) {
             let chunk = Array(files[start..<min(start + Self.decodeChunk, files.count)])
-            for (file, result) in zip(chunk, Self.parseAll(chunk)) { collector.load(file, parsed: result) }
+            for decoded in chunk.concurrentMap(chunk: 16, decoder.decode) { collector.admit(decoded) }
         }
         collector.checkReferences()
         collector.checkVaultNames()
@@ -77,24 +74,49 @@ public struct ManifestLoader: Sendable {
     }
 }
 
-private struct Collector {
+/// One file's manifests, decoded without looking at any other file.
+private struct DecodedFile: Sendable {
+    var path: String
+    var manifests: [DecodedManifest] = []
+    var holdsManifests = false
+    /// Problems found by the collector-level checks of the file's own manifests (a name
+    /// too long), which come before the decoding's own.
+    var early: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
+    var references: [Reference] = []
+}
+
+/// A manifest with a kind and a name; `object` is nil when its spec did not decode.
+private struct DecodedManifest: Sendable {
+    enum Object: Sendable {
+        case vaultProfile(VaultProfile)
+        case secret(Secret)
+        case approvalProfile(ApprovalProfile)
+        case complianceProfile(ComplianceProfile)
+    }
+
+    var kind: Kind
+    var name: String
+    var nameLocation: SourceLocation
+    var object: Object?
+}
+
+/// Parses and decodes one file (pure: safe on any thread).
+private struct FileDecoder: Sendable {
     let strict: Bool
     let environment: [String: String]
-    var manifestFiles: Set<String> = []
-    var state = DesiredState()
-    var diagnostics: [Diagnostic] = []
-    var declared: [Kind: [String: SourceLocation]] = [:]
-    var references: [Reference] = []
-    var placements: [String: (name: String, location: SourceLocation)] = [:]
+    let repository: RepositoryLookup
 
-    mutating func load(_ file: ManifestFile, parsed: YAMLParseResult) {
-        let context = DecodeContext(file: file.path, environment: environment)
+    func decode(_ file: ManifestFile) -> DecodedFile {
+        let parsed = YAMLParser.parse(file.bytes)
+        let context = DecodeContext(file: file.path, environment: environment, repository: repository)
+        var decoded = DecodedFile(path: file.path)
         var manifests = 0
         for document in parsed.documents {
             guard let root = document.root else { continue }
             if case .scalar(let scalar, _) = root, scalar.resolved == .null { continue }
             manifests += 1
-            if decode(root, context: context) { manifestFiles.insert(file.path) }
+            if decode(root, context: context, into: &decoded) { decoded.holdsManifests = true }
         }
         for problem in parsed.problems {
             context.error(problem.message, at: problem.mark)
@@ -104,13 +126,13 @@ private struct Collector {
         } else if manifests == 0 {
             context.error("file holds no manifests; add one or remove the file", at: Mark(line: 1, column: 1))
         }
-        diagnostics += context.diagnostics
-        references += context.references
+        decoded.diagnostics = context.diagnostics
+        decoded.references = context.references
+        return decoded
     }
 
     /// - Returns: false for a document of another API, which is skipped with a notice.
-    @discardableResult
-    private mutating func decode(_ root: YAMLNode, context: DecodeContext) -> Bool {
+    private func decode(_ root: YAMLNode, context: DecodeContext, into decoded: inout DecodedFile) -> Bool {
         guard case .mapping = root else {
             context.error(
                 "expected a manifest (a mapping with apiVersion, kind, metadata and spec), got \(root.kindName)", at: root.mark)
@@ -140,17 +162,12 @@ private struct Collector {
             }
         }
         let metadata = envelope[.metadata].flatMap { ObjectMeta.decode($0, context: context) }
+        var manifest: DecodedManifest?
         if let kind, let metadata {
-            let location = context.location(envelope.valueMark(.metadata))
-            let nameLocation = metadataNameLocation(envelope, context: context) ?? location
-            if let first = declared[kind]?[metadata.name] {
-                context.error(
-                    "\(kind.rawValue) '\(metadata.name)' is declared twice (first at \(first)); names must be unique per kind",
-                    at: Mark(line: nameLocation.line, column: nameLocation.column))
-            } else {
-                declared[kind, default: [:]][metadata.name] = nameLocation
-            }
+            let nameLocation = metadataNameLocation(envelope, context: context) ?? context.location(envelope.valueMark(.metadata))
+            manifest = DecodedManifest(kind: kind, name: metadata.name, nameLocation: nameLocation)
         }
+        defer { if let manifest { decoded.manifests.append(manifest) } }
         guard let kind, let specNode = envelope[.spec] else { return true }
         defer {
             if let metadata { context.checkSealedBindings(kind: kind, name: metadata.name) } else { context.sealedValues.removeAll() }
@@ -161,12 +178,12 @@ private struct Collector {
         switch kind {
         case .vaultProfile:
             let spec = VaultProfileSpec.decode(specNode, context: context)
-            if let metadata, let spec, state.vaultProfiles[metadata.name] == nil {
-                state.vaultProfiles[metadata.name] = VaultProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            if let metadata, let spec {
+                manifest?.object = .vaultProfile(VaultProfile(metadata: metadata, spec: spec, origin: origin(fields)))
             }
         case .secret:
             if let metadata, metadata.name.utf8.count > VaultPathLimits.secretNameBytes {
-                diagnostics.append(
+                decoded.early.append(
                     Diagnostic(
                         .error, at: originLocation,
                         "metadata.name: a Secret's name has at most \(VaultPathLimits.secretNameBytes) characters (its status file "
@@ -174,20 +191,18 @@ private struct Collector {
                             + "shorten it (spec.path can keep a longer vault path)"))
             }
             let spec = SecretSpec.decode(specNode, context: context, fields: &fields)
-            if let metadata, let spec, state.secrets[metadata.name] == nil {
-                let secret = Secret(metadata: metadata, spec: spec, origin: origin(fields))
-                state.secrets[metadata.name] = secret
-                claimPlacement(of: secret)
+            if let metadata, let spec {
+                manifest?.object = .secret(Secret(metadata: metadata, spec: spec, origin: origin(fields)))
             }
         case .approvalProfile:
             let spec = ApprovalProfileSpec.decode(specNode, context: context)
-            if let metadata, let spec, state.approvalProfiles[metadata.name] == nil {
-                state.approvalProfiles[metadata.name] = ApprovalProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            if let metadata, let spec {
+                manifest?.object = .approvalProfile(ApprovalProfile(metadata: metadata, spec: spec, origin: origin(fields)))
             }
         case .complianceProfile:
             let spec = ComplianceProfileSpec.decode(specNode, context: context)
-            if let metadata, let spec, state.complianceProfiles[metadata.name] == nil {
-                state.complianceProfiles[metadata.name] = ComplianceProfile(metadata: metadata, spec: spec, origin: origin(fields))
+            if let metadata, let spec {
+                manifest?.object = .complianceProfile(ComplianceProfile(metadata: metadata, spec: spec, origin: origin(fields)))
             }
         }
         return true
@@ -199,6 +214,47 @@ private struct Collector {
             if case .scalar(let key, _) = pair.key, key.text == "name" { return context.location(pair.value.mark) }
         }
         return nil
+    }
+
+}
+
+/// What spans files, admitted in file order: the desired state, duplicate names,
+/// references and placements.
+private struct Collector {
+    var manifestFiles: Set<String> = []
+    var state = DesiredState()
+    var diagnostics: [Diagnostic] = []
+    var declared: [Kind: [String: SourceLocation]] = [:]
+    var references: [Reference] = []
+    var placements: [String: (name: String, location: SourceLocation)] = [:]
+
+    mutating func admit(_ file: DecodedFile) {
+        if file.holdsManifests { manifestFiles.insert(file.path) }
+        diagnostics += file.early
+        diagnostics += file.diagnostics
+        references += file.references
+        for manifest in file.manifests {
+            if let first = declared[manifest.kind]?[manifest.name] {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: manifest.nameLocation,
+                        "\(manifest.kind.rawValue) '\(manifest.name)' is declared twice (first at \(first)); names must be unique per kind"))
+            } else {
+                declared[manifest.kind, default: [:]][manifest.name] = manifest.nameLocation
+            }
+            switch manifest.object {
+            case .vaultProfile(let profile) where state.vaultProfiles[profile.name] == nil:
+                state.vaultProfiles[profile.name] = profile
+            case .secret(let secret) where state.secrets[secret.name] == nil:
+                state.secrets[secret.name] = secret
+                claimPlacement(of: secret)
+            case .approvalProfile(let profile) where state.approvalProfiles[profile.name] == nil:
+                state.approvalProfiles[profile.name] = profile
+            case .complianceProfile(let profile) where state.complianceProfiles[profile.name] == nil:
+                state.complianceProfiles[profile.name] = profile
+            default: break
+            }
+        }
     }
 
     /// Every reference must name a declared manifest of the right kind.

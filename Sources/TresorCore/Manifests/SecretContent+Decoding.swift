@@ -146,7 +146,7 @@ extension ValueSource {
             case .fromEnv: return reader.environmentName(.fromEnv).map(ValueSource.fromEnv)
             case .fromFile:
                 guard let file = reader.nonEmptyString(.fromFile) else { return nil }
-                if let root = context.repositoryRoot, ManifestRepository.leaves(file, manifestFile: context.file, root: root) {
+                if let root = context.repositoryRoot, context.repository.leaves(file, manifestFile: context.file, root: root) {
                     context.warning(
                         "\(path).fromFile: '\(Text.short(file))' is outside the manifest repository (\(root)); a change to what it "
                             + "reads is not reviewed with the manifests, so make sure the file is meant to be there",
