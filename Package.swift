@@ -19,6 +19,12 @@ let gitCommit: String = {
     return git.terminationStatus == 0 && text.allSatisfy(\.isHexDigit) && !text.isEmpty ? text : "unknown"
 }()
 
+/// The programs allocate with jemalloc on Linux: their work is many small objects made and
+/// freed on every core at once, where glibc's allocator spent a third of a 100,000-secret
+/// `validate` (measured: 5.2 → 3.4 s of CPU). Debian: libjemalloc-dev to build,
+/// libjemalloc2 to run.
+let allocator: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "tresor",
     platforms: [.macOS(.v14)],
@@ -100,12 +106,14 @@ let package = Package(
             dependencies: [
                 "TresorCore", "TresorVaults", "TresorEngine", "TresorDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: allocator
         ),
         .executableTarget(
             name: "TresorBench",
             dependencies: ["TresorCore", "TresorVaults", "TresorEngine", "TresorDaemon"],
-            path: "Benchmarks/TresorBench"
+            path: "Benchmarks/TresorBench",
+            linkerSettings: allocator
         ),
         // What several test targets share: the servers tests start (OpenBao, etcd, any
         // process), waiting for events, and the YAML readers status files are checked with.

@@ -9,6 +9,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_packages=()
 pkg-config --exists yaml-0.1 2>/dev/null || apt_packages+=(libyaml-dev)
 pkg-config --exists libcurl 2>/dev/null || apt_packages+=(libcurl4-openssl-dev)
+pkg-config --exists jemalloc 2>/dev/null || apt_packages+=(libjemalloc-dev)
 command -v pkg-config >/dev/null || apt_packages+=(pkg-config)
 if [ ${#apt_packages[@]} -gt 0 ]; then
     echo "installing ${apt_packages[*]}" >&2
