@@ -117,8 +117,12 @@ public struct Engine: Sendable {
         let reconciler = Reconciler(context: passContext)
         let kept = inventory
         let outcomes = await forEach(works(desired, inventory: inventory, before: before), statuses: statuses, progress: progress) { work in
-            let outcome = await reconciler.apply(work)
+            var outcome = await reconciler.apply(work)
             audit.append(outcome.audit)
+            // Kept to the end are only what the report and the inventory need, not every
+            // secret's status and audit lines.
+            outcome.status = nil
+            outcome.audit = []
             return outcome
         } failed: { name, error in
             SecretOutcome(

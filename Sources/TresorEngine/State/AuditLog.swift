@@ -80,6 +80,9 @@ public struct AuditRotation: Sendable, Hashable {
 /// from the head, so the gap stays visible to `verify`.
 public final class AuditLog: Sendable {
     private let descriptor: Mutex<Int32>
+    /// Lines were written since the last ``sync()``: a daemon syncs after each secret's
+    /// pass, and an fsync with nothing to write still costs the disk a cache flush.
+    private let unsynced = Atomic<Bool>(false)
     private let headDescriptor: Int32
     private let rotation: AuditRotation
     /// Set when the chain lives in etcd; the descriptors are then unused.
@@ -181,6 +184,7 @@ public final class AuditLog: Sendable {
                 ftruncate(file, off_t(before))
                 return reason
             }
+            unsynced.store(true, ordering: .releasing)
             let size = before + bytes.count
             guard AuditHead(hash: previous, size: size).write(headDescriptor) else {
                 return "the chain head \(headPath) cannot be written: \(String(cString: strerror(errno)))"
@@ -246,7 +250,7 @@ public final class AuditLog: Sendable {
     }
 
     public func sync() {
-        guard remote == nil else { return }
+        guard remote == nil, unsynced.exchange(false, ordering: .acquiringAndReleasing) else { return }
         descriptor.withLock { _ = fsync($0) }
     }
 }
