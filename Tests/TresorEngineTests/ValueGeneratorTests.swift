@@ -77,6 +77,18 @@ import _CryptoExtras
         #expect(password.contains(where: Self.lower.contains))
     }
 
+    /// Draws across many buffer refills: a buffer handed out twice, or bytes handed out
+    /// before the kernel filled them, would repeat or show zeros.
+    @Test func kernelRandomNeverRepeatsADrawAcrossItsRefills() {
+        var random = KernelRandom()
+        var seen = Set<UInt64>()
+        for _ in 0..<10_000 { seen.insert(random.next()) }
+        #expect(seen.count == 10_000)
+        let bytes = random.bytes(4_099)
+        #expect(bytes.count == 4_099)
+        #expect(Set(bytes).count > 200, "4,099 random bytes hold nearly all 256 values")
+    }
+
     @Test func digitsAreRoughlyUniform() throws {
         var counts: [Character: Int] = [:]
         var total = 0

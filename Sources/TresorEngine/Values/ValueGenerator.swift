@@ -15,8 +15,8 @@ public struct GenerationError: Error, CustomStringConvertible, Sendable, Hashabl
     public var description: String { "cannot generate a value: \(problem)" }
 }
 
-/// Makes the values of `{generate: …}` content fields. Every random choice comes from
-/// `SystemRandomNumberGenerator` (getrandom(2) on Linux, arc4random on Darwin) or from
+/// Makes the values of `{generate: …}` content fields. Every random choice comes from the
+/// kernel (``KernelRandom``: getrandom(2) on Linux, arc4random on Darwin) or from
 /// BoringSSL's RAND_bytes inside swift-crypto, both cryptographically secure.
 public enum ValueGenerator {
     public static func generate(_ generator: Generator) throws -> SecretValue {
@@ -72,7 +72,7 @@ public enum ValueGenerator {
         let sets = classes.map { characters(of: $0) }
         let alphabet = sets.flatMap { $0 }
         let classOf = Dictionary(uniqueKeysWithValues: sets.enumerated().flatMap { index, set in set.map { ($0, index) } })
-        var random = SystemRandomNumberGenerator()
+        var random = KernelRandom()
         while true {
             var password: [Character] = []
             password.reserveCapacity(parameters.length)
@@ -100,13 +100,8 @@ public enum ValueGenerator {
     }
 
     static func randomBytes(count: Int) -> [UInt8] {
-        var random = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count + 7)
-        while bytes.count < count {
-            withUnsafeBytes(of: random.next() as UInt64) { bytes.append(contentsOf: $0) }
-        }
-        return Array(bytes.prefix(count))
+        var random = KernelRandom()
+        return random.bytes(count)
     }
 
     // MARK: Private keys
