@@ -89,4 +89,33 @@ struct DaemonReloadTests {
         await controller.stop()
         await controller.waitForWorkers()
     }
+
+    @Test func aManifestWrittenBetweenTheFirstReadAndTheStartIsReconciled() async throws {
+        let root = FileManager.default.temporaryDirectory.path + "/tresor-reload-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manifests = root + "/m"
+        try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)
+        try profile(vault: root + "/vault", qps: 100).write(toFile: manifests + "/profile.yaml", atomically: true, encoding: .utf8)
+        try secret("early", value: "reload-early-1").write(toFile: manifests + "/early.yaml", atomically: true, encoding: .utf8)
+        let health = DaemonHealth()
+        let controller = try DaemonController(
+            configuration: DaemonConfiguration(paths: [manifests], stateDirectory: root + "/state", environment: [:]),
+            metrics: DaemonMetrics(), health: health, logger: DaemonLogging.logger("test", format: .text, level: .critical))
+        // The controller has read the manifests; this file comes after that read and before
+        // the start, as a file does that lands while a daemon of many secrets starts.
+        try secret("late", value: "reload-late-1").write(toFile: manifests + "/late.yaml", atomically: true, encoding: .utf8)
+        try await controller.start()
+        let store = try StateStore(root: root + "/state")
+        let vault = try LocalAdapter(directory: root + "/vault", keyFile: store.localKeyPath)
+        do {
+            try await eventually("the late secret to be created", timeout: .seconds(300)) { try await vault.readMetadata(at: "late") != nil }
+            #expect(try await vault.readMetadata(at: "early") != nil)
+        } catch {
+            await controller.stop()
+            await controller.waitForWorkers()
+            throw error
+        }
+        await controller.stop()
+        await controller.waitForWorkers()
+    }
 }

@@ -85,6 +85,12 @@ private struct NodeMapping {
         return result
     }
 
+    func strings(map key: String) throws -> [String: String] {
+        _ = try required(key)
+        guard let map = try strings(mapIfPresent: key) else { throw StatusCoding.DecodeError(child(key), "expected a mapping, got null") }
+        return map
+    }
+
     func strings(mapIfPresent key: String) throws -> [String: String]? {
         guard let node = present(key) else { return nil }
         let inner = try NodeMapping(node, at: child(key))
@@ -207,5 +213,22 @@ extension ApprovalStatus: NodeReadable {
             requester: try members.string("requester"), approvals: try members.strings("approvals"),
             requiredApprovals: try members.int("requiredApprovals"), requestedAt: try members.date("requestedAt"),
             expiresAt: try members.date(ifPresent: "expiresAt"))
+    }
+}
+
+// The inventory names every managed secret (12 MB at 100,000) and is read before any
+// secret's pass can start: by hand, as the status is, not through Codable.
+extension Inventory: NodeReadable {
+    init(reading node: YAMLNode, at path: String) throws {
+        self.init(secrets: try NodeMapping(node, at: path).map("secrets"))
+    }
+}
+
+extension Inventory.Entry: NodeReadable {
+    init(reading node: YAMLNode, at path: String) throws {
+        let members = try NodeMapping(node, at: path)
+        self.init(
+            type: try members.value("type"), deletionPolicy: try members.value("deletionPolicy"),
+            targets: try members.strings(map: "targets"))
     }
 }

@@ -39,7 +39,8 @@ public actor DaemonController {
     let timers: ResyncTimers
     var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
-    private var watcher: ManifestWatcher?
+    private let watcher: ManifestWatcher
+    private let changes: ChangeRelay
     private var suspensionWatch: SuspensionWatch?
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
@@ -61,8 +62,16 @@ public actor DaemonController {
         var store = try configuration.etcd.map { try StateStore(root: configuration.stateDirectory, etcd: $0) }
             ?? StateStore(root: configuration.stateDirectory)
         store.auditRotation = configuration.auditRotation
+        // Watching starts before the first read, so a file written between that read and
+        // `start()` is an event (read at start), not a secret the daemon never sees.
+        let changes = ChangeRelay()
+        let watch = Result {
+            try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { changes.forward($0) }
+        }
         let result = Self.loadManifests(configuration)
         guard result.isValid else { throw InvalidManifestsError(result: result) }
+        self.watcher = try watch.get()
+        self.changes = changes
         var sealed = SealedValues(keyring: configuration.sealing)
         try sealed.openAll(in: result.state)
         self.configuration = configuration
@@ -129,10 +138,7 @@ public actor DaemonController {
         debouncer = Debouncer(quiet: configuration.debounceQuiet, maxWait: configuration.debounceMaxWait, clock: clock) {
             [weak self] changes in await self?.reloadManifests(changes)
         }
-        let watcher = try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { [weak self] changes in
-            Task { await self?.noticeChange(changes) }
-        }
-        self.watcher = watcher
+        changes.handle { [weak self] changes in Task { await self?.noticeChange(changes) } }
         watcher.start()
         suspensionWatch = try SuspensionWatch(suspensions) { [weak self] names in Task { await self?.resumed(names) } }
         logger.info(
@@ -147,7 +153,7 @@ public actor DaemonController {
     public func stop() async {
         guard !stopping else { return }
         stopping = true
-        watcher?.stop()
+        watcher.stop()
         suspensionWatch?.stop()
         await queue.shutDown()
         timers.stop()
