@@ -133,7 +133,8 @@ spec:
     os.rename(staged, os.path.join(manifests, f"{name}.yaml"))
     while not landed(name):
         if time.monotonic() - written > GIVE_UP:
-            fail(f"{name} not on the server {GIVE_UP:.0f} s after its manifest was written")
+            fail(f"{name} not on the server {GIVE_UP:.0f} s after its manifest was written (resync secrets "
+                 f"waiting now: {resync_waiting(metrics()):,}, before: {waiting_before:,})")
         time.sleep(POLL)
     seconds = time.monotonic() - written
     after = metrics()
