@@ -3,13 +3,13 @@
 # against a Python hvac loop (plain writes, and for context tresor's own requests), a
 # shell loop of `bao kv put` (100 writes) and the raw limit: curl sending tresor's own
 # requests, as many at once as tresor; tresor creating 10,000 secrets against that raw
-# limit for its own requests for them (target: within 1.3x); then a no-change re-plan
-# whose requests are counted by a proxy in front of the server.
+# limit for its own requests for them (two rounds each; target: within 1.3x); then a
+# no-change re-plan whose requests are counted by a proxy in front of the server.
 #
 # tresor's requests are recorded first (an apply of the 10,000 through the proxy, to a
-# prefix of its own): per new secret, the data write with cas 0, then the mark in custom_metadata. The
-# peers that stand for "the same work" send those very bodies, and what every peer wrote
-# is counted and checked on the server afterwards.
+# prefix of its own): per new secret, the data write with cas 0, then the mark in
+# custom_metadata. The peers that stand for "the same work" send those very bodies, and
+# what every peer wrote is counted and checked on the server afterwards.
 #
 # tresor writes a status file per secret (created, fsync'd, renamed into place). On ext4
 # that creation is several times slower for some minutes after many files were deleted
@@ -23,12 +23,11 @@ source "$(dirname "$0")/openbao-support.sh"
 # 1,000 and 10,000 Secret manifests (s0 … s9999; the first 1,000 are the 1,000).
 write_profile "$work/m" "$BAO_ADDR" tresor-bench
 write_secrets "$work/m/secrets.yaml" 0 1000
-write_profile "$work/m10k" "$BAO_ADDR" tresor-scale
-write_secrets "$work/m10k/secrets.yaml" 0 10000
+write_secrets "$work/secrets-10000.yaml" 0 10000
 
 start_proxy
 # tresor's requests for the 10,000; the peers at 1,000 send those of s0 … s999.
-record_requests "$tresor" "$work/m10k/secrets.yaml" 10000 "$work/requests-10000.json"
+record_requests "$tresor" "$work/secrets-10000.yaml" 10000 "$work/requests-10000.json"
 python3 - "$work/requests-10000.json" "$work/requests.json" <<'PY'
 import json, sys
 per_secret = json.load(open(sys.argv[1]))
@@ -130,13 +129,20 @@ check_prefix cli-bench 100 plain
 curl_limit "$work/requests.json" curl-bench 1000
 check_prefix curl-bench 1000 marked
 
-# 10,000 creates against the raw limit for exactly tresor's requests for them. curl goes
-# first, so that tresor's run is the one on the server holding more secrets.
+# 10,000 creates against the raw limit for exactly tresor's requests for them: two rounds
+# of curl then tresor, each to a prefix of its own (so tresor's runs are the ones on the
+# server holding more secrets); the faster run of each counts.
 tresor_1k_s=$tresor_s tresor_1k_cpu=$tresor_cpu tresor_1k_bao_cpu=$tresor_bao_cpu curl_1k_s=$curl_s curl_1k_bao_cpu=$curl_bao_cpu
-curl_limit "$work/requests-10000.json" curl-scale 10000
-check_prefix curl-scale 10000 marked
-timed_apply "$work/m10k" "$work/state10k"
-check_prefix tresor-scale 10000 marked
+scale_runs=""
+for round in 1 2; do
+    curl_limit "$work/requests-10000.json" "curl-scale-$round" 10000
+    check_prefix "curl-scale-$round" 10000 marked
+    write_profile "$work/m10k-$round" "$BAO_ADDR" "tresor-scale-$round"
+    cp "$work/secrets-10000.yaml" "$work/m10k-$round/secrets.yaml"
+    timed_apply "$work/m10k-$round" "$work/state10k-$round"
+    check_prefix "tresor-scale-$round" 10000 marked
+    scale_runs+="$curl_s $curl_cpu $curl_bao_cpu $tresor_s $tresor_cpu $tresor_bao_cpu"$'\n'
+done
 
 # No-change re-plan through the proxy: the same server, every request tallied.
 sed "s#$BAO_ADDR#http://127.0.0.1:$proxy_port#" "$work/m/profile.yaml" >"$work/profile-proxied.yaml"
@@ -165,7 +171,6 @@ PY
 )
 read reads writes <<<"$counts"
 
-tresor_10k_s=$tresor_s curl_10k_s=$curl_s
 printf '%-52s %8s s\n' "tresor apply, 1,000 secrets (create)" "$tresor_1k_s"
 printf '%-52s %8s s\n' "python hvac loop, 1,000 writes" "$hvac_s"
 printf '%-52s %8s s   (tresor'"'"'s requests, one at a time; context)\n' "python hvac loop, 1,000 marked creates" "$hvac_marked_s"
@@ -173,20 +178,21 @@ printf '%-52s %8s s   (%s s per write)\n' "bao kv put loop, 100 writes" "$cli_s"
 printf '%-52s %8s s   (tresor'"'"'s 2,000 requests, 32 at once; raw limit)\n' "curl --parallel 32, 1,000 marked creates" "$curl_1k_s"
 printf '%-52s %8s s   exit %s, %s reads, %s writes for 1,000 secrets x 1 target\n' \
     "tresor plan, no change, 1,000 secrets" "$plan_s" "$plan_exit" "$reads" "$writes"
-printf '%-52s %8s s   (CPU: tresor %s s, OpenBao %s s)\n' "tresor apply, 10,000 secrets (create)" "$tresor_10k_s" \
-    "$tresor_cpu" "$tresor_bao_cpu"
-printf '%-52s %8s s   (tresor'"'"'s 20,000 requests, 32 at once; raw limit; CPU: curl %s s, OpenBao %s s)\n' \
-    "curl --parallel 32, 10,000 marked creates" "$curl_10k_s" "$curl_cpu" "$curl_bao_cpu"
 python3 - "$tresor_1k_s" "$hvac_s" "$curl_1k_s" "$tresor_1k_cpu" "$tresor_1k_bao_cpu" "$curl_1k_bao_cpu" "$(nproc)" "$hvac_marked_s" \
-    "$tresor_10k_s" "$curl_10k_s" <<'PY'
+    "$scale_runs" <<'PY'
 import sys
-t, h, c, tresor_cpu, tresor_bao_cpu, curl_bao_cpu, cores, hm, t10, c10 = map(float, sys.argv[1:])
+t, h, c, tresor_cpu, tresor_bao_cpu, curl_bao_cpu, cores, hm = map(float, sys.argv[1:9])
+rounds = [list(map(float, line.split())) for line in sys.argv[9].splitlines()]
 print(f"tresor / raw curl (same requests, same concurrency) = {t / c:.2f}x (target <= 3x);  hvac / tresor = {h / t:.2f}x (target >= 3x)")
 print(f"for the same requests one at a time: hvac marked creates / tresor = {hm / t:.2f}x")
 # Where the apply's time goes: tresor and the server share the machine's cores.
 print(f"CPU during the apply: tresor {tresor_cpu:.2f} s, OpenBao {tresor_bao_cpu:.2f} s, "
       f"of {cores:.0f} cores x {t:.2f} s = {cores * t:.2f} s; "
       f"OpenBao for the same 2,000 requests from curl: {curl_bao_cpu:.2f} s")
-print(f"10,000 creates: tresor {t10:.2f} s / raw curl {c10:.2f} s = {t10 / c10:.2f}x "
+for number, (cs, c_cpu, c_bao, ts, t_cpu, t_bao) in enumerate(rounds, 1):
+    print(f"10,000 creates, round {number}: curl --parallel 32 (tresor's 20,000 requests) {cs:.2f} s "
+          f"(CPU: curl {c_cpu:.2f} s, OpenBao {c_bao:.2f} s); tresor apply {ts:.2f} s (CPU: tresor {t_cpu:.2f} s, OpenBao {t_bao:.2f} s)")
+t10, c10 = min(r[3] for r in rounds), min(r[0] for r in rounds)
+print(f"10,000 creates, faster of {len(rounds)}: tresor {t10:.2f} s / raw curl {c10:.2f} s = {t10 / c10:.2f}x "
       f"(target <= 1.3x: {'met' if t10 / c10 <= 1.3 else 'NOT met'})")
 PY
