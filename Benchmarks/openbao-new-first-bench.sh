@@ -31,10 +31,10 @@ pids+=("$daemon_pid")
 tries=20
 mkdir -p "$work/new"
 measured=0
-python3 - "$BAO_ADDR" "$token" "$metrics_port" "$work/m" "$work/new" "$daemon_pid" "$tries" <<'PY' || measured=$?
+python3 - "$BAO_ADDR" "$token" "$metrics_port" "$work/m" "$work/new" "$daemon_pid" "$tries" "$work/daemon.log" <<'PY' || measured=$?
 import http.client, json, os, signal, statistics, sys, time, urllib.parse
 address, token, metrics_port, manifests, staging = sys.argv[1:6]
-daemon_pid, TRIES = int(sys.argv[6]), int(sys.argv[7])
+daemon_pid, TRIES, daemon_log = int(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 REFILL_BELOW, POLL, GIVE_UP = 3000, 0.01, 120.0
 
 def fail(message):
@@ -69,14 +69,20 @@ def alive():
     except ProcessLookupError:
         fail(f"tresor run (pid {daemon_pid}) ended")
 
-# Until the pass at start is under way (or over, if it was quicker than this poll): the
-# first tries then measure under it.
+def started():
+    """Whether the daemon logged `started`: it watches the manifests from then on (a file
+    added while it loads them, before that, goes unnoticed)."""
+    with open(daemon_log) as log:
+        return any(json.loads(line).get("message") == "started" for line in log if line.startswith("{"))
+
+# Until the daemon watches the manifests and its pass at start is under way (or over, if
+# it was quicker than this poll): the first tries then measure under it.
 deadline = time.monotonic() + 300
 while True:
     alive()
     try:
         values = metrics()
-        if resync_waiting(values) >= REFILL_BELOW or values.get("tresor_ready") == 1:
+        if started() and (resync_waiting(values) >= REFILL_BELOW or values.get("tresor_ready") == 1):
             break
     except OSError:
         pass
