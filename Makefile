@@ -60,6 +60,7 @@ ifneq ($(BENCH_SCALE),)
 	.build/release/TresorBench --tresor .build/release/tresor --scale $(BENCH_SCALE)
 else
 	Benchmarks/openbao-bench.sh .build/release/tresor
+	Benchmarks/openbao-new-first-bench.sh .build/release/tresor
 	Benchmarks/aws-bench.sh .build/release/tresor
 	Benchmarks/cloud-fakes-bench.sh .build/release/tresor
 	Benchmarks/etcd-bench.sh .build/release/tresor
