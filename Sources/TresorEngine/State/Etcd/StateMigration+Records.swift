@@ -112,7 +112,8 @@ extension StateMigration {
             records.rules = true
         }
         let lines = try etcd.client.list(prefix: etcd.auditPrefix)
-        if let anchor = try etcd.client.get(etcd.auditAnchorKey)?.value { try AtomicFile.write(anchor, to: target.auditPath + ".anchor") }
+        // The directory's anchor is the hash alone: its files need no line numbers.
+        if let anchor = try EtcdAuditChain.anchor(in: etcd) { try AtomicFile.write(Array((anchor.hash + "\n").utf8), to: target.auditPath + ".anchor") }
         if !lines.isEmpty {
             let bytes: [UInt8] = lines.reduce(into: []) { $0 += $1.value + [0x0A] }
             try AtomicFile.write(bytes, to: target.auditPath)
