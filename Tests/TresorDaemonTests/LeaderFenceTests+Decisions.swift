@@ -92,9 +92,9 @@ extension LeaderFenceTests {
         let directory = try await openRequest(prefix: prefix, approvers: ["ann", "ben"], required: 1)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let start = StartLine(count: 2)
-        // Either decision closes the request; the one that races it finds it closed.
+        // Either rejection closes the request; the one that races it finds it closed.
         let results = try await withThrowingTaskGroup(of: (String, String?).self) { group in
-            for (identity, verdict) in [("ann", ApprovalDecision.Verdict.approve), ("ben", .reject)] {
+            for (identity, verdict) in [("ann", ApprovalDecision.Verdict.reject), ("ben", .reject)] {
                 let service = ApprovalService(stateStore: store(prefix))
                 group.addTask {
                     try await offloaded {
@@ -102,9 +102,9 @@ extension LeaderFenceTests {
                         do {
                             _ = try service.decide(
                                 secret: "gated", requestID: nil, verdict: verdict, identity: identity, comment: nil, now: Date(), declared: true)
-                            return (verdict.rawValue, nil)
+                            return (identity, nil)
                         } catch {
-                            return (verdict.rawValue, "\(error)")
+                            return (identity, "\(error)")
                         }
                     }
                 }
@@ -114,6 +114,6 @@ extension LeaderFenceTests {
         let failures = results.compactMap(\.1)
         #expect(failures.count == 1, "\(results)")
         #expect(!failures.contains { $0.contains("changed in etcd") }, "a collision was reported instead of the decision: \(failures)")
-        #expect(failures.allSatisfy { $0.contains("already") }, "\(failures)")
+        #expect(failures.allSatisfy { $0.contains("already rejected") }, "\(failures)")
     }
 }

@@ -142,14 +142,18 @@ final class EtcdAuditChain: Sendable {
             throw AtomicFile.WriteError(
                 description: "the audit chain's head \(store.auditHeadKey) in etcd is damaged; run `tresor audit verify` and restore it from backup")
         }
-        return Known(
-            head: head, revision: found.modRevision, segments: try segments ?? Segments(first: Self.anchor(in: store)?.first ?? 1))
+        if let segments { return Known(head: head, revision: found.modRevision, segments: segments) }
+        return Known(head: head, revision: found.modRevision, segments: Segments(first: try Self.anchor(in: store)?.first ?? 1))
     }
 
     /// Where the oldest kept line's chain starts: the hash of the line before it and its
     /// number (1 when the value names none: a directory's anchor, migrated).
     static func anchor(in store: EtcdStateStore) throws -> (hash: String, first: Int)? {
-        guard let value = try store.client.get(store.auditAnchorKey)?.value else { return nil }
+        anchor(try store.client.get(store.auditAnchorKey)?.value)
+    }
+
+    static func anchor(_ value: [UInt8]?) -> (hash: String, first: Int)? {
+        guard let value else { return nil }
         let lines = String(decoding: value, as: UTF8.self).split(separator: "\n")
         guard let hash = lines.first else { return nil }
         let first = lines.dropFirst().first.flatMap { $0.hasPrefix("first ") ? Int($0.dropFirst(6)) : nil } ?? 1
@@ -163,8 +167,10 @@ extension AuditChain {
     public static func verify(in store: EtcdStateStore) throws -> LogCheck {
         var check = LogCheck()
         check.files = [store.auditPrefix]
-        let entries = try store.client.list(prefix: store.auditPrefix)
-        let anchor = try EtcdAuditChain.anchor(in: store)
+        // Lines, head and anchor as of one revision: a writer appending meanwhile is not seen halfway.
+        let snapshot = try store.client.list(prefix: store.auditRoot)
+        let entries = snapshot.filter { $0.key.hasPrefix(store.auditPrefix) }
+        let anchor = EtcdAuditChain.anchor(snapshot.first { $0.key == store.auditAnchorKey }?.value)
         // Lines before `first` were rotated away; the anchor holds the hash they ended with.
         let first = anchor?.first ?? 1
         var walk = Walk(previous: anchor?.hash)
@@ -182,7 +188,7 @@ extension AuditChain {
         }
         check.lines = walk.lines
         check.unchained = walk.unchained
-        guard let found = try store.client.get(store.auditHeadKey) else {
+        guard let found = snapshot.first(where: { $0.key == store.auditHeadKey }) else {
             if !entries.isEmpty { check.problem = "\(entries.count) lines but no chain head \(store.auditHeadKey): the head was removed" }
             return check
         }
