@@ -50,51 +50,12 @@ extension LeaderFenceTests {
         return directory
     }
 
-    @Test func approversDecidingAtOnceHaveEveryDecisionRecorded() async throws {
-        let prefix = "/decisions-" + UUID().uuidString.lowercased()
-        let approvers = ["ann", "ben", "cat", "dan", "eve", "fay"]
-        let directory = try await openRequest(prefix: prefix, approvers: approvers)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let start = StartLine(count: approvers.count)
-        let outcomes = try await withThrowingTaskGroup(of: String?.self) { group in
-            for approver in approvers {
-                // A process of its own each: its own client, no state shared in memory.
-                let service = ApprovalService(stateStore: store(prefix))
-                group.addTask {
-                    try await offloaded {
-                        start.wait()
-                        do {
-                            _ = try service.decide(
-                                secret: "gated", requestID: nil, verdict: .approve, identity: approver, comment: nil, now: Date(),
-                                declared: true)
-                            return nil
-                        } catch {
-                            return "\(approver): \(error)"
-                        }
-                    }
-                }
-            }
-            return try await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
-        }
-        #expect(outcomes.isEmpty, "decisions lost to a collision: \(outcomes)")
-        let shared = store(prefix)
-        let request = try #require(try await offloaded { try ApprovalService(stateStore: shared).store.read("gated").latest })
-        #expect(Set(request.approvals) == Set(approvers), "recorded: \(request.approvals)")
-        #expect(request.state == .approved)
-        let reader = try #require(shared.etcd)
-        let events = try await offloaded { EventLog.read(shared) }
-        for approver in approvers { #expect(events.filter { $0.actor == approver }.count == 1, "\(approver)'s decision on record once") }
-        #expect(try await offloaded { try AuditChain.verify(in: reader) }.problem == nil)
-    }
-
-    @Test func aDecisionThatNoLongerAppliesAfterACollisionIsRefusedClearly() async throws {
-        let prefix = "/decisions-late-" + UUID().uuidString.lowercased()
-        let directory = try await openRequest(prefix: prefix, approvers: ["ann", "ben"], required: 1)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let start = StartLine(count: 2)
-        // Either rejection closes the request; the one that races it finds it closed.
-        let results = try await withThrowingTaskGroup(of: (String, String?).self) { group in
-            for (identity, verdict) in [("ann", ApprovalDecision.Verdict.reject), ("ben", .reject)] {
+    /// Each decision made by a service of its own (its own client, nothing shared in
+    /// memory, as separate processes), all let go at once; why each failed, nil if it did not.
+    func decideAtOnce(prefix: String, _ decisions: [(String, ApprovalDecision.Verdict)]) async throws -> [(String, String?)] {
+        let start = StartLine(count: decisions.count)
+        return try await withThrowingTaskGroup(of: (String, String?).self) { group in
+            for (identity, verdict) in decisions {
                 let service = ApprovalService(stateStore: store(prefix))
                 group.addTask {
                     try await offloaded {
@@ -111,6 +72,31 @@ extension LeaderFenceTests {
             }
             return try await group.reduce(into: [(String, String?)]()) { $0.append($1) }
         }
+    }
+
+    @Test func approversDecidingAtOnceHaveEveryDecisionRecorded() async throws {
+        let prefix = "/decisions-" + UUID().uuidString.lowercased()
+        let approvers = ["ann", "ben", "cat", "dan", "eve", "fay"]
+        let directory = try await openRequest(prefix: prefix, approvers: approvers)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let failures = try await decideAtOnce(prefix: prefix, approvers.map { ($0, .approve) }).compactMap(\.1)
+        #expect(failures.isEmpty, "decisions lost to a collision: \(failures)")
+        let shared = store(prefix)
+        let request = try #require(try await offloaded { try ApprovalService(stateStore: shared).store.read("gated").latest })
+        #expect(Set(request.approvals) == Set(approvers), "recorded: \(request.approvals)")
+        #expect(request.state == .approved)
+        let reader = try #require(shared.etcd)
+        let events = try await offloaded { EventLog.read(shared) }
+        for approver in approvers { #expect(events.filter { $0.actor == approver }.count == 1, "\(approver)'s decision on record once") }
+        #expect(try await offloaded { try AuditChain.verify(in: reader) }.problem == nil)
+    }
+
+    @Test func aDecisionThatNoLongerAppliesAfterACollisionIsRefusedClearly() async throws {
+        let prefix = "/decisions-late-" + UUID().uuidString.lowercased()
+        let directory = try await openRequest(prefix: prefix, approvers: ["ann", "ben"], required: 1)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Either rejection closes the request; the one that races it finds it closed.
+        let results = try await decideAtOnce(prefix: prefix, [("ann", .reject), ("ben", .reject)])
         let failures = results.compactMap(\.1)
         #expect(failures.count == 1, "\(results)")
         #expect(!failures.contains { $0.contains("changed in etcd") }, "a collision was reported instead of the decision: \(failures)")

@@ -35,12 +35,7 @@ extension LeaderFenceTests {
         configuration.etcd = EtcdStateStore(client: cluster.client(), prefix: "/never-synced-" + UUID().uuidString.lowercased())
         let logger = DaemonLogging.logger("test", format: .text, level: .critical)
 
-        let first = DaemonHealth()
-        let setup = try DaemonController(configuration: configuration, metrics: DaemonMetrics(), health: first, logger: logger)
-        try await setup.start()
-        try await eventually("the first full pass", timeout: .seconds(300)) { first.isReady }
-        await setup.stop()
-        await setup.waitForWorkers()
+        try await DaemonPriorityLaneTests.syncOnce(configuration)
         let store = try #require(configuration.etcd)
         #expect(try await offloaded { try store.client.count(prefix: store.statusPrefix) } == 12)
 
