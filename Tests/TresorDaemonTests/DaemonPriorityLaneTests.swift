@@ -97,6 +97,18 @@ struct DaemonPriorityLaneTests {
         return text
     }
 
+    /// A daemon started and stopped once its first full pass is done.
+    static func syncOnce(_ configuration: DaemonConfiguration) async throws {
+        let logger = DaemonLogging.logger("test", format: .text, level: .critical)
+        let first = DaemonHealth()
+        let setup = try DaemonController(configuration: configuration, metrics: DaemonMetrics(), health: first, logger: logger)
+        try await setup.start()
+        // Generous bounds: in the full suite, tests that hold the shared threads slow a pass down.
+        try await eventually("the first full pass", timeout: .seconds(300)) { first.isReady }
+        await setup.stop()
+        await setup.waitForWorkers()
+    }
+
     @Test func anEditDuringAFullResyncIsServedBeforeTheSecretsTheResyncHasNotReached() async throws {
         let root = FileManager.default.temporaryDirectory.path + "/tresor-priority-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -107,13 +119,7 @@ struct DaemonPriorityLaneTests {
         let logger = DaemonLogging.logger("test", format: .text, level: .critical)
 
         // Every secret synced once, so that none is never-synced (those go first anyway).
-        let first = DaemonHealth()
-        let setup = try DaemonController(configuration: configuration, metrics: DaemonMetrics(), health: first, logger: logger)
-        try await setup.start()
-        // Generous bounds: in the full suite, tests that hold the shared threads slow a pass down.
-        try await eventually("the first full pass", timeout: .seconds(300)) { first.isReady }
-        await setup.stop()
-        await setup.waitForWorkers()
+        try await Self.syncOnce(configuration)
 
         // The full pass at start goes in name order; its first vault call is held.
         let store = try StateStore(root: root + "/state")

@@ -107,15 +107,23 @@ extension HighAvailabilityTests {
             let accepted = try await call("POST", leader, approve, token: alice.token)
             #expect(accepted.status == 200, "\(accepted.body)")
             try await eventually("the approved secret in OpenBao", timeout: .seconds(120)) { try await heldVersion(replicas) == 1 }
-            #expect(try await openIDs(standby, token: alice.token).isEmpty, "the standby sees the decision the leader recorded")
+            // The leader marks the request performed once its vault write is recorded.
+            try await eventually("the standby to see the decision the leader recorded", timeout: .seconds(120)) {
+                try await openIDs(standby, token: alice.token).isEmpty
+            }
 
-            // One chain in etcd, holding alice's decision, and the same for every reader.
+            // One chain in etcd, holding alice's decision, and the same for every reader
+            // (once the leader has appended the pass's last lines).
             let store = try #require(replicas.store.etcd)
+            try await eventually("every event on one whole chain", timeout: .seconds(120)) {
+                let check = try await offloaded { try AuditChain.verify(in: store) }
+                let events = try await offloaded { EventLog.read(replicas.store) }
+                return check.problem == nil && check.lines == events.count
+            }
             let check = try await offloaded { try AuditChain.verify(in: store) }
             #expect(check.problem == nil, "\(check.problem ?? "")")
             let events = try await offloaded { EventLog.read(replicas.store) }
             #expect(events.contains { $0.actor == "alice" && $0.secret == "held" })
-            #expect(check.lines == events.count)
             for daemon in daemons {
                 #expect(!FileManager.default.fileExists(atPath: daemon.state + "/approvals"), "approval files on a machine")
                 #expect(!FileManager.default.fileExists(atPath: daemon.state + "/audit.log"), "an audit log on a machine")

@@ -88,4 +88,13 @@ extension LeaderFenceTests {
         let check = try await offloaded { try AuditChain.verify(in: reader) }
         #expect(check.problem == nil && check.lines == 1)
     }
+
+    @Test func theLastEventsOfTheChainAreReadLastFirstForTheSecretsPage() async throws {
+        let prefix = "/audit-recent-" + UUID().uuidString.lowercased()
+        let shared = store(prefix)
+        try await offloaded { try shared.auditLog().appendDurably((0..<8).map { event("writer", $0) }) }
+        let recent = try #require(try await offloaded { EventLog.recent(shared, lines: 3) })
+        #expect(recent.map(\.secret) == ["s7", "s6", "s5"])
+        #expect(EventLog.recent(StateStore(readingAt: "/nonexistent"), lines: 3) == nil, "a directory's log is read from its file")
+    }
 }

@@ -5,7 +5,7 @@ import TresorEngine
 /// What operators ask of a running daemon: a pass now (`POST /reconcile`), secrets left
 /// alone while suspended, and plan-only passes (`run --dry-run`).
 extension DaemonController {
-    nonisolated var suspensions: Suspensions { Suspensions(stateDirectory: configuration.stateDirectory) }
+    nonisolated var suspensions: Suspensions { Suspensions(store: store) }
 
     /// Queues `name` (nil: every declared secret) at once. Returns the names queued, or
     /// nil when `name` is neither declared nor managed.

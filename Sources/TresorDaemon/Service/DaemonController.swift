@@ -338,8 +338,9 @@ public actor DaemonController {
     private func enqueue(_ keys: [String], changed: Bool = false) async {
         var priority: [String] = []
         var normal: [String] = []
+        let synced = changed ? [] : store.namesWithStatus(keys.filter { desired.secrets[$0] != nil })
         for key in keys {
-            if changed || desired.secrets[key] != nil && !FileManager.default.fileExists(atPath: store.statusPath(key)) {
+            if changed || desired.secrets[key] != nil && !synced.contains(key) {
                 priority.append(key)
             } else {
                 normal.append(key)

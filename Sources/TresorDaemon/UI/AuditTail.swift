@@ -1,4 +1,6 @@
 import Foundation
+import TresorCore
+import TresorEngine
 
 #if canImport(Glibc)
     import Glibc
@@ -14,6 +16,17 @@ enum AuditTail {
     }
 
     static let window = 1 << 20
+
+    /// The secret's last events in the store's log: `audit.log`, or the last lines of the
+    /// chain in etcd (as many as the file's window holds at ~400 bytes a line).
+    static func events(of secret: String, store: StateStore, limit: Int = 20) -> [Event] {
+        guard let recent = EventLog.recent(store, lines: window / 400) else { return events(of: secret, in: store.auditPath, limit: limit) }
+        return recent.filter { $0.secret == secret }.prefix(limit).map {
+            Event(
+                time: StatusCoding.formatDate($0.time), actor: $0.actor, operation: $0.operation, outcome: $0.outcome,
+                vaultProfile: $0.vaultProfile, message: $0.message)
+        }
+    }
 
     static func events(of secret: String, in path: String, limit: Int = 20) -> [Event] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }

@@ -42,7 +42,7 @@ extension WebUI {
                 UIPage.message(title: "No such secret", text: "No status is recorded for a secret named \(name).", chrome: chrome),
                 status: .notFound)
         }
-        let events = AuditTail.events(of: name, in: statuses.store.auditPath)
+        let events = AuditTail.events(of: name, store: statuses.store)
         let body = SecretPages.detail(status, labels: Self.labels(await desired(), name), events: events, now: now)
         return UIResponse.html(UIPage.render(title: name, chrome: chrome, body: body))
     }

@@ -2,25 +2,37 @@ import Foundation
 import TresorEngine
 
 /// `tresor resume NAME` takes effect at once: the daemon watches `suspended.json` as it
-/// watches the manifests, and hands over each secret that is no longer suspended so that
-/// it is passed now rather than at its next resync.
+/// watches the manifests (or, with the state in etcd, reads the key every second), and
+/// hands over each secret that is no longer suspended so that it is passed now rather
+/// than at its next resync.
 final class SuspensionWatch: @unchecked Sendable {
     private let suspensions: Suspensions
     private let onResume: @Sendable ([String]) -> Void
     private let lock = NSLock()
     private var suspended: Set<String>
     private var watcher: ManifestWatcher?
+    private var poller: Task<Void, Never>?
 
     init(_ suspensions: Suspensions, onResume: @escaping @Sendable ([String]) -> Void) throws {
         self.suspensions = suspensions
         self.onResume = onResume
         suspended = Set(((try? suspensions.read()) ?? [:]).keys)
+        if suspensions.etcd != nil {
+            poller = Task.detached { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    self?.reread()
+                }
+            }
+            return
+        }
         watcher = try ManifestWatcher(paths: [], files: [suspensions.path]) { [weak self] _ in self?.reread() }
         watcher?.start()
     }
 
     func stop() {
         watcher?.stop()
+        poller?.cancel()
     }
 
     /// Level-based like the manifests: the file is read again, whatever the event said.

@@ -57,53 +57,56 @@ public struct ApprovalService: Sendable {
         }
         let seal = try stateStore.approvalSeal()
         var events: [AuditEvent] = []
-        let result: Result<ApprovalRequest, ApprovalRefusal> = try store.update(name) { file in
-            guard var latest = file.latest else {
-                return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no approval requests"))
-            }
-            if let requestID, requestID != latest.id {
-                guard let stale = file.requests.first(where: { $0.id == requestID }) else {
-                    return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no request \(requestID)"))
+        let result: Result<ApprovalRequest, ApprovalRefusal> = try Self.retryingCollisions {
+            events = []
+            return try store.update(name) { file in
+                guard var latest = file.latest else {
+                    return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no approval requests"))
                 }
-                return .failure(
-                    ApprovalRefusal(
-                        kind: .closed,
-                        description: "request \(requestID) is stale (\(stale.state.rawValue): \(stale.closedReason ?? "replaced")); "
-                            + "nothing was changed. The current request of \(subject) is \(latest.id) (\(latest.state.rawValue)); "
-                            + "check what it asks with `tresor get approvals` before deciding on it"))
-            }
-            if latest.isExpired(at: now) {
-                events.append(ApprovalRules.expire(&latest, now: now))
+                if let requestID, requestID != latest.id {
+                    guard let stale = file.requests.first(where: { $0.id == requestID }) else {
+                        return .failure(ApprovalRefusal(kind: .notFound, description: "\(subject) has no request \(requestID)"))
+                    }
+                    return .failure(
+                        ApprovalRefusal(
+                            kind: .closed,
+                            description: "request \(requestID) is stale (\(stale.state.rawValue): \(stale.closedReason ?? "replaced")); "
+                                + "nothing was changed. The current request of \(subject) is \(latest.id) (\(latest.state.rawValue)); "
+                                + "check what it asks with `tresor get approvals` before deciding on it"))
+                }
+                if latest.isExpired(at: now) {
+                    events.append(ApprovalRules.expire(&latest, now: now))
+                    file.updateLatest { $0 = latest }
+                }
+                if declared, let strict = latest.policies.first(where: { $0.allowsDeclaredIdentity != true }) {
+                    return .failure(
+                        ApprovalRefusal(
+                            kind: .forbidden,
+                            description: "approval profile '\(strict.profile)' needs a token to prove who decides: pass --token-file FILE "
+                                + "or set TRESOR_APPROVAL_TOKEN (`--as` alone is accepted only where the approval profile sets "
+                                + "cliIdentity: declared, for single-user setups)"))
+                }
+                if let problem = seal.problem(with: latest) {
+                    events.append(
+                        ApprovalRules.event(
+                            latest, actor: identity, operation: "approval-tamper", outcome: "refused", message: problem, now: now))
+                    return .failure(
+                        ApprovalRefusal(
+                            kind: .closed,
+                            description: "request \(latest.id) fails its integrity check (\(problem)); nothing was recorded. The next "
+                                + "apply replaces it with a new request"))
+                }
+                do {
+                    events += try ApprovalRules.decide(&latest, verdict: verdict, identity: identity, comment: comment, now: now)
+                } catch let refusal as ApprovalRefusal {
+                    return .failure(refusal)
+                }
+                if let last = latest.decisions.indices.last {
+                    latest.decisions[last].mac = seal.mac(latest.decisions[last], on: latest)
+                }
                 file.updateLatest { $0 = latest }
+                return .success(latest)
             }
-            if declared, let strict = latest.policies.first(where: { $0.allowsDeclaredIdentity != true }) {
-                return .failure(
-                    ApprovalRefusal(
-                        kind: .forbidden,
-                        description: "approval profile '\(strict.profile)' needs a token to prove who decides: pass --token-file FILE "
-                            + "or set TRESOR_APPROVAL_TOKEN (`--as` alone is accepted only where the approval profile sets "
-                            + "cliIdentity: declared, for single-user setups)"))
-            }
-            if let problem = seal.problem(with: latest) {
-                events.append(
-                    ApprovalRules.event(
-                        latest, actor: identity, operation: "approval-tamper", outcome: "refused", message: problem, now: now))
-                return .failure(
-                    ApprovalRefusal(
-                        kind: .closed,
-                        description: "request \(latest.id) fails its integrity check (\(problem)); nothing was recorded. The next "
-                            + "apply replaces it with a new request"))
-            }
-            do {
-                events += try ApprovalRules.decide(&latest, verdict: verdict, identity: identity, comment: comment, now: now)
-            } catch let refusal as ApprovalRefusal {
-                return .failure(refusal)
-            }
-            if let last = latest.decisions.indices.last {
-                latest.decisions[last].mac = seal.mac(latest.decisions[last], on: latest)
-            }
-            file.updateLatest { $0 = latest }
-            return .success(latest)
         }
         if !events.isEmpty {
             let audit = try stateStore.auditLog()
@@ -111,5 +114,24 @@ public struct ApprovalService: Sendable {
             audit.sync()
         }
         return try result.get()
+    }
+
+    /// Decisions racing on one request in etcd: the one that lost the compare on
+    /// mod_revision reads the request again and decides on what it holds now (refused,
+    /// clearly, when the decision no longer applies).
+    static let collisionAttempts = 10
+
+    /// Runs `decide` again after each collision with another writer, up to
+    /// ``collisionAttempts`` times.
+    static func retryingCollisions<T>(_ decide: () throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try decide()
+            } catch let collision as StateConflictError {
+                guard attempt < collisionAttempts else { throw collision }
+                attempt += 1
+            }
+        }
     }
 }

@@ -109,7 +109,7 @@ extension Engine {
             return
         }
         let outcome = await reconciler.apply(work)
-        audit.append(outcome.audit)
+        await audit.appendWaiting(outcome.audit)
         report.plans.append(outcome.plan)
         report.writes += outcome.writes
         if outcome.failed { report.failures += 1 }

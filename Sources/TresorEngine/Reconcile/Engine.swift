@@ -78,7 +78,9 @@ public struct Engine: Sendable {
         let desired = rules.effective
         let inventory = try store.readInventory()
         let warning = massDeleteRefusal(desired, inventory: inventory)
-        let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        // In etcd, one range read costs less than a round trip per secret.
+        let statuses = ComplianceSetup.needsStatuses(desired) || store.etcd != nil
+            ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
         let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
         let works = self.works(desired, inventory: inventory, before: inventory)
         let plans = await forEach(works, statuses: statuses, progress: progress) { work in
@@ -111,14 +113,16 @@ public struct Engine: Sendable {
         if registered != inventory { try store.writeInventory(registered) }
         let before = inventory
         inventory = registered
-        let statuses = ComplianceSetup.needsStatuses(desired) ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        // In etcd, one range read costs less than a round trip per secret.
+        let statuses = ComplianceSetup.needsStatuses(desired) || store.etcd != nil
+            ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
         var passContext = context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses))
         passContext.audit = audit
         let reconciler = Reconciler(context: passContext)
         let kept = inventory
         let outcomes = await forEach(works(desired, inventory: inventory, before: before), statuses: statuses, progress: progress) { work in
             var outcome = await reconciler.apply(work)
-            audit.append(outcome.audit)
+            await audit.appendWaiting(outcome.audit)
             // Kept to the end are only what the report and the inventory need, not every
             // secret's status and audit lines.
             outcome.status = nil

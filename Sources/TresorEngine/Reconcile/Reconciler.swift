@@ -61,7 +61,7 @@ struct Reconciler: Sendable {
             }
             var planned = staged.planned
             planned.plan = staged.decision.plan
-            if let failure = recordRequests(planned.plan) {
+            if let failure = await recordRequests(planned.plan) {
                 return await recordEarly(
                     work, EarlyExit(early: .failed(PlanFailure(reason: .sourceFailed, message: failure, retryable: true)), generation: staged.generation))
             }
@@ -81,14 +81,14 @@ struct Reconciler: Sendable {
     /// Puts each vault change the plan is about to make on record as requested (as Vault's
     /// audit device logs a request before its response): a change whose line cannot be
     /// written (a full disk) is not made. Nil when every line was written.
-    private func recordRequests(_ plan: SecretPlan) -> String? {
+    private func recordRequests(_ plan: SecretPlan) async -> String? {
         guard let audit = context.audit else { return nil }
         let requests = plan.targets.filter { $0.runs && $0.action.changesVault }.map {
             AuditEvent(
                 time: context.now, actor: context.actor, secret: plan.secret, vaultProfile: $0.profile,
                 operation: $0.action.description, outcome: "requested")
         }
-        guard !requests.isEmpty, let failure = audit.appendChecked(requests) else { return nil }
+        guard !requests.isEmpty, let failure = await audit.appendCheckedWaiting(requests) else { return nil }
         return "nothing was written to any vault: \(failure); free space or fix the file, then run again"
     }
 

@@ -156,9 +156,10 @@ public enum AuditChain {
             self.last = previous
         }
 
-        /// The first line of `bytes` that breaks the chain (numbered within the file).
-        mutating func check(_ bytes: [UInt8], file: String?) -> (line: Int, reason: String)? {
-            var number = 0
+        /// The first line of `bytes` that breaks the chain (numbered within the file, from
+        /// `first`: the number of its first line).
+        mutating func check(_ bytes: [UInt8], file: String?, first: Int = 1) -> (line: Int, reason: String)? {
+            var number = first - 1
             for raw in bytes.split(separator: 0x0A) {
                 number += 1
                 lines += 1
@@ -173,7 +174,7 @@ public enum AuditChain {
                     continue
                 }
                 guard prev == (previous ?? genesis) else {
-                    if number > 1 {
+                    if number > first {
                         return (number, "does not follow line \(number - 1): a line was edited, deleted, inserted or reordered here")
                     }
                     if let lastFile {
@@ -184,7 +185,7 @@ public enum AuditChain {
                 previous = AuditChain.hash(raw)
                 last = previous
             }
-            if number > 0 || lastFile == nil { lastFile = file ?? lastFile }
+            if number >= first || lastFile == nil { lastFile = file ?? lastFile }
             return nil
         }
     }

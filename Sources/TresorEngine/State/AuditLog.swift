@@ -111,10 +111,10 @@ public final class AuditLog: Sendable {
     }
 
     /// The audit chain kept in etcd under the store's prefix.
-    init(etcd store: EtcdStateStore) {
+    init(etcd store: EtcdStateStore, rotation: AuditRotation) {
         path = store.auditPrefix
-        rotation = AuditRotation()
-        remote = EtcdAuditChain(store: store)
+        self.rotation = rotation
+        remote = EtcdAuditChain(store: store, rotation: rotation)
         descriptor = Mutex(-1)
         headDescriptor = -1
     }
@@ -135,6 +135,24 @@ public final class AuditLog: Sendable {
     /// describe happens (a vault write is not made when this fails).
     public func appendChecked(_ events: [AuditEvent]) -> String? {
         write(events).map { "cannot write the audit log \(path): \($0)" }
+    }
+
+    /// `append` from a task. An etcd chain's append waits for its txn on a thread of
+    /// ``BlockingIO`` rather than on one of the few cooperative threads, so the lines of
+    /// all the secrets a pass runs at once wait together and go to etcd in one txn.
+    public func appendWaiting(_ events: [AuditEvent]) async {
+        guard remote != nil, !events.isEmpty else { return append(events) }
+        _ = try? await BlockingIO.shared.run { self.append(events) }
+    }
+
+    /// `appendChecked` from a task, waiting as ``appendWaiting(_:)`` does.
+    public func appendCheckedWaiting(_ events: [AuditEvent]) async -> String? {
+        guard remote != nil, !events.isEmpty else { return appendChecked(events) }
+        do {
+            return try await BlockingIO.shared.run { self.appendChecked(events) }
+        } catch {
+            return "cannot write the audit log \(path): \(error)"
+        }
     }
 
     /// Appends and flushes to disk, or throws: for what may happen only once its line is

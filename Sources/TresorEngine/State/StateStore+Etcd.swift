@@ -30,6 +30,18 @@ extension StateStore {
         return try etcd.read(etcd.inventoryKey)
     }
 
+    /// Which of `names` have a status (were synced at least once). In etcd, a few names
+    /// are asked one by one and many by one keys-only range read; names whose status
+    /// cannot be asked about count as never synced.
+    public func namesWithStatus(_ names: [String]) -> Set<String> {
+        guard let etcd else { return Set(names.filter { FileManager.default.fileExists(atPath: statusPath($0)) }) }
+        if names.count <= 32 {
+            return Set(names.filter { (try? etcd.client.get(etcd.statusKey($0))) != nil })
+        }
+        let keys = Set(((try? etcd.keys(under: etcd.statusPrefix)) ?? []).map { String($0.dropFirst(etcd.statusPrefix.count)) })
+        return Set(names.filter(keys.contains))
+    }
+
     /// Every status under the prefix in one range read.
     func readAllStatuses(from etcd: EtcdStateStore) -> (statuses: [SecretStatus], damaged: [(name: String, problem: String)]) {
         let entries: [(key: String, value: [UInt8])]

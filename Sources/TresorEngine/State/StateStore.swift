@@ -181,7 +181,7 @@ public struct StateStore: Sendable {
     }
 
     public func auditLog() throws -> AuditLog {
-        if let etcd { return AuditLog(etcd: etcd) }
+        if let etcd { return AuditLog(etcd: etcd, rotation: auditRotation) }
         return try AuditLog(path: auditPath, rotation: auditRotation)
     }
 

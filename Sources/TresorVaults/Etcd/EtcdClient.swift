@@ -102,10 +102,34 @@ public final class EtcdClient: Sendable {
     }
 
     /// Every key under `prefix`, in key order (values too unless `keysOnly`).
+    /// Read a page at a time, every page at the first one's revision (one snapshot), so
+    /// no single response has to hold a whole large prefix.
     public func list(prefix: String, keysOnly: Bool = false) throws -> [KeyValue] {
-        var body: [String: Any] = ["key": Self.encode(prefix), "range_end": Self.encode(Self.rangeEnd(prefix))]
+        var body: [String: Any] = ["key": Self.encode(prefix), "range_end": Self.encode(Self.rangeEnd(prefix)), "limit": "\(Self.page)"]
         if keysOnly { body["keys_only"] = true }
-        return try Self.keyValues(call("kv/range", body))
+        var found: [KeyValue] = []
+        while true {
+            let object = try call("kv/range", body)
+            let page = Self.keyValues(object)
+            found += page
+            guard object["more"] as? Bool == true, let last = page.last else { return found }
+            if body["revision"] == nil { body["revision"] = "\(Self.number((object["header"] as? [String: Any])?["revision"]))" }
+            body["key"] = Self.encode(last.key + "\u{0}")
+        }
+    }
+
+    /// Keys per range response of ``list(prefix:keysOnly:)``.
+    static let page = 1_000
+
+    /// The last `limit` keys under `prefix`, last first.
+    public func last(prefix: String, limit: Int) throws -> [KeyValue] {
+        try Self.keyValues(
+            call(
+                "kv/range",
+                [
+                    "key": Self.encode(prefix), "range_end": Self.encode(Self.rangeEnd(prefix)), "limit": "\(limit)",
+                    "sort_order": "DESCEND", "sort_target": "KEY",
+                ]))
     }
 
     /// How many keys lie under `prefix`.
@@ -140,6 +164,8 @@ public final class EtcdClient: Sendable {
     public enum Operation: Sendable {
         case put(String, [UInt8], lease: Int64 = 0)
         case delete(String)
+        /// Every key from the first up to, not including, the second.
+        case deleteRange(String, String)
 
         var json: [String: Any] {
             switch self {
@@ -149,6 +175,8 @@ public final class EtcdClient: Sendable {
                 return ["request_put": put]
             case .delete(let key):
                 return ["request_delete_range": ["key": EtcdClient.encode(key)]]
+            case .deleteRange(let key, let end):
+                return ["request_delete_range": ["key": EtcdClient.encode(key), "range_end": EtcdClient.encode(end)]]
             }
         }
     }

@@ -23,7 +23,7 @@ extension Tresor {
                 case .text:
                     let events = EventLog.read(global.readingStore()).filter { $0.secret == name }
                     var text = StatusTables.describe(status)
-                    if let suspension = Suspensions(stateDirectory: StateDirectory.path(global.stateDir)).entry(name) {
+                    if let suspension = Suspensions(store: global.readingStore()).entry(name) {
                         text += "\nSuspended:     since \(StatusCoding.formatDate(suspension.since)) by \(suspension.by)"
                             + (suspension.reason.map { " (\($0))" } ?? "") + "; the daemon leaves it alone until `tresor resume \(name)`\n"
                     }

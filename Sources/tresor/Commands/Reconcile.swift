@@ -74,13 +74,12 @@ extension Tresor {
 /// Records a suspension (or its end); the secret must be known. Not under the state
 /// directory's lock, which a running daemon holds: the file is replaced atomically.
 private func setSuspension(global: GlobalOptions, name: String, _ entry: Suspensions.Entry?) throws {
-    let root = StateDirectory.path(global.stateDir)
     do {
-        let store = try StateStore(root: root)
+        let store = try global.openStore()
         guard try store.readStatus(name) != nil || store.readInventory().secrets[name] != nil else {
             throw notFound("secret", name, in: store)
         }
-        let suspensions = Suspensions(stateDirectory: root)
+        let suspensions = Suspensions(store: store)
         if entry == nil, try suspensions.read()[name] == nil { throw CommandFailure("Secret \(ObjectNames.quoted(name)) is not suspended") }
         try suspensions.set(name, entry)
     } catch {

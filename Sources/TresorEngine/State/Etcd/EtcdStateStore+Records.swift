@@ -10,7 +10,11 @@ extension EtcdStateStore {
     public var approvalsPrefix: String { prefix + "/approvals/" }
     public func approvalKey(_ secret: String) -> String { approvalsPrefix + secret }
     public var rulesKey: String { prefix + "/rules" }
+    /// The suspended secrets (`tresor suspend`), as `suspended.json` in a directory.
+    public var suspendedKey: String { prefix + "/suspended" }
     public var approvalSealKey: String { prefix + "/keys/approvals" }
+    /// Everything of the audit chain: its lines, head and anchor.
+    public var auditRoot: String { prefix + "/audit/" }
     /// One key per audit line, numbered from 1 with 20 digits so that key order is line order.
     public var auditPrefix: String { prefix + "/audit/line/" }
     public func auditKey(_ number: Int) -> String {

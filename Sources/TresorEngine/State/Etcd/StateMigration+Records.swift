@@ -38,6 +38,11 @@ extension StateMigration {
         } else if !puts.isEmpty {
             throw Failure(description: "\(source.approvalKeyPath) is missing, but approval records exist that it seals; restore it first")
         }
+        let suspensions = Suspensions(store: source)
+        if let bytes = try AtomicFile.read(suspensions.path) {
+            _ = try suspensions.read()
+            puts.append((etcd.suspendedKey, bytes))
+        }
         let audit = try auditPuts(from: source.auditPath, to: etcd)
         records.auditLines = audit.lines
         return (puts + audit.puts, records)
@@ -76,7 +81,7 @@ extension StateMigration {
         let approvals = ApprovalStore(stateStore: target).directory
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: approvals)) ?? []).filter { $0.hasSuffix(".yaml") }
         if !files.isEmpty { return "\(files.count) approval files in \(approvals)" }
-        for path in [target.rulesPath, target.approvalKeyPath, target.auditPath]
+        for path in [target.rulesPath, target.approvalKeyPath, target.auditPath, Suspensions(store: target).path]
         where (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map({ $0 > 0 }) ?? false {
             return path
         }
@@ -111,8 +116,13 @@ extension StateMigration {
             try AtomicFile.write(rules, to: target.rulesPath)
             records.rules = true
         }
+        if let suspended = try etcd.client.get(etcd.suspendedKey)?.value {
+            _ = try Suspensions(store: source).read()
+            try AtomicFile.write(suspended, to: Suspensions(store: target).path)
+        }
         let lines = try etcd.client.list(prefix: etcd.auditPrefix)
-        if let anchor = try etcd.client.get(etcd.auditAnchorKey)?.value { try AtomicFile.write(anchor, to: target.auditPath + ".anchor") }
+        // The directory's anchor is the hash alone: its files need no line numbers.
+        if let anchor = try EtcdAuditChain.anchor(in: etcd) { try AtomicFile.write(Array((anchor.hash + "\n").utf8), to: target.auditPath + ".anchor") }
         if !lines.isEmpty {
             let bytes: [UInt8] = lines.reduce(into: []) { $0 += $1.value + [0x0A] }
             try AtomicFile.write(bytes, to: target.auditPath)
