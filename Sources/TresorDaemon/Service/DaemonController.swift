@@ -40,7 +40,7 @@ public actor DaemonController {
     var initialPending: Set<String> = []
     private var workers: [Task<Void, Never>] = []
     private let watcher: ManifestWatcher
-    private let changes: ChangeRelay
+    private let changeRelay: ChangeRelay
     private var suspensionWatch: SuspensionWatch?
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
@@ -64,14 +64,14 @@ public actor DaemonController {
         store.auditRotation = configuration.auditRotation
         // Watching starts before the first read, so a file written between that read and
         // `start()` is an event (read at start), not a secret the daemon never sees.
-        let changes = ChangeRelay()
+        let changeRelay = ChangeRelay()
         let watch = Result {
-            try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { changes.forward($0) }
+            try ManifestWatcher(paths: configuration.paths, skipping: [configuration.stateDirectory]) { changeRelay.forward($0) }
         }
         let result = Self.loadManifests(configuration)
         guard result.isValid else { throw InvalidManifestsError(result: result) }
         self.watcher = try watch.get()
-        self.changes = changes
+        self.changeRelay = changeRelay
         var sealed = SealedValues(keyring: configuration.sealing)
         try sealed.openAll(in: result.state)
         self.configuration = configuration
@@ -138,7 +138,7 @@ public actor DaemonController {
         debouncer = Debouncer(quiet: configuration.debounceQuiet, maxWait: configuration.debounceMaxWait, clock: clock) {
             [weak self] changes in await self?.reloadManifests(changes)
         }
-        changes.handle { [weak self] changes in Task { await self?.noticeChange(changes) } }
+        changeRelay.handle { [weak self] changes in Task { await self?.noticeChange(changes) } }
         watcher.start()
         suspensionWatch = try SuspensionWatch(suspensions) { [weak self] names in Task { await self?.resumed(names) } }
         logger.info(
