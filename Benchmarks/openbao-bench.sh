@@ -43,21 +43,7 @@ spec:
   provider:
     hashicorp: {address: "$BAO_ADDR", mount: secret, pathPrefix: tresor-bench, auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
 YAML
-python3 - "$work/m" <<'PY'
-import sys
-with open(sys.argv[1] + "/secrets.yaml", "w") as out:
-    for i in range(1000):
-        out.write(f"""---
-apiVersion: tresor.dev/v1alpha1
-kind: Secret
-metadata: {{name: s{i}}}
-spec:
-  type: basicAuth
-  vaultProfile: bao
-  allowInlineValues: true
-  content: {{username: app{i}, password: "bench-password-{i}"}}
-""")
-PY
+"$(dirname "$0")"/bench-secrets.py "$work/m/secrets.yaml" 1000 bao
 
 # A proxy in front of the server that logs every request (method, path, body, status) as
 # a JSON line: it records tresor's requests, and counts them on the re-plan.
