@@ -33,21 +33,7 @@ spec:
   provider:
     aws: {region: eu-west-1, endpoint: "$AWS_ENDPOINT", pathPrefix: tresor-bench}
 YAML
-python3 - "$work/m" "$count" <<'PY'
-import sys
-with open(sys.argv[1] + "/secrets.yaml", "w") as out:
-    for i in range(int(sys.argv[2])):
-        out.write(f"""---
-apiVersion: tresor.dev/v1alpha1
-kind: Secret
-metadata: {{name: s{i}}}
-spec:
-  type: basicAuth
-  vaultProfile: aws
-  allowInlineValues: true
-  content: {{username: app{i}, password: "bench-password-{i}"}}
-""")
-PY
+"$(dirname "$0")"/bench-secrets.py "$work/m/secrets.yaml" "$count" aws
 
 start=$(now)
 if ! "$tresor" apply -f "$work/m" --state-dir "$work/state" >"$work/apply.out" 2>&1; then

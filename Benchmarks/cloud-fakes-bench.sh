@@ -30,13 +30,7 @@ requests_made() { curl -fs "$1/_fake/stats" | python3 -c 'import json,sys; print
 manifests() {
     mkdir -p "$1"
     printf 'apiVersion: tresor.dev/v1alpha1\nkind: VaultProfile\nmetadata: {name: vault}\nspec:\n  provider: {%s}\n' "$2" >"$1/profile.yaml"
-    python3 - "$1" "$count" <<'PY'
-import sys
-with open(sys.argv[1] + "/secrets.yaml", "w") as out:
-    for i in range(int(sys.argv[2])):
-        out.write(f"---\napiVersion: tresor.dev/v1alpha1\nkind: Secret\nmetadata: {{name: s{i}}}\nspec:\n  type: basicAuth\n"
-                  f"  vaultProfile: vault\n  allowInlineValues: true\n  content: {{username: app{i}, password: \"bench-password-{i}\"}}\n")
-PY
+    "$(dirname "$0")"/bench-secrets.py "$1/secrets.yaml" "$count" vault
 }
 
 # run NAME BASE: tresor apply on $work/NAME, then the loop in $work/NAME.py; prints the lines.

@@ -43,22 +43,7 @@ YAML
 
 # Secrets s<first> … s<first+count-1> (basic auth, inline values) into one file.
 write_secrets() {  # file, first, count
-    python3 - "$@" <<'PY'
-import sys
-path, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-with open(path, "w") as out:
-    for i in range(first, first + count):
-        out.write(f"""---
-apiVersion: tresor.dev/v1alpha1
-kind: Secret
-metadata: {{name: s{i}}}
-spec:
-  type: basicAuth
-  vaultProfile: bao
-  allowInlineValues: true
-  content: {{username: app{i}, password: "bench-password-{i}"}}
-""")
-PY
+    "$(dirname "${BASH_SOURCE[0]}")"/bench-secrets.py "$1" "$3" bao --first="$2"
 }
 
 # The proxy logs every request (method, path, body, status) as a JSON line to

@@ -37,3 +37,13 @@ public func collectErrors(_ operations: [@Sendable () async throws -> Void]) asy
     }
     return errors
 }
+
+/// The adapters' property: runs `operations` in turn, to the end, and no error they throw
+/// contains one of `values` (named `what` in the failure).
+public func checkErrorsLeaveOut(_ values: [String], what: String, _ operations: [@Sendable () async throws -> Void]) {
+    runToEnd {
+        for error in await collectErrors(operations) {
+            property(!values.contains { error.contains($0) }, "an adapter error contains \(what) the server sent")
+        }
+    }
+}

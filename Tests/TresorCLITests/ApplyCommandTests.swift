@@ -1,35 +1,14 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
-let profilesYAML = """
-    apiVersion: tresor.dev/v1alpha1
-    kind: VaultProfile
-    metadata: {name: main}
-    spec: {provider: {local: {}}}
-    ---
-    apiVersion: tresor.dev/v1alpha1
-    kind: VaultProfile
-    metadata: {name: copy}
-    spec: {provider: {local: {}}}
-
-    """
+/// `main` and its sync target `copy`, both on the local vault.
+let profilesYAML = TestManifests.localProfile("main") + TestManifests.localProfile("copy")
 
 func secretYAML(_ name: String, value: String, generated: Bool = false) -> String {
-    let content = generated ? "    username: app\n    password: {generate: {length: 20}}" : "    username: app\n    password: \(value)"
-    return """
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: main
-          syncVaultProfiles: [copy]
-          allowInlineValues: true
-          content:
-        \(content)
-
-        """
+    TestManifests.secret(
+        name, "syncVaultProfiles: [copy]", "allowInlineValues: true", "content:", "  username: app",
+        generated ? "  password: {generate: {length: 20}}" : "  password: \(value)")
 }
 
 @Suite struct ApplyCommandTests {

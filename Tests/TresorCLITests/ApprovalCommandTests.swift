@@ -1,30 +1,12 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// `apply` exits 3 while a change waits; `get approvals`, `approve` and `reject` work
 /// from the state directory; `approvals token add` stores only the token's hash.
 @Suite struct ApprovalCommandTests {
-    let manifests = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: main}
-        spec: {provider: {local: {}}, approvalProfile: review}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ApprovalProfile
-        metadata: {name: review}
-        spec: {requiredApprovals: 2, approvers: [alice, bob]}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: db}
-        spec:
-          type: apiKey
-          vaultProfile: main
-          allowInlineValues: true
-          content: {content: VALUE}
-
-        """
+    let manifests = TestManifests.localProfile("main", "approvalProfile: review")
+        + TestManifests.approvalProfile(required: 2, approvers: ["alice", "bob"]) + RuleChangeGateTests.inlineSecret
 
     @Test func applyWaitsWithExitThreeUntilTwoApproversApprove() async throws {
         let cli = try CLI()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -8,24 +9,9 @@ import Testing
 /// `validate` catches what it can offline; `apply` exits 3 on a held write;
 /// `tresor compliance` reports from status in every format.
 @Suite struct ComplianceCommandTests {
-    static let profiles = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: main}
-        spec:
-          provider: {local: {}}
-          complianceProfile: baseline
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ComplianceProfile
-        metadata: {name: baseline}
-        spec:
-          enforcement: deny
-          rules:
-            - {name: long, minLength: {min: 24}}
-            - {name: owned, requiredLabels: {labels: [team]}}
-
-        """
+    static let profiles = TestManifests.localProfile("main", "complianceProfile: baseline")
+        + TestManifests.complianceProfile(
+            "baseline", rules: ["{name: long, minLength: {min: 24}}", "{name: owned, requiredLabels: {labels: [team]}}"])
 
     static func secret(length: Int) -> String {
         """
@@ -73,21 +59,22 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         let value = "Inline-Short-1"
-        try cli.write(
-            Self.profiles + """
-                ---
-                apiVersion: tresor.dev/v1alpha1
-                kind: Secret
-                metadata:
-                  name: api
-                  labels: {team: payments}
-                spec:
-                  type: apiKey
-                  vaultProfile: main
-                  content:
-                    content: {fromEnv: API_KEY}
+        let manifests = Self.profiles + """
+            apiVersion: tresor.dev/v1alpha1
+            kind: Secret
+            metadata:
+              name: api
+              labels: {team: payments}
+            spec:
+              type: apiKey
+              vaultProfile: main
+              content:
+                content: {fromEnv: API_KEY}
 
-                """, to: "m/all.yaml")
+            """
+        try cli.write(manifests, to: "m/all.yaml")
+        // Annotations point at the Secret's name.
+        let nameLine = try #require(manifests.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(of: "  name: api")) + 1
         let held = try await cli.run(["apply", "-f", "m", "--state-dir", "state"], environment: ["API_KEY": value])
         #expect(held.status == 3, "\(held.stdout)\(held.stderr)")
         #expect(!held.stdout.contains(value) && !held.stderr.contains(value))
@@ -96,7 +83,7 @@ import Testing
         #expect(table.status == 1)
         #expect(table.stdout.contains("api") && table.stdout.contains("long") && table.stdout.contains("nok"))
         let github = try await cli.run(["compliance", "--state-dir", "state", "-o", "github"])
-        #expect(github.stdout.contains("::error file=m/all.yaml,line=20,col=9,title=compliance%3A api / long::"), "\(github.stdout)")
+        #expect(github.stdout.contains("::error file=m/all.yaml,line=\(nameLine),col=9,title=compliance%3A api / long::"), "\(github.stdout)")
         let junit = try await cli.run(["compliance", "--state-dir", "state", "-o", "junit"])
         let parser = XMLParser(data: Data(junit.stdout.utf8))
         #expect(parser.parse())

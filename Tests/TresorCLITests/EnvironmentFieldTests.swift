@@ -1,31 +1,19 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// One manifest set for several environments: `{fromEnv: NAME}` in a provider's
 /// non-secret fields.
 @Suite struct EnvironmentFieldTests {
-    let manifests = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: bao}
-        spec:
-          provider:
-            hashicorp:
-              address: {fromEnv: BAO_ADDR}
-              mount: secret
-              auth: {token: {fromEnv: BAO_TOKEN}}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: aws}
-        spec:
-          provider:
-            aws:
-              region: {fromEnv: AWS_REGION_FOR_TRESOR}
-              endpoint: {fromEnv: AWS_ENDPOINT_FOR_TRESOR}
-              auth: {accessKeyId: {fromEnv: KEY}, secretAccessKey: {fromEnv: SECRET}}
-
-        """
+    let manifests =
+        TestManifests.vaultProfile(
+            "bao", "hashicorp", ["address: {fromEnv: BAO_ADDR}", "mount: secret", "auth: {token: {fromEnv: BAO_TOKEN}}"])
+        + TestManifests.vaultProfile(
+            "aws", "aws",
+            [
+                "region: {fromEnv: AWS_REGION_FOR_TRESOR}", "endpoint: {fromEnv: AWS_ENDPOINT_FOR_TRESOR}",
+                "auth: {accessKeyId: {fromEnv: KEY}, secretAccessKey: {fromEnv: SECRET}}",
+            ])
 
     @Test func providerAddressesComeFromTheEnvironmentAndAreCheckedAsLiterals() async throws {
         let cli = try CLI()

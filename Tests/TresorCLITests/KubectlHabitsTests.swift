@@ -9,7 +9,6 @@ func labelledSecretsYAML(values: [String: String], only: [String]? = nil) -> Str
     ]
     return profilesYAML + labels.keys.sorted().filter { only?.contains($0) ?? true }.map { name in
         """
-        ---
         apiVersion: tresor.dev/v1alpha1
         kind: Secret
         metadata: {name: \(name), labels: \(labels[name] ?? "{}")}
@@ -19,6 +18,7 @@ func labelledSecretsYAML(values: [String: String], only: [String]? = nil) -> Str
           syncVaultProfiles: [copy]
           allowInlineValues: true
           content: {content: \(values[name] ?? "unset")}
+        ---
 
         """
     }.joined()

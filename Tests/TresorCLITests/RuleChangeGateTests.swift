@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 /// A change that removes or loosens a vault profile's approval or compliance rules waits
 /// for the approval profile in force before it, like a branch protection change; until
@@ -25,16 +26,11 @@ import Testing
           rules:
             - {name: long, minLength: {min: 24}}
         ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: db}
-        spec:
-          type: apiKey
-          vaultProfile: main
-          allowInlineValues: true
-          content: {content: VALUE}
 
-        """
+        """ + inlineSecret
+
+    /// `db`, its content inline: `VALUE`, to be replaced.
+    static let inlineSecret = TestManifests.secret("db", type: "apiKey", "allowInlineValues: true", "content: {content: VALUE}")
 
     static func manifests(
         value: String, approval: Bool = true, compliance: Bool = false, required: Int = 1, enforcement: String = "deny"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 import TresorVaults
 
 /// `plan` and the `apply` after it count in the same unit: each number of the plan's
@@ -29,6 +30,7 @@ import TresorVaults
         kind: ApprovalProfile
         metadata: {name: review}
         spec: {requiredApprovals: 1, approvers: [alice, bob]}
+        ---
 
         """
 
@@ -39,20 +41,9 @@ import TresorVaults
     }
 
     static func secret(_ name: String, path: String? = nil) -> String {
-        """
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: apiKey
-          vaultProfile: main
-          syncVaultProfiles: [copy, spare]
-          path: \(path ?? name)
-          allowInlineValues: true
-          content: {content: summary-value-\(name)}
-
-        """
+        TestManifests.secret(
+            name, type: "apiKey", "syncVaultProfiles: [copy, spare]", "path: \(path ?? name)", "allowInlineValues: true",
+            "content: {content: summary-value-\(name)}")
     }
 
     /// The numbers of a summary line by what they count, plan and apply wording alike.

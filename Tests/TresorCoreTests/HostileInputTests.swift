@@ -14,14 +14,8 @@ import TresorTestSupport
 /// and must say what is wrong in a message of reasonable size.
 @Suite("Hostile input")
 struct HostileInputTests {
-    static let profile = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: dev}
-        spec:
-          provider: {local: {}}
-
-        """
+    /// The `dev` profile in block style, ending in a line break.
+    static let profile = ManifestLoaderTests.profile + "\n"
 
     static func load(_ bytes: [UInt8], path: String = "hostile.yaml") -> LoadResult {
         ManifestLoader().load([ManifestFile(path: path, bytes: bytes)])
@@ -410,14 +404,7 @@ extension HostileInputTests {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
 
-        static let manifest = """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: dev}
-            spec:
-              provider: {local: {}}
-
-            """
+        static let manifest = HostileInputTests.profile
 
         @Test func symlinkLoopToTheParentIsReportedAndNotFollowedForever() throws {
             try Self.withTemporaryDirectory { root in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 
 @testable import TresorCore
 
@@ -13,22 +14,8 @@ struct ManifestRepositoryTests {
         try FileManager.default.createDirectory(at: repository.appendingPathComponent(".git"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: repository.appendingPathComponent("team/secrets"), withIntermediateDirectories: true)
         let manifest = repository.appendingPathComponent("team/secrets/db.yaml").path
-        let text = """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: dev}
-            spec:
-              provider: {local: {}}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec:
-              type: apiKey
-              vaultProfile: dev
-              content: {content: {fromFile: "\(path)"}}
-
-            """
+        let text = TestManifests.localProfile("dev")
+            + TestManifests.secret("db", type: "apiKey", profile: "dev", "content: {content: {fromFile: \"\(path)\"}}")
         let result = ManifestLoader().load([ManifestFile(path: manifest, bytes: Array(text.utf8))])
         #expect(result.errors.isEmpty)
         return result.warnings.map(\.message)

@@ -6,8 +6,8 @@ import TresorTestSupport
 
 /// The hand-built status trees (`StatusTrees.swift`) and readers (`StatusReaders.swift`):
 /// what they write is read by PyYAML (YAML 1.1) and ruamel.yaml (YAML 1.2) as the members
-/// the Codable conformances name, every string a string; what they read is the value
-/// written, and other writers' forms are read as literal values say.
+/// the tree names, every string a string; what they read is the value written, and other
+/// writers' forms are read as literal values say.
 @Suite struct StatusTreeTests {
     static let awkward = "quote \" backslash \\ newline \n cr \r tab \t control \u{01}\u{7F} colon: # yes 1.5 ünïcødé 🔑"
 
@@ -48,8 +48,8 @@ import TresorTestSupport
         return status
     }
 
-    /// Writes `value` to a file and has both readers read it; the meaning is the tree the
-    /// Codable conformance gives (not the hand-built one under test).
+    /// Writes `value` to a file and has both readers read it; the meaning is the value's
+    /// tree, as JSON (which has no plain scalars to misread).
     static func readerDifferences<T: Encodable>(_ value: T, bytes: [UInt8]) async throws -> [String] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-readers-\(UUID().uuidString).yaml").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))

@@ -29,22 +29,10 @@ import TresorTestSupport
     /// from `approvers`.
     static func workspace(approvers: [String]) throws -> String {
         let directory = try DaemonProcess.workspace()
-        try """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: main}
-            spec: {provider: {local: {}}, approvalProfile: review}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: ApprovalProfile
-            metadata: {name: review}
-            spec: {requiredApprovals: 1, approvers: [\(approvers.joined(separator: ", "))]}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec: {type: apiKey, vaultProfile: main, content: {content: {fromEnv: DB_API_KEY}}}
-            """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        try (TestManifests.localProfile("main", "approvalProfile: review")
+            + TestManifests.approvalProfile(required: 1, approvers: approvers)
+            + TestManifests.secret("db", type: "apiKey", "content: {content: {fromEnv: DB_API_KEY}}"))
+            .write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
         return directory
     }
 

@@ -11,19 +11,8 @@ import TresorTestSupport
 /// runs in process on the local vault; the test polls with generous bounds.
 struct DaemonReloadTests {
     func secret(_ name: String, value: String) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: apiKey
-          vaultProfile: loc
-          allowInlineValues: true
-          deletionPolicy: Delete
-          content: {content: "\(value)"}
-        ---
-
-        """
+        TestManifests.secret(
+            name, type: "apiKey", profile: "loc", "allowInlineValues: true", "deletionPolicy: Delete", "content: {content: \"\(value)\"}")
     }
 
     func profile(vault: String, qps: Int) -> String {

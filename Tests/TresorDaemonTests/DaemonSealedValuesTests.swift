@@ -22,17 +22,8 @@ import TresorTestSupport
             SecretValue(value), to: try SealingPublicKey(privateKey: privateKey),
             for: SealedBinding(kind: .secret, name: "db", field: "content")
         ).text
-        try """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: main}
-            spec: {provider: {local: {}}}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec: {type: apiKey, vaultProfile: main, content: {content: {sealed: "\(sealed)"}}}
-            """.write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
+        try (TestManifests.localProfile("main") + TestManifests.secret("db", type: "apiKey", "content: {content: {sealed: \"\(sealed)\"}}"))
+            .write(toFile: directory + "/manifests/all.yaml", atomically: true, encoding: .utf8)
 
         let daemon = try DaemonProcess.start(in: directory, environment: [:], arguments: ["--sealing-key", keyPath])
         do {

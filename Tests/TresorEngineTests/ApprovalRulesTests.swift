@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 
 @testable import TresorEngine
 
@@ -82,16 +83,7 @@ import TresorCore
         var harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
         harness.environment = ["DB_VALUE": "env-approved"]
-        let yaml = base + """
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec:
-              type: apiKey
-              vaultProfile: main
-              content: {content: {fromEnv: DB_VALUE}}
-
-            """
+        let yaml = base + TestManifests.secret("db", type: "apiKey", "content: {content: {fromEnv: DB_VALUE}}")
         try await harness.apply(yaml)
         _ = try harness.decide("db", .approve, as: "alice")
         _ = try harness.decide("db", .approve, as: "bob")
@@ -105,16 +97,7 @@ import TresorCore
     @Test func generatedValuesAreBoundToTheirParametersAndMadeOnlyByTheApprovedWrite() async throws {
         let harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
-        let yaml = base + """
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec:
-              type: basicAuth
-              vaultProfile: main
-              content: {username: app, password: {generate: {length: 24}}}
-
-            """
+        let yaml = base + TestManifests.secret("db", "content: {username: app, password: {generate: {length: 24}}}")
         try await harness.apply(yaml)
         let request = try #require(try harness.latestRequest("db"))
         #expect(request.binding.generatedFields == ["password"])

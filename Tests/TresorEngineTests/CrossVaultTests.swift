@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 import TresorCore
 
 @testable import TresorEngine
@@ -12,35 +13,11 @@ import TresorCore
 /// New states and conditions are matched by their names, as tools reading status do.
 @Suite struct CrossVaultTests {
     static func generated(_ name: String, source: String, sync: [String] = [], policy: String = "Retain") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: \(source)
-          syncVaultProfiles: [\(sync.joined(separator: ", "))]
-          deletionPolicy: \(policy)
-          content:
-            username: app
-            password: {generate: {length: 24}}
-        ---
-
-        """
+        TestManifests.generated(name, source: source, sync: sync, "deletionPolicy: \(policy)")
     }
 
     static func denyShortKeys(_ profiles: String) -> String {
-        profiles + """
-            apiVersion: tresor.dev/v1alpha1
-            kind: ComplianceProfile
-            metadata: {name: strict}
-            spec:
-              enforcement: deny
-              rules:
-                - {name: long, minLength: {min: 24}}
-            ---
-
-            """
+        profiles + TestManifests.complianceProfile("strict")
     }
 
     /// Writes another password into `main:db` as another tool would: the mark stays, the
@@ -100,19 +77,7 @@ import TresorCore
     @Test func denyComplianceOnASyncTargetKeepsShortContentOutOfIt() async throws {
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
-        let profiles = """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: main}
-            spec: {provider: {local: {}}}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: copy}
-            spec: {provider: {local: {}}, complianceProfile: strict}
-            ---
-
-            """
+        let profiles = TestManifests.localProfile("main") + TestManifests.localProfile("copy", "complianceProfile: strict")
         let report = try await harness.apply(
             try EngineHarness.desired(Self.denyShortKeys(profiles) + ApprovalFixture.secret("k", value: "abcde", sync: ["copy"])))
         #expect(try await harness.content("main", "k") == ["content": "abcde"])
@@ -351,16 +316,10 @@ import TresorCore
         var harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
         harness.environment["KS_PASSWORD"] = "not-the-password"
-        let yaml = localProfiles(["main"]) + """
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: store}
-            spec:
-              type: keyStore
-              vaultProfile: main
-              allowInlineValues: true
-              content: {keyStoreType: PKCS12, content: "\(Fixture.keyStore)", password: {fromEnv: KS_PASSWORD}}
-            """
+        let yaml = localProfiles(["main"])
+            + TestManifests.secret(
+                "store", type: "keyStore", "allowInlineValues: true",
+                "content: {keyStoreType: PKCS12, content: \"\(Fixture.keyStore)\", password: {fromEnv: KS_PASSWORD}}")
         let report = try await harness.apply(try EngineHarness.desired(yaml))
         #expect(harness.totalWrites == 0)
         #expect(report.plans.first?.error?.contains("does not open the keystore") == true)
@@ -413,17 +372,21 @@ import TresorCore
 /// A create cut off between its content and its mark (two requests in some vaults) is
 /// finished on the next pass, with one version; anything else unmarked stays refused.
 @Suite struct InterruptedCreateTests {
-    @Test func contentWrittenWithoutItsMarkIsMarkedOnTheNextPassWithOneVersion() async throws {
-        let harness = try EngineHarness(profiles: ["main"])
-        defer { harness.cleanUp() }
-        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("db", value: "interrupted-1"))
-        // The pass that registered the secret failed to write it …
+    /// The pass that registered `db` (content `value`) failed to write it, but `landed` is
+    /// at its path without a mark; the report of the pass after.
+    static func passAfterInterruptedCreate(_ harness: EngineHarness, value: String, landed: String) async throws -> Engine.Report {
+        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("db", value: value))
         harness.adapters["main"]!.setFailing(true)
         try await harness.apply(desired)
         harness.adapters["main"]!.setFailing(false)
-        // … but its content landed without the mark.
-        try harness.locals["main"]!.writeUnmanaged(at: "db", content: ["content": SecretValue("interrupted-1")])
-        let report = try await harness.apply(desired)
+        try harness.locals["main"]!.writeUnmanaged(at: "db", content: ["content": SecretValue(landed)])
+        return try await harness.apply(desired)
+    }
+
+    @Test func contentWrittenWithoutItsMarkIsMarkedOnTheNextPassWithOneVersion() async throws {
+        let harness = try EngineHarness(profiles: ["main"])
+        defer { harness.cleanUp() }
+        let report = try await Self.passAfterInterruptedCreate(harness, value: "interrupted-1", landed: "interrupted-1")
         #expect(report.failures == 0)
         #expect(report.plans.first?.targets.first?.action == .adopt)
         let status = try #require(try harness.status("db"))
@@ -435,12 +398,7 @@ import TresorCore
     @Test func otherContentAtARegisteredPathStaysRefused() async throws {
         let harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
-        let desired = try EngineHarness.desired(localProfiles(["main"]) + ApprovalFixture.secret("db", value: "ours-1"))
-        harness.adapters["main"]!.setFailing(true)
-        try await harness.apply(desired)
-        harness.adapters["main"]!.setFailing(false)
-        try harness.locals["main"]!.writeUnmanaged(at: "db", content: ["content": SecretValue("theirs-1")])
-        let report = try await harness.apply(desired)
+        let report = try await Self.passAfterInterruptedCreate(harness, value: "ours-1", landed: "theirs-1")
         #expect(report.plans.first?.isBlocked == true)
         #expect(try await harness.content("main", "db")?["content"] == "theirs-1")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 import TresorCore
 
 @testable import TresorEngine
@@ -25,20 +26,10 @@ enum Fixture {
     static func secrets(source: String = "main", sync: [String] = ["copy"], kvToken: String = kvToken, password: String = password) -> String {
         let syncList = "[" + sync.joined(separator: ", ") + "]"
         func secret(_ name: String, _ type: String, _ content: String) -> String {
-            """
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: \(name)}
-            spec:
-              type: \(type)
-              vaultProfile: \(source)
-              syncVaultProfiles: \(syncList)
-              allowInlineValues: true
-              content:
-            \(content)
-            ---
-
-            """
+            TestManifests.document(
+                "Secret", name,
+                spec: ["type: \(type)", "vaultProfile: \(source)", "syncVaultProfiles: \(syncList)", "allowInlineValues: true", "content:"]
+                    + TestManifests.specLines(content))
         }
         return secret("basic", "basicAuth", "    username: app\n    password: \"\(password)\"")
             + secret("api", "apiKey", "    content: \(apiKey)")
@@ -128,16 +119,10 @@ enum Fixture {
         defer { harness.cleanUp() }
         func manifests(_ store: String, _ password: String) throws -> DesiredState {
             try EngineHarness.desired(
-                localProfiles(["main"]) + """
-                    apiVersion: tresor.dev/v1alpha1
-                    kind: Secret
-                    metadata: {name: store}
-                    spec:
-                      type: keyStore
-                      vaultProfile: main
-                      allowInlineValues: true
-                      content: {keyStoreType: PKCS12, content: "\(store)", password: "\(password)"}
-                    """)
+                localProfiles(["main"])
+                    + TestManifests.secret(
+                        "store", type: "keyStore", "allowInlineValues: true",
+                        "content: {keyStoreType: PKCS12, content: \"\(store)\", password: \"\(password)\"}"))
         }
         try await harness.apply(try manifests(Fixture.keyStore, Fixture.keyStorePassword))
         try await harness.apply(try manifests(Fixture.secondKeyStore, Fixture.secondKeyStorePassword))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 
 @testable import TresorEngine
 
@@ -8,22 +9,12 @@ private func secret(
     _ name: String, source: String = "main", sync: [String] = [], policy: String = "Retain", content: String,
     type: String = "apiKey", extra: String = ""
 ) -> String {
-    """
-    apiVersion: tresor.dev/v1alpha1
-    kind: Secret
-    metadata: {name: \(name)}
-    spec:
-      type: \(type)
-      vaultProfile: \(source)
-      syncVaultProfiles: [\(sync.joined(separator: ", "))]
-      deletionPolicy: \(policy)
-      allowInlineValues: true
-    \(extra)
-      content:
-    \(content)
-    ---
-
-    """
+    TestManifests.document(
+        "Secret", name,
+        spec: [
+            "type: \(type)", "vaultProfile: \(source)", "syncVaultProfiles: [\(sync.joined(separator: ", "))]", "deletionPolicy: \(policy)",
+            "allowInlineValues: true",
+        ] + TestManifests.specLines(extra) + ["content:"] + TestManifests.specLines(content))
 }
 
 @Suite struct EngineLifecycleTests {

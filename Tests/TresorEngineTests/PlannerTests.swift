@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TresorTestSupport
 import TresorCore
 
 @testable import TresorEngine
@@ -165,15 +166,7 @@ import TresorCore
 
     @Test func denyComplianceHoldsTheWriteIntoItsProfileOnly() throws {
         let planned = try Self.plan(.sync, .absent)
-        let yaml = """
-            apiVersion: tresor.dev/v1alpha1
-            kind: ComplianceProfile
-            metadata: {name: strict}
-            spec:
-              enforcement: deny
-              rules:
-                - {name: long, minLength: {min: 64}}
-            """
+        let yaml = TestManifests.complianceProfile("strict", rules: ["{name: long, minLength: {min: 64}}"])
         let profile = try #require(try EngineHarness.desired(yaml).complianceProfiles["strict"])
         let decision = Gate.decide(
             Gate.Input(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 
 @testable import TresorEngine
 
@@ -46,29 +47,10 @@ import TresorCore
 /// A value larger than a vault the secret goes to can hold is refused before anything is
 /// written anywhere, naming the vault profile and its limit (Key Vault 25 KiB here).
 @Suite struct VaultValueLimitTests {
-    static let manifests = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: src}
-        spec:
-          provider: {local: {}}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: kv}
-        spec:
-          provider: {azure: {vaultUrl: "https://team.vault.azure.net", tenantId: t, clientId: {fromEnv: AZ}, clientSecret: {fromEnv: AZ}}}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: cert-bundle}
-        spec:
-          type: apiKey
-          vaultProfile: src
-          syncVaultProfiles: [kv]
-          content: {content: {fromEnv: BUNDLE}}
-
-        """
+    static let manifests = TestManifests.localProfile("src")
+        + TestManifests.vaultProfile(
+            "kv", "azure", ["vaultUrl: \"https://team.vault.azure.net\"", "tenantId: t", "clientId: {fromEnv: AZ}", "clientSecret: {fromEnv: AZ}"])
+        + TestManifests.secret("cert-bundle", type: "apiKey", profile: "src", "syncVaultProfiles: [kv]", "content: {content: {fromEnv: BUNDLE}}")
 
     /// The Azure profile's adapter is a local vault: the limit comes from the declared
     /// provider, and the check runs before any adapter is asked anything.

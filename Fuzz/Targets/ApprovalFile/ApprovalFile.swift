@@ -8,8 +8,7 @@ import TresorEngine
 /// (the store rewrites the file on every decision).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzApprovalFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let budget = CPUBudget()
-    defer { budget.check() }
-    checkRoundTrip(ApprovalFile.self, FuzzInput(data, size).bytes, what: "approval file")
-    return 0
+    fuzzing(data, size) { input in
+        checkRoundTrip(input.bytes, what: "approval file") { try StatusCoding.decode(ApprovalFile.self, from: $0) }
+    }
 }

@@ -10,20 +10,18 @@ import TresorCore
 /// Properties: the written line is one line of JSON, and it reads back to the same event.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAuditLine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let budget = CPUBudget()
-    defer { budget.check() }
-    let input = FuzzInput(data, size)
-    guard let event = try? AuditLineReader.read(input.bytes) else { return 0 }
-    let line = event.jsonLine
-    property(line.last == 0x0A && !line.dropLast().contains(0x0A), "an audit line was written over more than one line")
-    property((try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any], "an audit line is not a JSON object")
-    guard let reread = try? AuditLineReader.read(Array(line.dropLast())) else {
-        property(false, "an audit line tresor wrote does not read back")
-        return 0
+    fuzzing(data, size) { input in
+        guard let event = try? AuditLineReader.read(input.bytes) else { return }
+        let line = event.jsonLine
+        property(line.last == 0x0A && !line.dropLast().contains(0x0A), "an audit line was written over more than one line")
+        property((try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any], "an audit line is not a JSON object")
+        guard let reread = try? AuditLineReader.read(Array(line.dropLast())) else {
+            property(false, "an audit line tresor wrote does not read back")
+            return
+        }
+        property(reread.fields == event.fields, "an audit line tresor wrote reads back with other fields")
+        property(reread.jsonLine == line, "an audit line written, read and written again is not byte-identical")
     }
-    property(reread.fields == event.fields, "an audit line tresor wrote reads back with other fields")
-    property(reread.jsonLine == line, "an audit line written, read and written again is not byte-identical")
-    return 0
 }
 
 enum AuditLineReader {

@@ -6,8 +6,7 @@ import TresorCore
 /// Property: what reads back is written back, and read and written again, byte-identical.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzInventory(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let budget = CPUBudget()
-    defer { budget.check() }
-    checkRoundTrip(Inventory.self, FuzzInput(data, size).bytes, what: "inventory")
-    return 0
+    fuzzing(data, size) { input in
+        checkRoundTrip(input.bytes, what: "inventory") { try StatusCoding.decode(Inventory.self, from: $0) }
+    }
 }

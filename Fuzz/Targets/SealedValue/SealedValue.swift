@@ -10,26 +10,24 @@ import FuzzSupport
 /// the rest are (offset, xor) triples. Property: a value with any byte changed never opens.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSealedValue(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let budget = CPUBudget()
-    defer { budget.check() }
-    let input = FuzzInput(data, size)
-    let fixture = SealedFixture.shared
-    if let opened = try? fixture.keyring.open(input.text, for: fixture.binding) {
-        property(opened.reveal() == SealedFixture.plaintext && input.text == fixture.text, "a text other than the sealed value opened")
+    fuzzing(data, size) { input in
+        let fixture = SealedFixture.shared
+        if let opened = try? fixture.keyring.open(input.text, for: fixture.binding) {
+            property(opened.reveal() == SealedFixture.plaintext && input.text == fixture.text, "a text other than the sealed value opened")
+        }
+        let (mode, edits) = input.choosing([SealedFixture.Edit.text, .raw])
+        let original: [UInt8] = mode == .text ? Array(fixture.text.utf8) : fixture.raw
+        var changed = original
+        var index = 0
+        while index + 2 < edits.count {
+            let offset = (Int(edits[index]) << 8 | Int(edits[index + 1])) % changed.count
+            changed[offset] ^= edits[index + 2]
+            index += 3
+        }
+        guard changed != original else { return }
+        let text = mode == .text ? String(decoding: changed, as: UTF8.self) : SealedEnvelope.prefix + SealedEnvelope.version + "." + Data(changed).base64EncodedString()
+        property((try? fixture.keyring.open(text, for: fixture.binding)) == nil, "a sealed value with a changed \(mode) byte opened")
     }
-    let (mode, edits) = input.choosing([SealedFixture.Edit.text, .raw])
-    let original: [UInt8] = mode == .text ? Array(fixture.text.utf8) : fixture.raw
-    var changed = original
-    var index = 0
-    while index + 2 < edits.count {
-        let offset = (Int(edits[index]) << 8 | Int(edits[index + 1])) % changed.count
-        changed[offset] ^= edits[index + 2]
-        index += 3
-    }
-    guard changed != original else { return 0 }
-    let text = mode == .text ? String(decoding: changed, as: UTF8.self) : SealedEnvelope.prefix + SealedEnvelope.version + "." + Data(changed).base64EncodedString()
-    property((try? fixture.keyring.open(text, for: fixture.binding)) == nil, "a sealed value with a changed \(mode) byte opened")
-    return 0
 }
 
 /// Seals the fixture before the first input: its one-time allocations would otherwise

@@ -6,8 +6,7 @@ import TresorCore
 /// Property: a file that reads back is written back, and read and written again, byte-identical.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStatusFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let budget = CPUBudget()
-    defer { budget.check() }
-    checkRoundTrip(SecretStatus.self, FuzzInput(data, size).bytes, what: "status file")
-    return 0
+    fuzzing(data, size) { input in
+        checkRoundTrip(input.bytes, what: "status file") { try StatusCoding.decode(SecretStatus.self, from: $0) }
+    }
 }

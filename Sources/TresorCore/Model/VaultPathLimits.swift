@@ -70,12 +70,6 @@ public struct ValueLimit: Sendable, Hashable {
     public var holder: String
     public var vaultProfile: String
 
-    public init(bytes: Int, holder: String, vaultProfile: String) {
-        self.bytes = bytes
-        self.holder = holder
-        self.vaultProfile = vaultProfile
-    }
-
     /// The tightest limit of the vault profiles a secret is written to, nil when none limits.
     public static func tightest(of profiles: [VaultProfile]) -> ValueLimit? {
         profiles.compactMap { profile in

@@ -3,7 +3,7 @@ import Foundation
 /// `status.approval`: the request a secret's change waits on (or was refused by), as the
 /// engine last saw it. The request itself, with every decision, lives in the state
 /// directory's `approvals/` store.
-public struct ApprovalStatus: Sendable, Codable, Equatable {
+public struct ApprovalStatus: Sendable, Equatable {
     /// The request id to pass to `tresor approve --request`.
     public var request: String
     /// `create`, `update`, `delete` or `changeSource`; `drift` for an update caused by drift.

@@ -28,7 +28,7 @@ public enum ComplianceOverall: String, Sendable, Codable, CaseIterable {
 }
 
 /// One rule's recorded result. The message says what to do and never holds a value.
-public struct RuleResult: Sendable, Codable, Hashable {
+public struct RuleResult: Sendable, Hashable {
     public var name: String
     /// The rule kind (`minLength`, `jwt`, …).
     public var kind: String
@@ -50,7 +50,7 @@ public struct RuleResult: Sendable, Codable, Hashable {
 }
 
 /// `compliance` in a secret's status: the overall result and each rule's.
-public struct ComplianceStatus: Sendable, Codable, Hashable {
+public struct ComplianceStatus: Sendable, Hashable {
     public var profile: String
     public var enforcement: String
     public var overall: ComplianceOverall
@@ -82,7 +82,7 @@ public struct ComplianceStatus: Sendable, Codable, Hashable {
 }
 
 /// Where a secret is declared, for reports that point at the manifest (GitHub annotations).
-public struct ManifestOrigin: Sendable, Codable, Hashable {
+public struct ManifestOrigin: Sendable, Hashable {
     public var file: String
     public var line: Int
     public var column: Int

@@ -74,7 +74,7 @@ public enum ConditionReason: String, Sendable, Codable, CaseIterable {
     case removed = "Removed"
 }
 
-public struct Condition: Sendable, Codable, Hashable {
+public struct Condition: Sendable, Hashable {
     public var type: ConditionType
     public var status: ConditionStatus
     public var reason: ConditionReason
@@ -91,7 +91,7 @@ public struct Condition: Sendable, Codable, Hashable {
 }
 
 /// One content version of a secret.
-public struct SecretVersion: Sendable, Codable, Hashable {
+public struct SecretVersion: Sendable, Hashable {
     public var number: Int
     public var fingerprint: String
     public var vaultProfile: String
@@ -113,7 +113,7 @@ public enum TargetRole: String, Sendable, Codable, CaseIterable {
 }
 
 /// What one vault profile holds of the secret, as last recorded.
-public struct TargetStatus: Sendable, Codable, Hashable {
+public struct TargetStatus: Sendable, Hashable {
     public var role: TargetRole
     public var path: String
     public var fingerprint: String?
@@ -139,7 +139,7 @@ public struct TargetStatus: Sendable, Codable, Hashable {
 }
 
 /// `status/Secret/<name>.yaml`: everything tresor knows of one secret. No values.
-public struct SecretStatus: Sendable, Codable, Equatable {
+public struct SecretStatus: Sendable, Equatable {
     public var name: String
     /// A digest of the spec this status was computed from.
     public var observedGeneration: String
@@ -211,8 +211,8 @@ public struct SecretStatus: Sendable, Codable, Equatable {
 
 /// `inventory.yaml`: every secret tresor manages and where, so that a Secret removed
 /// from the manifests is pruned exactly.
-public struct Inventory: Sendable, Codable, Equatable {
-    public struct Entry: Sendable, Codable, Hashable {
+public struct Inventory: Sendable, Encodable, Equatable {
+    public struct Entry: Sendable, Encodable, Hashable {
         public var type: SecretType
         public var deletionPolicy: DeletionPolicy
         /// Vault profile → path.

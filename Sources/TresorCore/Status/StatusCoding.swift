@@ -1,10 +1,11 @@
 import Foundation
 
-/// Reads and writes status documents as YAML: values are turned into a tree (by hand for
-/// the secret status, ``EncodedTreeConvertible``; through Codable for the rest), then
-/// written as block YAML with keys in a readable order; reading parses the YAML with the
-/// manifest parser and reads straight from its node tree (by hand for the secret status,
-/// ``NodeReadable``; through Codable for the rest).
+/// Reads and writes the state directory's documents as YAML: values are turned into a
+/// tree (by hand for the secret status, which has no Codable conformance,
+/// ``EncodedTreeConvertible``; through Codable for the inventory, approval and rules
+/// files), then written as block YAML with keys in a readable order; reading parses the
+/// YAML with the manifest parser and reads straight from its node tree (by hand for the
+/// secret status and the inventory, ``NodeReadable``; through Codable for the rest).
 public enum StatusCoding {
     public struct DecodeError: Error, CustomStringConvertible {
         public var description: String
@@ -31,16 +32,30 @@ public enum StatusCoding {
         return writer.output
     }
 
+    /// A secret's status, through its hand-written reader.
+    public static func decode(_ type: SecretStatus.Type, from bytes: [UInt8]) throws -> SecretStatus {
+        try SecretStatus(reading: try root(of: bytes), at: "")
+    }
+
+    /// The inventory, through its hand-written reader: it is read before any secret's pass.
+    public static func decode(_ type: Inventory.Type, from bytes: [UInt8]) throws -> Inventory {
+        try Inventory(reading: try root(of: bytes), at: "")
+    }
+
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let parsed = YAMLParser.parse(bytes)
-        if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }
-        guard let root = parsed.documents.first?.root else { throw DecodeError(description: "empty document") }
-        if let readable = T.self as? any NodeReadable.Type { return try readable.init(reading: root, at: "") as! T }
+        let root = try root(of: bytes)
         do {
             return try YAMLNodeDecoder.decode(T.self, from: root)
         } catch let error as DecodingError {
             throw DecodeError(description: describe(error))
         }
+    }
+
+    private static func root(of bytes: [UInt8]) throws -> YAMLNode {
+        let parsed = YAMLParser.parse(bytes)
+        if let error = parsed.error { throw DecodeError(description: "\(error.mark.line):\(error.mark.column): \(error.message)") }
+        guard let root = parsed.documents.first?.root else { throw DecodeError(description: "empty document") }
+        return root
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,9 +1,10 @@
 import Foundation
 
-/// A value read straight from a parsed YAML node, as its Codable conformance would read
-/// it (unknown members ignored, nil or absent optionals alike), without Codable's
+/// A value read straight from a parsed YAML node, as ``YAMLNodeDecoder`` reads other
+/// values (unknown members ignored, nil or absent optionals alike), without Codable's
 /// containers: a pass reads every secret's status file, and those containers cost most
-/// of that read. `StatusTreeTests` holds the readers to the files the writers make.
+/// of that read. The status types' only reader. `StatusTreeTests` holds the readers to
+/// the files the writers make.
 protocol NodeReadable {
     init(reading node: YAMLNode, at path: String) throws
 }

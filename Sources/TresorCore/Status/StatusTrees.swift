@@ -1,12 +1,22 @@
 import Foundation
 
-/// A value that builds its own ``EncodedTree``, exactly as ``TreeEncoder`` would from its
-/// Codable conformance (members sorted by key, nil optionals left out, enums as raw
-/// values, dates by ``StatusCoding/formatDate(_:)``). A status file is written on every
-/// change of every secret, and going through Codable's containers cost most of that
-/// write. `StatusTreeTests` holds each conformance to its Codable twin.
+/// A value that builds its own ``EncodedTree``, as ``TreeEncoder`` builds one for other
+/// values (members sorted by key, nil optionals left out, enums as raw values, dates by
+/// ``StatusCoding/formatDate(_:)``). A status file is written on every change of every
+/// secret, and going through Codable's containers cost most of that write (`TresorBench
+/// --only status-codec`); so the status types have no Codable conformance, and this tree
+/// is the one list of their members, for the file and for `-o json` alike.
 protocol EncodedTreeConvertible {
     var encodedTree: EncodedTree { get }
+}
+
+/// `-o json` of a status and of its versions: the members of the status file.
+extension SecretStatus: Encodable {
+    public func encode(to encoder: any Encoder) throws { try encodedTree.encode(to: encoder) }
+}
+
+extension SecretVersion: Encodable {
+    public func encode(to encoder: any Encoder) throws { try encodedTree.encode(to: encoder) }
 }
 
 /// Members of an object, in the order they are added; callers add them sorted by key.

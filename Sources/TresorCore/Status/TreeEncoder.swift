@@ -1,16 +1,5 @@
 import Foundation
 
-/// An encoded value with object members in the order they were encoded.
-enum EncodedTree {
-    case object([(String, EncodedTree)])
-    case array([EncodedTree])
-    case string(String)
-    /// The number as it is to be written.
-    case number(String)
-    case bool(Bool)
-    case null
-}
-
 /// A Codable encoder straight into an ``EncodedTree``: status files are written on
 /// every change of every secret, and encoding to JSON text only to parse it back cost
 /// more than the rest of the write. Keys are sorted; dates are RFC 3339 with

@@ -25,12 +25,6 @@ public struct ResolutionError: Error, CustomStringConvertible, Sendable, Hashabl
     public var field: String
     public var reason: Reason
 
-    public init(secret: String, field: String, reason: Reason) {
-        self.secret = secret
-        self.field = field
-        self.reason = reason
-    }
-
     public var description: String { "Secret '\(secret)' field '\(field)': \(problem)" }
 
     /// The message without the secret and field prefix.

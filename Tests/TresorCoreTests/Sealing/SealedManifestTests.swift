@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import TresorTestSupport
 
 @testable import TresorCore
 
@@ -14,23 +15,8 @@ struct SealedManifestTests {
     }
 
     static func manifest(name: String = "db", password: String) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: main}
-        spec: {provider: {local: {}}}
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: main
-          content:
-            username: app
-            password: {sealed: "\(password)"}
-
-        """
+        TestManifests.localProfile("main")
+            + TestManifests.secret(name, "content:", "  username: app", "  password: {sealed: \"\(password)\"}")
     }
 
     static func rendered(_ text: String) -> [String] {
@@ -63,17 +49,7 @@ struct SealedManifestTests {
 
     @Test func sealedCredentialIsBoundToItsProfileAndPath() {
         func profile(_ token: String) -> String {
-            """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: bao}
-            spec:
-              provider:
-                hashicorp:
-                  address: http://127.0.0.1:8200
-                  auth: {token: {sealed: \(token)}}
-
-            """
+            TestManifests.vaultProfile("bao", "hashicorp", ["address: http://127.0.0.1:8200", "auth: {token: {sealed: \(token)}}"])
         }
         #expect(Self.rendered(profile(Self.sealed("bao", "auth.token", kind: .vaultProfile))) == [])
         let copied = Self.rendered(profile(Self.sealed("other", "auth.token", kind: .vaultProfile)))

@@ -13,35 +13,14 @@ struct BaoManifests {
     }
 
     var profile: String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: bao}
-        spec:
-          provider:
-            hashicorp:
-              address: \(address)
-              mount: secret
-              pathPrefix: \(prefix)
-              auth: {token: {fromEnv: BAO_TEST_TOKEN}}
-
-        """
+        TestManifests.vaultProfile(
+            "bao", "hashicorp", ["address: \(address)", "mount: secret", "pathPrefix: \(prefix)", "auth: {token: {fromEnv: BAO_TEST_TOKEN}}"])
     }
 
     func secret(_ name: String, password: String, type: String = "basicAuth", deletionPolicy: String = "Delete") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: \(type)
-          vaultProfile: bao
-          allowInlineValues: true
-          deletionPolicy: \(deletionPolicy)
-          content: {username: app, password: "\(password)"}
-        ---
-
-        """
+        TestManifests.secret(
+            name, type: type, profile: "bao", "allowInlineValues: true", "deletionPolicy: \(deletionPolicy)",
+            "content: {username: app, password: \"\(password)\"}")
     }
 }
 

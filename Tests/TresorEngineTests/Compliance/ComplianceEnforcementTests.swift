@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 
 @testable import TresorEngine
 
@@ -9,34 +10,13 @@ import TresorCore
     static let good = "Good-Password-0123456789-long"
     static let short = "Short-1a"
 
-    static func manifests(enforcement: String, rules: String = "    - {name: long, minLength: {min: 24}}") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: main}
-        spec:
-          provider: {local: {}}
-          complianceProfile: baseline
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ComplianceProfile
-        metadata: {name: baseline}
-        spec:
-          enforcement: \(enforcement)
-          rules:
-        \(rules)
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: db}
-        spec:
-          type: basicAuth
-          vaultProfile: main
-          content:
-            username: app
-            password: {fromEnv: DB_PASSWORD}
+    static func manifests(enforcement: String, rules: [String] = ["{name: long, minLength: {min: 24}}"]) -> String {
+        TestManifests.localProfile("main", "complianceProfile: baseline")
+            + TestManifests.complianceProfile("baseline", enforcement: enforcement, rules: rules) + secret("db")
+    }
 
-        """
+    static func secret(_ name: String) -> String {
+        TestManifests.secret(name, "content:", "  username: app", "  password: {fromEnv: DB_PASSWORD}")
     }
 
     func apply(_ harness: inout EngineHarness, password: String, enforcement: String) async throws -> Engine.Report {
@@ -153,7 +133,7 @@ import TresorCore
         harness.environment["DB_PASSWORD"] = Self.good
         _ = try await harness.apply(try EngineHarness.desired(Self.manifests(enforcement: "audit")))
         harness.resetCounts()
-        let stricter = Self.manifests(enforcement: "audit", rules: "    - {name: long, minLength: {min: 40}}")
+        let stricter = Self.manifests(enforcement: "audit", rules: ["{name: long, minLength: {min: 40}}"])
         _ = try await harness.apply(try EngineHarness.desired(stricter))
         #expect(harness.adapters["main"]?.contentReads == 1)
         #expect(harness.totalWrites == 0)
@@ -164,19 +144,7 @@ import TresorCore
         var harness = try EngineHarness(profiles: ["main"])
         defer { harness.cleanUp() }
         harness.environment["DB_PASSWORD"] = Self.good
-        let twins = Self.manifests(enforcement: "audit", rules: "    - {name: unique, uniqueContent: {}}") + """
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db2}
-            spec:
-              type: basicAuth
-              vaultProfile: main
-              content:
-                username: app
-                password: {fromEnv: DB_PASSWORD}
-
-            """
+        let twins = Self.manifests(enforcement: "audit", rules: ["{name: unique, uniqueContent: {}}"]) + Self.secret("db2")
         let desired = try EngineHarness.desired(twins)
         _ = try await harness.apply(desired)
         _ = try await harness.apply(desired)
@@ -191,7 +159,8 @@ import TresorCore
         _ = try await apply(&harness, password: Self.good, enforcement: "audit")
         let origin = try #require(try harness.status("db")?.origin)
         #expect(origin.file == "/manifests/test.yaml")
-        #expect(origin.line == 18)
+        let lines = Self.manifests(enforcement: "audit").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(origin.line == lines.firstIndex(of: "metadata: {name: db}").map { $0 + 1 })
     }
 
     static func tokenManifests() -> String {

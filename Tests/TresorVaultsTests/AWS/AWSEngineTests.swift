@@ -20,20 +20,7 @@ struct AWSEngineTests {
     func profiles(_ setup: Setup) -> String { setup.profiles() }
 
     func secret(_ name: String, source: String, sync: String, password: String) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: \(source)
-          syncVaultProfiles: [\(sync)]
-          allowInlineValues: true
-          deletionPolicy: Delete
-          content: {username: app, password: "\(password)"}
-        ---
-
-        """
+        TestManifests.inlinePassword(name, profile: source, password: password, "syncVaultProfiles: [\(sync)]", "deletionPolicy: Delete")
     }
 
     func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
@@ -51,59 +38,38 @@ struct AWSEngineTests {
         return (outside["string"] as? String, outside["versions"] as? Int)
     }
 
-    @Test func openBaoSourceSyncsToAWSAndAChangeMakesOneVersionOnEachSide() async throws {
+    /// Either vault as the source: the first pass writes both sides, the second nothing,
+    /// and a change makes one version on each.
+    @Test(arguments: zip(["bao", "aws"], ["aws", "bao"]))
+    func aSourceSyncsToTheOtherVaultAndAChangeMakesOneVersionOnEachSide(source: String, sync: String) async throws {
         let setup = try setup()
         defer { setup.cleanUp() }
-        let manifests = profiles(setup) + secret("db", source: "bao", sync: "aws", password: "bao-to-aws-1")
+        let password = "\(source)-to-\(sync)-"
+        let manifests = profiles(setup) + secret("db", source: source, sync: sync, password: password + "1")
         let first = try await apply(manifests, setup)
         #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
         #expect(first.writes == 2)
-        #expect(try await inBao(setup, "db").data == ["username": "app", "password": "bao-to-aws-1"])
-        #expect(try await inAWS(setup, "db").string == #"{"password":"bao-to-aws-1","username":"app"}"#)
+        #expect(try await inBao(setup, "db").data == ["username": "app", "password": password + "1"])
+        #expect(try await inAWS(setup, "db").string == #"{"password":"\#(password)1","username":"app"}"#)
 
         let again = try await apply(manifests, setup)
         #expect(again.failures == 0)
         #expect(again.writes == 0)
 
-        let changed = try await apply(profiles(setup) + secret("db", source: "bao", sync: "aws", password: "bao-to-aws-2"), setup)
+        let changed = try await apply(profiles(setup) + secret("db", source: source, sync: sync, password: password + "2"), setup)
         #expect(changed.failures == 0)
         #expect(changed.writes == 2)
-        #expect(try await inBao(setup, "db").version == 2)
+        let bao = try await inBao(setup, "db")
+        #expect(bao.version == 2)
+        #expect(bao.data?["password"] == password + "2")
         let aws = try await inAWS(setup, "db")
         #expect(aws.versions == 2)
-        #expect(aws.string == #"{"password":"bao-to-aws-2","username":"app"}"#)
+        #expect(aws.string == #"{"password":"\#(password)2","username":"app"}"#)
         let status = try #require(try setup.store.readStatus("db"))
         #expect(status.versions.map(\.number) == [1, 2])
+        #expect(status.versions.last?.vaultVersion == status.targets[source]?.vaultVersion)
         let audit = String(decoding: try AtomicFile.read(setup.store.auditPath) ?? [], as: UTF8.self)
-        #expect(!audit.contains("bao-to-aws-1") && !audit.contains("bao-to-aws-2"))
-    }
-
-    @Test func awsSourceSyncsToOpenBaoAndAChangeMakesOneVersionOnEachSide() async throws {
-        let setup = try setup()
-        defer { setup.cleanUp() }
-        let manifests = profiles(setup) + secret("api", source: "aws", sync: "bao", password: "aws-to-bao-1")
-        let first = try await apply(manifests, setup)
-        #expect(first.failures == 0, "\(first.failedSecrets.map { $0.error ?? "\($0.targets)" })")
-        #expect(first.writes == 2)
-        #expect(try await inAWS(setup, "api").string == #"{"password":"aws-to-bao-1","username":"app"}"#)
-        #expect(try await inBao(setup, "api").data == ["username": "app", "password": "aws-to-bao-1"])
-
-        let again = try await apply(manifests, setup)
-        #expect(again.failures == 0)
-        #expect(again.writes == 0)
-
-        let changed = try await apply(profiles(setup) + secret("api", source: "aws", sync: "bao", password: "aws-to-bao-2"), setup)
-        #expect(changed.failures == 0)
-        #expect(changed.writes == 2)
-        let aws = try await inAWS(setup, "api")
-        #expect(aws.versions == 2)
-        #expect(aws.string == #"{"password":"aws-to-bao-2","username":"app"}"#)
-        let bao = try await inBao(setup, "api")
-        #expect(bao.version == 2)
-        #expect(bao.data?["password"] == "aws-to-bao-2")
-        let status = try #require(try setup.store.readStatus("api"))
-        #expect(status.versions.map(\.number) == [1, 2])
-        #expect(status.versions.last?.vaultVersion == status.targets["aws"]?.vaultVersion)
+        #expect(!audit.contains(password + "1") && !audit.contains(password + "2"))
     }
 
     @Test func removedThenRedeclaredSecretIsRestoredInAWS() async throws {

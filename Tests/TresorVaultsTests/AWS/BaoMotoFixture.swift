@@ -35,27 +35,16 @@ struct BaoMotoFixture {
     }
 
     /// `bao` (OpenBao) and `aws` (moto, keys from the standard AWS variables) profiles;
-    /// `baoExtra` and `awsExtra` add spec lines (approval or compliance profiles).
-    func profiles(awsDeletion: String = "{recoveryWindowDays: 7}", baoExtra: String = "", awsExtra: String = "") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: bao}
-        spec:
-          provider:
-            hashicorp: {address: "\(bao.address)", mount: secret, pathPrefix: \(prefix), auth: {token: {fromEnv: BAO_TEST_TOKEN}}}
-        \(baoExtra)
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: aws}
-        spec:
-          provider:
-            aws: {region: \(MotoServer.region), endpoint: "\(moto.endpoint)", pathPrefix: \(prefix), deletion: \(awsDeletion)}
-        \(awsExtra)
-        ---
-
-        """
+    /// `baoExtra` and `awsExtra` add spec members (approval or compliance profiles).
+    func profiles(awsDeletion: String = "{recoveryWindowDays: 7}", baoExtra: [String] = [], awsExtra: [String] = []) -> String {
+        TestManifests.vaultProfile(
+            "bao", "hashicorp",
+            ["address: \"\(bao.address)\"", "mount: secret", "pathPrefix: \(prefix)", "auth: {token: {fromEnv: BAO_TEST_TOKEN}}"],
+            spec: baoExtra)
+            + TestManifests.vaultProfile(
+                "aws", "aws",
+                ["region: \(MotoServer.region)", "endpoint: \"\(moto.endpoint)\"", "pathPrefix: \(prefix)", "deletion: \(awsDeletion)"],
+                spec: awsExtra)
     }
 
     /// The KV v2 data and version as `bao kv get` shows them; nil only when OpenBao says

@@ -21,40 +21,19 @@ struct CrossVaultEngineTests {
     func setup() throws -> Setup { try BaoMotoFixture(name: "cross") }
 
     /// The `bao` and `aws` profiles, the `review` approval profile and the `strict` deny profile.
-    func profiles(_ setup: Setup, baoExtra: String = "", awsExtra: String = "") -> String {
+    func profiles(_ setup: Setup, baoExtra: [String] = [], awsExtra: [String] = []) -> String {
         setup.profiles(awsDeletion: "{force: true}", baoExtra: baoExtra, awsExtra: awsExtra) + """
             apiVersion: tresor.dev/v1alpha1
             kind: ApprovalProfile
             metadata: {name: review}
             spec: {requiredApprovals: 2, approvers: [alice, bob, carol]}
             ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: ComplianceProfile
-            metadata: {name: strict}
-            spec:
-              enforcement: deny
-              rules:
-                - {name: long, minLength: {min: 24}}
-            ---
 
-            """
+            """ + TestManifests.complianceProfile("strict")
     }
 
     func generated(_ name: String, source: String, sync: [String]) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: \(source)
-          syncVaultProfiles: [\(sync.joined(separator: ", "))]
-          content:
-            username: app
-            password: {generate: {length: 32}}
-        ---
-
-        """
+        TestManifests.generated(name, source: source, sync: sync, length: 32)
     }
 
     func engine(_ yaml: String, _ setup: Setup) throws -> (Engine, DesiredState) {
@@ -121,7 +100,7 @@ struct CrossVaultEngineTests {
     @Test func aSyncCopyIntoAGatedAWSProfileWaitsForApproval() async throws {
         let setup = try setup()
         defer { setup.cleanUp() }
-        let yaml = profiles(setup, awsExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
+        let yaml = profiles(setup, awsExtra: ["approvalProfile: review"]) + generated("db", source: "bao", sync: ["aws"])
         let held = try await apply(yaml, setup)
         #expect(held.heldForApproval.map(\.secret) == ["db"])
         let inBao = try #require(try await inBao(setup, "db"))
@@ -135,7 +114,7 @@ struct CrossVaultEngineTests {
     @Test func aDenyProfileOnAWSKeepsAShortKeyOutOfIt() async throws {
         let setup = try setup()
         defer { setup.cleanUp() }
-        let yaml = profiles(setup, awsExtra: "  complianceProfile: strict") + """
+        let yaml = profiles(setup, awsExtra: ["complianceProfile: strict"]) + """
             apiVersion: tresor.dev/v1alpha1
             kind: Secret
             metadata: {name: short}
@@ -156,7 +135,7 @@ struct CrossVaultEngineTests {
     @Test func driftOfAGeneratedPasswordInAGatedOpenBaoSourceIsShownAndWaitsBeforeReachingAWS() async throws {
         let setup = try setup()
         defer { setup.cleanUp() }
-        let yaml = profiles(setup, baoExtra: "  approvalProfile: review") + generated("db", source: "bao", sync: ["aws"])
+        let yaml = profiles(setup, baoExtra: ["approvalProfile: review"]) + generated("db", source: "bao", sync: ["aws"])
         try await apply(yaml, setup)
         try approve(setup, "db", by: ["alice", "bob"])
         try await apply(yaml, setup)

@@ -8,34 +8,6 @@ import TresorCore
 /// through the fake's REST API.
 @Suite("Azure adapter on the Key Vault contract fake")
 struct AzureAdapterTests {
-    @Test func allEightTypesRoundTripAndTheRESTAPIShowsTheirValuesTagsAndVersions() async throws {
-        try await withFixture(AzureFixture.start) { try await ProviderScenarios.allEightTypesRoundTrip($0) }
-    }
-
-    @Test func anUpdateMakesOneNewVersionAndAStaleWriteIsAConflict() async throws {
-        try await withFixture(AzureFixture.start) { try await ProviderScenarios.updateMakesOneVersionAndAStaleWriteConflicts($0, keepsVersions: true) }
-    }
-
-    @Test func aWrongClientSecretFailsWithAnErrorNamingWhereItCameFrom() async throws {
-        try await withFixture(AzureFixture.start) {
-            try await ProviderScenarios.wrongCredentialsFailWithAClearError($0, naming: "azure.clientSecret (from environment variable AZURE_TEST_CLIENT_SECRET)")
-        }
-    }
-
-    @Test func anExpiredTokenIsReplacedAndTheRequestSucceeds() async throws {
-        try await withFixture(AzureFixture.start) { try await ProviderScenarios.expiredTokenIsReplaced($0) }
-    }
-
-    @Test func aThrottledRequestWaitsForRetryAfterAndPersistentThrottlingIsReported() async throws {
-        try await withFixture(AzureFixture.start) { fixture in
-            try await ProviderScenarios.throttlingIsWaitedOutThenReported(fixture, adapter: fixture.azure(http: CurlHTTPClient()))
-        }
-    }
-
-    @Test func unreachableTLSAndForbiddenEachGetAClearError() async throws {
-        try await withFixture(AzureFixture.start) { try await ProviderScenarios.unreachableTLSAndForbiddenEachGetAClearError($0, addressSetting: "azure.authorityHost") }
-    }
-
     @Test func deleteIsSoftAndARedeclaredSecretIsRecoveredWithItsVersions() async throws {
         try await withFixture(AzureFixture.start) { fixture in
             let vault = fixture.azure()

@@ -10,34 +10,6 @@ import _CryptoExtras
 /// through the fake's REST API.
 @Suite("GCP adapter on the Secret Manager contract fake")
 struct GCPAdapterTests {
-    @Test func allEightTypesRoundTripAndTheRESTAPIShowsTheirValuesLabelsAndVersions() async throws {
-        try await withFixture(GCPFixture.start) { try await ProviderScenarios.allEightTypesRoundTrip($0) }
-    }
-
-    @Test func anUpdateAddsOneVersionAndAStaleWriteIsAConflict() async throws {
-        try await withFixture(GCPFixture.start) { try await ProviderScenarios.updateMakesOneVersionAndAStaleWriteConflicts($0, keepsVersions: true) }
-    }
-
-    @Test func aKeyTheServiceAccountDoesNotHaveIsRefusedWithAClearError() async throws {
-        try await withFixture(GCPFixture.start) {
-            try await ProviderScenarios.wrongCredentialsFailWithAClearError($0, naming: "Invalid JWT Signature")
-        }
-    }
-
-    @Test func anExpiredTokenIsReplacedAndTheRequestSucceeds() async throws {
-        try await withFixture(GCPFixture.start) { try await ProviderScenarios.expiredTokenIsReplaced($0) }
-    }
-
-    @Test func aThrottledRequestWaitsForRetryAfterAndPersistentThrottlingIsReported() async throws {
-        try await withFixture(GCPFixture.start) { fixture in
-            try await ProviderScenarios.throttlingIsWaitedOutThenReported(fixture, adapter: fixture.gcp(http: CurlHTTPClient()))
-        }
-    }
-
-    @Test func unreachableTLSAndForbiddenEachGetAClearError() async throws {
-        try await withFixture(GCPFixture.start) { try await ProviderScenarios.unreachableTLSAndForbiddenEachGetAClearError($0, addressSetting: "token_uri") }
-    }
-
     @Test func labelsAndAnnotationsOfOtherToolsSurviveAnUpdate() async throws {
         try await withFixture(GCPFixture.start) { fixture in
             let vault = try fixture.gcp()

@@ -30,19 +30,7 @@ struct HashiCorpApprovalTests {
     }
 
     func secret(_ name: String, password: String, source: String = "bao-secret", policy: String = "Delete") -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec:
-          type: basicAuth
-          vaultProfile: \(source)
-          deletionPolicy: \(policy)
-          allowInlineValues: true
-          content: {username: app, password: "\(password)"}
-        ---
-
-        """
+        TestManifests.inlinePassword(name, profile: source, password: password, "deletionPolicy: \(policy)")
     }
 
     @discardableResult

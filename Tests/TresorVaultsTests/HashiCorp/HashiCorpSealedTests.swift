@@ -21,28 +21,9 @@ struct HashiCorpSealedTests {
         let password = try Sealer.seal(
             SecretValue(Self.password), to: publicKey, for: SealedBinding(kind: .secret, name: "db", field: "password")).text
         let prefix = "sealed-\(UUID().uuidString.prefix(8).lowercased())"
-        let yaml = """
-            apiVersion: tresor.dev/v1alpha1
-            kind: VaultProfile
-            metadata: {name: bao}
-            spec:
-              provider:
-                hashicorp:
-                  address: \(server.address)
-                  pathPrefix: \(prefix)
-                  auth: {token: {sealed: "\(token)"}}
-            ---
-            apiVersion: tresor.dev/v1alpha1
-            kind: Secret
-            metadata: {name: db}
-            spec:
-              type: basicAuth
-              vaultProfile: bao
-              content:
-                username: app
-                password: {sealed: "\(password)"}
-
-            """
+        let yaml =
+            TestManifests.vaultProfile("bao", "hashicorp", ["address: \(server.address)", "pathPrefix: \(prefix)", "auth: {token: {sealed: \"\(token)\"}}"])
+            + TestManifests.secret("db", profile: "bao", "content:", "  username: app", "  password: {sealed: \"\(password)\"}")
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-bao-sealed-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: state) }
         let loaded = ManifestLoader().load([ManifestFile(path: "m.yaml", bytes: Array(yaml.utf8))])

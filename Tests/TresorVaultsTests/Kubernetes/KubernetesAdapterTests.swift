@@ -8,20 +8,6 @@ import TresorCore
 /// stored is read back through the fake's core/v1 API.
 @Suite("Kubernetes adapter on the Secrets contract fake")
 struct KubernetesAdapterTests {
-    @Test func allEightTypesRoundTripAndTheAPIShowsTheirDataLabelAndAnnotations() async throws {
-        try await withFixture(KubernetesFixture.start) { try await ProviderScenarios.allEightTypesRoundTrip($0) }
-    }
-
-    @Test func anUpdateChangesTheResourceVersionAndAStaleOneIsAConflict() async throws {
-        try await withFixture(KubernetesFixture.start) { try await ProviderScenarios.updateMakesOneVersionAndAStaleWriteConflicts($0, keepsVersions: false) }
-    }
-
-    @Test func aRejectedTokenFailsWithAnErrorNamingWhereItCameFrom() async throws {
-        try await withFixture(KubernetesFixture.start) {
-            try await ProviderScenarios.wrongCredentialsFailWithAClearError($0, naming: "the token from environment variable K8S_TEST_TOKEN")
-        }
-    }
-
     @Test func aRotatedTokenFileIsReadAgainForTheNextRequest() async throws {
         try await withFixture(KubernetesFixture.start) { fixture in
             let directory = FileManager.default.temporaryDirectory.path + "/tresor-k8s-" + UUID().uuidString
@@ -43,16 +29,6 @@ struct KubernetesAdapterTests {
             try rotated.write(toFile: directory + "/token", atomically: true, encoding: .utf8)
             #expect(try await vault.readMetadata(at: "db") == nil)
         }
-    }
-
-    @Test func aThrottledRequestWaitsForRetryAfterAndPersistentThrottlingIsReported() async throws {
-        try await withFixture(KubernetesFixture.start) { fixture in
-            try await ProviderScenarios.throttlingIsWaitedOutThenReported(fixture, adapter: fixture.kubernetes(http: CurlHTTPClient()))
-        }
-    }
-
-    @Test func unreachableTLSAndForbiddenEachGetAClearError() async throws {
-        try await withFixture(KubernetesFixture.start) { try await ProviderScenarios.unreachableTLSAndForbiddenEachGetAClearError($0, addressSetting: "kubernetes.server") }
     }
 
     @Test func basicAuthIsABasicAuthSecretAndATypeChangeReplacesTheSecret() async throws {
