@@ -25,6 +25,19 @@ struct DaemonReloadTests {
         """
     }
 
+    /// Runs `body` and stops the controller afterwards, whether `body` threw or not.
+    func whileRunning(_ controller: DaemonController, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await controller.stop()
+            await controller.waitForWorkers()
+            throw error
+        }
+        await controller.stop()
+        await controller.waitForWorkers()
+    }
+
     @Test func aSecretMovedBetweenFilesIsKeptAndAProfileEditReplansItsSecrets() async throws {
         let root = FileManager.default.temporaryDirectory.path + "/tresor-reload-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -44,7 +57,7 @@ struct DaemonReloadTests {
         try await controller.start()
         let store = try StateStore(root: root + "/state")
         let vault = try LocalAdapter(directory: root + "/vault", keyFile: store.localKeyPath)
-        do {
+        try await whileRunning(controller) {
             // The first pass starts while the whole test run starts its servers, which has taken
             // close to a minute on a loaded 2-core machine: the bound tells a hang from that.
             try await eventually("the first full pass", timeout: .seconds(300)) { health.isReady }
@@ -70,13 +83,7 @@ struct DaemonReloadTests {
                 try PrometheusText(metrics.exposition()).value("tresor_reconciles_total", ["result": "success"]) >= before + 3
             }
             for name in ["x", "y", "z"] { #expect(try store.readStatus(name)?.versions.count == 1, "\(name)") }
-        } catch {
-            await controller.stop()
-            await controller.waitForWorkers()
-            throw error
         }
-        await controller.stop()
-        await controller.waitForWorkers()
     }
 
     @Test func aManifestWrittenBetweenTheFirstReadAndTheStartIsReconciled() async throws {
@@ -96,15 +103,9 @@ struct DaemonReloadTests {
         try await controller.start()
         let store = try StateStore(root: root + "/state")
         let vault = try LocalAdapter(directory: root + "/vault", keyFile: store.localKeyPath)
-        do {
+        try await whileRunning(controller) {
             try await eventually("the late secret to be created", timeout: .seconds(300)) { try await vault.readMetadata(at: "late") != nil }
             #expect(try await vault.readMetadata(at: "early") != nil)
-        } catch {
-            await controller.stop()
-            await controller.waitForWorkers()
-            throw error
         }
-        await controller.stop()
-        await controller.waitForWorkers()
     }
 }
