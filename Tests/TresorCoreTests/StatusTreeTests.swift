@@ -90,6 +90,22 @@ import TresorTestSupport
         #expect(try StatusCoding.decode(Inventory.self, from: bytes) == inventory)
     }
 
+    /// A hand-edited inventory is refused with the place and the fault, never read as a
+    /// secret with no targets (which would leave its vault copies unmanaged).
+    @Test(arguments: [
+        ("secrets:\n  db:\n    type: apiKey\n    deletionPolicy: Retain\n", ".secrets.db: missing 'targets'"),
+        ("secrets:\n  db:\n    type: apiKey\n    deletionPolicy: Retain\n    targets: null\n", ".secrets.db.targets: expected a mapping, got null"),
+        ("secrets:\n  db:\n    type: apiKey\n    deletionPolicy: Keep\n    targets: {main: apps/db}\n", ".secrets.db.deletionPolicy: 'Keep' is not one of"),
+        ("secrets: [db]\n", ".secrets: expected a mapping"),
+    ])
+    func aDamagedInventoryIsRefusedNamingTheField(text: String, expected: String) {
+        #expect {
+            _ = try StatusCoding.decode(Inventory.self, from: Array(text.utf8))
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+
     /// The check itself: a file written plain as tresor wrote it before is caught.
     @Test func theReadersCatchPlainWordsYAML11ReadsAsBooleansOrDates() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-readers-\(UUID().uuidString)").path
