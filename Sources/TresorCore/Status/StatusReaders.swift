@@ -86,19 +86,15 @@ private struct NodeMapping {
         return result
     }
 
-    func strings(map key: String) throws -> [String: String] {
-        _ = try required(key)
-        guard let map = try strings(mapIfPresent: key) else { throw StatusCoding.DecodeError(child(key), "expected a mapping, got null") }
-        return map
-    }
+    func strings(map key: String) throws -> [String: String] { try Self.strings(try required(key), at: child(key)) }
+    func strings(mapIfPresent key: String) throws -> [String: String]? { try present(key).map { try Self.strings($0, at: child(key)) } }
 
-    func strings(mapIfPresent key: String) throws -> [String: String]? {
-        guard let node = present(key) else { return nil }
-        let inner = try NodeMapping(node, at: child(key))
+    private static func strings(_ node: YAMLNode, at path: String) throws -> [String: String] {
+        let inner = try NodeMapping(node, at: path)
         var result: [String: String] = [:]
         for pair in inner.pairs {
-            let name = try Self.string(pair.key, at: inner.path)
-            result[name] = try Self.string(pair.value, at: inner.path + "." + name)
+            let name = try string(pair.key, at: inner.path)
+            result[name] = try string(pair.value, at: inner.path + "." + name)
         }
         return result
     }

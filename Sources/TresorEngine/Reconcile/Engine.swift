@@ -78,9 +78,7 @@ public struct Engine: Sendable {
         let desired = rules.effective
         let inventory = try store.readInventory()
         let warning = massDeleteRefusal(desired, inventory: inventory)
-        // In etcd, one range read costs less than a round trip per secret.
-        let statuses = ComplianceSetup.needsStatuses(desired) || store.etcd != nil
-            ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        let statuses = prefetch(desired)
         let reconciler = Reconciler(context: context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses)))
         let works = self.works(desired, inventory: inventory, before: inventory)
         let plans = await forEach(works, statuses: statuses, progress: progress) { work in
@@ -113,9 +111,7 @@ public struct Engine: Sendable {
         if registered != inventory { try store.writeInventory(registered) }
         let before = inventory
         inventory = registered
-        // In etcd, one range read costs less than a round trip per secret.
-        let statuses = ComplianceSetup.needsStatuses(desired) || store.etcd != nil
-            ? StatusPrefetch.read(desired.secrets.keys.sorted(), store: store) : nil
+        let statuses = prefetch(desired)
         var passContext = context(for: desired, now: now, compliance: ComplianceSetup.make(desired, statuses: statuses))
         passContext.audit = audit
         let reconciler = Reconciler(context: passContext)
@@ -151,6 +147,13 @@ public struct Engine: Sendable {
         audit.sync()
         report.plans.sort { $0.secret < $1.secret }
         return report
+    }
+
+    /// Every status read before the pass, when compliance's uniqueness index needs them
+    /// all or the store is etcd (one range read costs less than a round trip per secret).
+    private func prefetch(_ desired: DesiredState) -> StatusPrefetch? {
+        guard ComplianceSetup.needsStatuses(desired) || store.etcd != nil else { return nil }
+        return StatusPrefetch.read(desired.secrets.keys.sorted(), store: store)
     }
 
     /// Decides which rules hold each vault profile's secrets (``RuleGate``).

@@ -1,8 +1,9 @@
 import TresorCore
 
-/// Status files read up front, on all cores, for a pass that needs all of them before
-/// it starts (compliance's uniqueness index). The pass then takes each secret's status
-/// from here instead of decoding its file a second time.
+/// Statuses read up front for a pass that needs all of them before it starts
+/// (compliance's uniqueness index), or whose store is etcd: files on all cores, etcd in
+/// one range read. The pass then takes each secret's status from here instead of
+/// reading it a second time.
 public struct StatusPrefetch: Sendable {
     struct ReadError: Error, CustomStringConvertible {
         var description: String

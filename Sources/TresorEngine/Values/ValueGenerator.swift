@@ -16,7 +16,7 @@ public struct GenerationError: Error, CustomStringConvertible, Sendable, Hashabl
 }
 
 /// Makes the values of `{generate: …}` content fields. Every random choice comes from the
-/// kernel (``KernelRandom``: getrandom(2) on Linux, arc4random on Darwin) or from
+/// kernel (``KernelRandom``: `/dev/urandom`, else `SystemRandomNumberGenerator`) or from
 /// BoringSSL's RAND_bytes inside swift-crypto, both cryptographically secure.
 public enum ValueGenerator {
     public static func generate(_ generator: Generator) throws -> SecretValue {
