@@ -39,11 +39,8 @@ import TresorTestSupport
         metadata: {name: main}
         spec: {provider: {local: {}}\(gated ? ", approvalProfile: review" : "")}
         ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: ApprovalProfile
-        metadata: {name: review}
-        spec: {requiredApprovals: 1, approvers: [alice]}
-        ---
+
+        """ + TestManifests.approvalProfile(required: 1, approvers: ["alice"]) + """
         apiVersion: tresor.dev/v1alpha1
         kind: Secret
         metadata: {name: db}

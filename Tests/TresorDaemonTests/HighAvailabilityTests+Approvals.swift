@@ -17,12 +17,7 @@ extension HighAvailabilityTests {
 
     /// A vault profile on OpenBao whose one secret, `held`, waits for alice's approval.
     func gated(_ replicas: Replicas) -> String {
-        """
-        apiVersion: tresor.dev/v1alpha1
-        kind: ApprovalProfile
-        metadata: {name: review}
-        spec: {requiredApprovals: 1, approvers: [alice]}
-        ---
+        TestManifests.approvalProfile(required: 1, approvers: ["alice"]) + """
         apiVersion: tresor.dev/v1alpha1
         kind: VaultProfile
         metadata: {name: gated}
