@@ -34,6 +34,7 @@ extension DaemonController {
 
     /// A suspended secret: no pass, a log line that says so, and a look again at its resync.
     func leaveSuspended(_ key: String, _ suspension: Suspensions.Entry) {
+        suspensionWatch?.noteSuspended(key)
         metrics.reconciled(result: "suspended", duration: .zero)
         logger.info(
             "suspended; left alone until `tresor resume`",

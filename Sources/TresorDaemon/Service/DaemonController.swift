@@ -41,7 +41,7 @@ public actor DaemonController {
     private var workers: [Task<Void, Never>] = []
     private let watcher: ManifestWatcher
     private let changeRelay: ChangeRelay
-    private var suspensionWatch: SuspensionWatch?
+    private(set) var suspensionWatch: SuspensionWatch?
     private var debouncer: Debouncer?
     /// Secrets whose status says their manifest file does not validate.
     private var flagged: Set<String> = []

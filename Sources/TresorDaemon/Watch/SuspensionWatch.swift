@@ -35,6 +35,14 @@ final class SuspensionWatch: @unchecked Sendable {
         poller?.cancel()
     }
 
+    /// `name` was found suspended by a pass: its resume is then seen even when no read of
+    /// the watch came between the suspension and the resume (etcd is read once a second;
+    /// a suspend and a resume can fall between two reads, and the secret would wait for
+    /// its next resync).
+    func noteSuspended(_ name: String) {
+        lock.withLock { _ = suspended.insert(name) }
+    }
+
     /// Level-based like the manifests: the file is read again, whatever the event said.
     /// An unreadable file resumes nothing.
     private func reread() {
