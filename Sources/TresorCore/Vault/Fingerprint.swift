@@ -5,23 +5,29 @@ import Foundation
 /// type and every field. Keyed, because a plain hash of a low-entropy password that
 /// ends up in a GitOps repository can be brute-forced.
 public struct Fingerprinter: Sendable {
-    private let key: [UInt8]
+    private let keyed: KeyedMAC
 
     /// - Parameter key: the installation's fingerprint key (32 random bytes).
     public init(key: [UInt8]) {
-        self.key = key
+        keyed = KeyedMAC(HMAC<SHA256>(key: SymmetricKey(data: key)))
     }
 
     public func fingerprint(type: SecretType, content: [String: SecretValue]) -> String {
-        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
-        mac.update(data: Self.canonicalEncoding(type: type, content: content))
+        fingerprint(type: type, fields: content.map { ($0.key, $0.value.reveal()) })
+    }
+
+    /// The fingerprint of a content given as its fields' names (each once) and values.
+    public func fingerprint(type: SecretType, fields: [(name: String, value: String)]) -> String {
+        // A copy of the keyed state: the key's two blocks are hashed once, not per call.
+        var mac = keyed.initial
+        mac.update(data: Self.canonicalEncoding(type: type, fields: fields))
         return "hmac-sha256:" + Hex.encode(mac.finalize())
     }
 
     /// A domain tag, the type, then each field sorted by name, every part prefixed with
     /// its length, so that no two different contents encode alike (`a|b` + `c` and `a`
     /// + `b|c` cannot collide).
-    static func canonicalEncoding(type: SecretType, content: [String: SecretValue]) -> [UInt8] {
+    static func canonicalEncoding(type: SecretType, fields: [(name: String, value: String)]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         func append(_ text: String) {
@@ -31,12 +37,22 @@ public struct Fingerprinter: Sendable {
         }
         append("tresor-content-v1")
         append(type.rawValue)
-        append(String(content.count))
-        for (field, value) in content.sorted(by: { $0.key < $1.key }) {
+        append(String(fields.count))
+        for (field, value) in fields.sorted(by: { $0.name < $1.name }) {
             append(field)
-            append(value.reveal())
+            append(value)
         }
         return bytes
+    }
+}
+
+/// The HMAC state after the key, shared by every copy: its hash contexts are copied on
+/// first write, so concurrent fingerprints never touch it.
+private final class KeyedMAC: @unchecked Sendable {
+    let initial: HMAC<SHA256>
+
+    init(_ initial: HMAC<SHA256>) {
+        self.initial = initial
     }
 }
 

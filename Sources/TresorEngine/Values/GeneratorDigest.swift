@@ -13,11 +13,7 @@ import TresorCore
 public enum GeneratorDigest {
     /// The first 16 hex characters (64 bits) of SHA-256 over `canonicalText(generator)`.
     public static func digest(_ generator: Generator) -> String {
-        let hash = SHA256.hash(data: Array(canonicalText(generator).utf8))
-        return hash.prefix(8).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(canonicalText(generator).utf8)).prefix(8))
     }
 
     /// E.g. `tresor-generator-v1 password length=32 classes=lower,upper,digit,symbol`.
