@@ -79,21 +79,38 @@ public enum AtomicFile {
         public var description: String { reason }
     }
 
-    /// The whole file, read with open(2)/read(2).
+    /// The whole file, read with open(2)/read(2): in one read of the size fstat(2) gives
+    /// (status and vault files are read by the hundred thousand), then to the end in
+    /// case the file grew meanwhile.
     public static func readBytes(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadError(code: errno) }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        var failure: Int32 = 0
+        // One byte more than the size, so the read that meets the end is this one.
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let read = Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                if read < 0, errno == EINTR { continue }
+                if read < 0 { failure = errno }
+                if read <= 0 { return }
+                count += read
+            }
+        }
+        if failure != 0 { throw ReadError(code: failure) }
+        if bytes.count <= size { return bytes }
+        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw ReadError(code: errno)
             }
             if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
+            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 
