@@ -157,4 +157,37 @@ import TresorCore
         #expect(try !lines(path).contains { $0.contains("audit-gap") })
         #expect(try AuditChain.verifyLog(at: path).problem == nil)
     }
+
+    /// A writer that stays open (a daemon) chains from what it last wrote only while the
+    /// file is as it left it: lines another process appended, lines cut from the end, and
+    /// a last line edited in place to the same length are each seen at its next append.
+    @Test func aWriterThatStaysOpenSeesWhatOthersDidBetweenItsAppends() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = try AuditLog(path: path)
+        func event(_ secret: String) -> [AuditEvent] {
+            [AuditEvent(time: Date(timeIntervalSince1970: 1_900_000_000), actor: "test", secret: secret, vaultProfile: "main", operation: "create", outcome: "success")]
+        }
+        daemon.append(event("d1"))
+        daemon.append(event("d2"))
+        try AuditLog(path: path).append(event("other"))
+        daemon.append(event("d3"))
+        #expect(try lines(path).map { $0.contains("\"secret\":\"other\"") } == [false, false, true, false])
+        #expect(try AuditChain.verifyLog(at: path).problem == nil)
+
+        // Cut in place (same file): the next append reports the gap.
+        let kept = try lines(path).prefix(2).map { $0 + "\n" }.joined().utf8.count
+        #expect(truncate(path, off_t(kept)) == 0)
+        daemon.append(event("d4"))
+        #expect(try lines(path).last(where: { $0.contains("audit-gap") }) != nil)
+
+        // The last line edited in place, same length: the next append reports the gap too.
+        let before = try lines(path).filter { $0.contains("audit-gap") }.count
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64(size - 4))
+        try handle.write(contentsOf: Data("X".utf8))
+        try handle.close()
+        daemon.append(event("d5"))
+        #expect(try lines(path).filter { $0.contains("audit-gap") }.count == before + 1)
+    }
 }

@@ -79,7 +79,7 @@ public struct AuditRotation: Sendable, Hashable {
 /// after it; a log that no longer reaches its head is reported and the chain continues
 /// from the head, so the gap stays visible to `verify`.
 public final class AuditLog: Sendable {
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Mutex<OpenLog>
     /// Lines were written since the last ``sync()``: a daemon syncs after each secret's
     /// pass, and an fsync with nothing to write still costs the disk a cache flush.
     private let unsynced = Atomic<Bool>(false)
@@ -105,7 +105,7 @@ public final class AuditLog: Sendable {
             close(file)
             throw AtomicFile.WriteError(description: "cannot open the audit log's head \(path).head: \(reason)")
         }
-        descriptor = Mutex(file)
+        descriptor = Mutex(OpenLog(file: file))
         headDescriptor = head
         remote = nil
     }
@@ -115,13 +115,13 @@ public final class AuditLog: Sendable {
         path = store.auditPrefix
         self.rotation = rotation
         remote = EtcdAuditChain(store: store, rotation: rotation)
-        descriptor = Mutex(-1)
+        descriptor = Mutex(OpenLog(file: -1))
         headDescriptor = -1
     }
 
     deinit {
         guard remote == nil else { return }
-        descriptor.withLock { _ = close($0) }
+        descriptor.withLock { _ = close($0.file) }
         close(headDescriptor)
     }
 
@@ -159,7 +159,7 @@ public final class AuditLog: Sendable {
     /// on record (`tresor read` prints a value only after this returns).
     public func appendDurably(_ events: [AuditEvent]) throws {
         // An etcd txn is on record once it answers.
-        let failure = write(events) ?? (remote != nil ? nil : descriptor.withLock { fsync($0) == 0 ? nil : String(cString: strerror(errno)) })
+        let failure = write(events) ?? (remote != nil ? nil : descriptor.withLock { fsync($0.file) == 0 ? nil : String(cString: strerror(errno)) })
         if let failure {
             throw AtomicFile.WriteError(description: "cannot write the audit log \(path): \(failure)")
         }
@@ -169,15 +169,24 @@ public final class AuditLog: Sendable {
     private func write(_ events: [AuditEvent]) -> String? {
         guard !events.isEmpty else { return nil }
         if let remote { return remote.append(events) }
-        return descriptor.withLock { file -> String? in
+        return descriptor.withLock { log -> String? in
             while flock(headDescriptor, LOCK_EX) != 0, errno == EINTR {}
             defer { flock(headDescriptor, LOCK_UN) }
-            if let failure = reopenIfRotated(&file) { return failure }
-            let (fileLast, torn) = AuditChain.tail(of: file)
+            if let failure = reopenIfRotated(&log.file) { return failure }
+            let file = log.file
             var info = stat()
             guard fstat(file, &info) == 0 else { return String(cString: strerror(errno)) }
+            // The file as this log left it: its last line and the head are the ones it wrote.
+            let (start, torn): ((String, String?), Int)
+            if let end = log.end, end.isEnd(of: info) {
+                (start, torn) = ((end.hash, nil), 0)
+            } else {
+                let (fileLast, cut) = AuditChain.tail(of: file)
+                guard fstat(file, &info) == 0 else { return String(cString: strerror(errno)) }
+                (start, torn) = (chainStart(file: file, size: Int(info.st_size), fileLast: fileLast), cut)
+            }
+            log.end = nil
             let before = Int(info.st_size)
-            let start = chainStart(file: file, size: before, fileLast: fileLast)
             var previous = start.0
             var bytes: [UInt8] = []
             func add(_ event: AuditEvent) {
@@ -207,7 +216,8 @@ public final class AuditLog: Sendable {
             guard AuditHead(hash: previous, size: size).write(headDescriptor) else {
                 return "the chain head \(headPath) cannot be written: \(String(cString: strerror(errno)))"
             }
-            if size >= rotation.maxBytes { return rotate(&file, head: previous) }
+            if size >= rotation.maxBytes { return rotate(&log.file, head: previous) }
+            if fstat(file, &info) == 0, Int(info.st_size) == size { log.end = KnownEnd(of: info, hash: previous) }
             return nil
         }
     }
@@ -269,7 +279,38 @@ public final class AuditLog: Sendable {
 
     public func sync() {
         guard remote == nil, unsynced.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        descriptor.withLock { _ = fsync($0) }
+        descriptor.withLock { _ = fsync($0.file) }
+    }
+}
+
+/// The open `audit.log` and what this process last left at its end.
+private struct OpenLog {
+    var file: Int32
+    var end: KnownEnd?
+}
+
+/// The file (device, inode, size, change time) right after this process appended, and the
+/// hash of its last line. A file still the same has had nothing appended, cut, rotated or
+/// edited since, so the next append chains from that hash without reading the file's last
+/// line and head again (a read and a hash per append, under the lock).
+private struct KnownEnd {
+    var device: UInt
+    var inode: UInt
+    var size: Int
+    var changed: timespec
+    var hash: String
+
+    init(of info: stat, hash: String) {
+        device = UInt(info.st_dev)
+        inode = UInt(info.st_ino)
+        size = Int(info.st_size)
+        changed = info.st_ctim
+        self.hash = hash
+    }
+
+    func isEnd(of info: stat) -> Bool {
+        UInt(info.st_dev) == device && UInt(info.st_ino) == inode && Int(info.st_size) == size
+            && info.st_ctim.tv_sec == changed.tv_sec && info.st_ctim.tv_nsec == changed.tv_nsec
     }
 }
 
