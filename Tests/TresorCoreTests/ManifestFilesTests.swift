@@ -36,6 +36,17 @@ struct ManifestFilesTests {
         }
     }
 
+    /// Named again, listed again through a symlink or a second `-f`: read once, where it
+    /// is first met.
+    @Test func aFileReachedByTwoPathsIsReadOnce() throws {
+        try Self.withTree(["dir/a.yaml": "a", "dir/b.yaml": "b"]) { root in
+            #expect(symlink(root + "/dir/a.yaml", root + "/dir/c.yaml") == 0)
+            let found = ManifestFiles.read([root + "/dir/b.yaml", root + "/dir", root + "/dir/a.yaml"])
+            #expect(found.files.map(\.path) == [root + "/dir/b.yaml", root + "/dir/a.yaml"])
+            #expect(found.diagnostics.isEmpty)
+        }
+    }
+
     @Test func pathsKeepTheSpellingTheUserGave() throws {
         try Self.withTree(["m.yaml": "x"]) { root in
             let found = ManifestFiles.read([root + "/"])
