@@ -119,6 +119,23 @@ import Testing
             removeFault: { try original.write(to: URL(fileURLWithPath: key)) })
     }
 
+    /// A plan reads the inventory while its manifests load; its failure is still the plan's.
+    @Test(.directoryStoreOnly("damages inventory.yaml by hand"))
+    func aDamagedInventoryStopsPlanAndApply() async throws {
+        let cli = try await Self.prepared()
+        defer { cli.cleanUp() }
+        let path = cli.path("state/inventory.yaml")
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        try Data("secrets: [one, two]\n".utf8).write(to: URL(fileURLWithPath: path))
+        let mentions = ["inventory state/inventory.yaml cannot be read (.secrets: expected a mapping", "restore it from backup"]
+        let planned = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
+        #expect(planned.status == 1, "exit \(planned.status): \(planned.stdout)\(planned.stderr)")
+        for text in mentions { #expect(planned.stderr.contains(text), "no '\(text)' in: \(planned.stderr)") }
+        try await Self.check(
+            cli, mentions: mentions, under: { try await cli.run(["apply", "-f", "m", "--state-dir", "state"]) },
+            removeFault: { try original.write(to: URL(fileURLWithPath: path)) })
+    }
+
     @Test(.directoryStoreOnly("edits a status file by hand"))
     func anEditedStatusFileStopsItsSecret() async throws {
         let cli = try await Self.prepared()

@@ -16,6 +16,9 @@ public struct StateStore: Sendable {
     public var auditRotation = AuditRotation()
     /// Status, inventory and the fingerprint key live here instead of under `root` when set.
     public internal(set) var etcd: EtcdStateStore?
+    /// The inventory being read ahead for a command that only reads; ``readInventory()``
+    /// waits for it instead of reading again.
+    public var readAhead: InventoryReadAhead?
 
     /// Opens the state directory for a command that writes, creating it (0700) when it is
     /// missing. The mode of a directory tresor did not create is left as it is.
@@ -167,6 +170,7 @@ public struct StateStore: Sendable {
     }
 
     public func readInventory() throws -> Inventory {
+        if let readAhead { return try readAhead.inventory() }
         guard let bytes = try inventoryBytes() else { return Inventory() }
         do {
             return try StatusCoding.decode(Inventory.self, from: bytes)

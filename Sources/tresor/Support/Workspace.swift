@@ -23,6 +23,9 @@ struct Workspace {
         readOnly: Bool = false
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
+        // A plan's inventory is read while its manifests load.
+        var readingStore = readOnly ? global.readingStore() : nil
+        if let store = readingStore { readingStore?.readAhead = InventoryReadAhead.start(store) }
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
         let result = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else {
@@ -40,7 +43,7 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            let store = readOnly ? global.readingStore() : try global.openStore()
+            let store = try readingStore ?? global.openStore()
             var standardError = StandardError()
             if let warning = store.permissionWarning { print(warning, to: &standardError) }
             if readOnly, store.isFresh {
