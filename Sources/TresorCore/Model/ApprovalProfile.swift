@@ -51,6 +51,9 @@ public enum CLIIdentity: String, Sendable, Hashable, CaseIterable, Codable {
 /// and `alice@example.com` are one person.
 public enum ApprovalIdentity {
     public static func normalized(_ identity: String) -> String {
-        identity.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // Asked for every secret of every pass, and nearly always already normal: printable
+        // ASCII without capitals has nothing to trim or lower.
+        if identity.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x41...0x5A).contains($0) }) { return identity }
+        return identity.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 }
