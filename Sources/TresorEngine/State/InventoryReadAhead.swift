@@ -1,37 +1,94 @@
 import Foundation
 import TresorCore
 
-/// The inventory read on a thread of its own while a command that only reads (a plan)
-/// loads its manifests: at 100,000 secrets the inventory is 12 MB, a second of one core
-/// the pass would otherwise wait for before its first secret. A command that writes reads
-/// it under the state lock instead, which it takes after the manifests load.
-public final class InventoryReadAhead: @unchecked Sendable {
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var result: Result<Inventory, any Error>?
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    /// Starts reading the inventory of a directory store (nothing for etcd, which reads it
-    /// in one request when asked).
-    public static func start(_ store: StateStore) -> InventoryReadAhead? {
-        guard store.readOnly, store.etcd == nil else { return nil }
-        let ahead = InventoryReadAhead()
-        let thread = Thread {
-            let read = Result { try store.readInventory() }
-            ahead.condition.lock()
-            ahead.result = read
-            ahead.condition.broadcast()
-            ahead.condition.unlock()
-        }
+/// The inventory read on a thread of its own while a command loads its manifests: at
+/// 100,000 secrets it is 12 MB, a second of one core the pass would otherwise wait for
+/// before its first secret.
+///
+/// A command that writes takes the state lock only after its manifests load, so what was
+/// read ahead may be older than the lock: it is used only while `inventory.yaml` is still
+/// the file that was read (device, inode, size, modification and change times). tresor
+/// replaces the file by rename (a new inode) and an edit in place changes its times, so
+/// any write since shows; the inventory is then read again.
+public final class InventoryReadAhead: @unchecked Sendable {
+    private let path: String
+    private let condition = NSCondition()
+    // Guarded by `condition`; nil until the read is done, then taken once.
+    private var read: (identity: FileIdentity?, result: Result<Inventory, any Error>)?
+    private var done = false
+
+    /// Starts reading the inventory at `path` (a state directory's `inventory.yaml`).
+    public static func start(path: String) -> InventoryReadAhead {
+        let ahead = InventoryReadAhead(path: path)
+        let thread = Thread { ahead.readNow() }
         thread.name = "tresor-inventory"
         thread.start()
         return ahead
     }
 
-    /// The inventory, or the error reading it, once the read is done.
-    func inventory() throws -> Inventory {
+    private init(path: String) {
+        self.path = path
+    }
+
+    private func readNow() {
+        let outcome: (FileIdentity?, Result<Inventory, any Error>)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            // Missing (a fresh state directory) or unreadable: the command's own read says which.
+            outcome = (nil, .failure(AtomicFile.WriteError(description: "not read ahead")))
+        } else {
+            var info = stat()
+            let identity = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
+            close(descriptor)
+            outcome = (identity, Result { try StateStore.decodeInventory(try AtomicFile.readBytes(path), path: path) })
+        }
         condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return try result!.get()
+        read = outcome
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The inventory read ahead (or its error) when `inventory.yaml` is still the file that
+    /// was read; nil when it is not (or was not read), and the caller reads it itself.
+    func inventory() throws -> Inventory? {
+        waitUntilRead()
+        condition.lock()
+        let taken = read
+        read = nil
+        condition.unlock()
+        guard let taken, let identity = taken.identity else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, FileIdentity(info) == identity else { return nil }
+        return try taken.result.get()
+    }
+}
+
+extension InventoryReadAhead {
+    func waitUntilRead() {
+        condition.lock()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// What tells one version of a file from another without reading it.
+struct FileIdentity: Equatable {
+    var device: UInt
+    var inode: UInt
+    var size: Int
+    var modified: [Int]
+    var changed: [Int]
+
+    init(_ info: stat) {
+        device = UInt(info.st_dev)
+        inode = UInt(info.st_ino)
+        size = Int(info.st_size)
+        modified = [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        changed = [Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
     }
 }

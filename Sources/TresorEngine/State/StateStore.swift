@@ -16,8 +16,8 @@ public struct StateStore: Sendable {
     public var auditRotation = AuditRotation()
     /// Status, inventory and the fingerprint key live here instead of under `root` when set.
     public internal(set) var etcd: EtcdStateStore?
-    /// The inventory being read ahead for a command that only reads; ``readInventory()``
-    /// waits for it instead of reading again.
+    /// The inventory being read ahead while the manifests load; the first
+    /// ``readInventory()`` takes it when the file is still the one read.
     public var readAhead: InventoryReadAhead?
 
     /// Opens the state directory for a command that writes, creating it (0700) when it is
@@ -170,12 +170,16 @@ public struct StateStore: Sendable {
     }
 
     public func readInventory() throws -> Inventory {
-        if let readAhead { return try readAhead.inventory() }
+        if etcd == nil, let inventory = try readAhead?.inventory() { return inventory }
         guard let bytes = try inventoryBytes() else { return Inventory() }
+        return try Self.decodeInventory(bytes, path: inventoryPath)
+    }
+
+    static func decodeInventory(_ bytes: [UInt8], path: String) throws -> Inventory {
         do {
             return try StatusCoding.decode(Inventory.self, from: bytes)
         } catch {
-            throw AtomicFile.WriteError(description: "inventory \(inventoryPath) cannot be read (\(error)); restore it from backup")
+            throw AtomicFile.WriteError(description: "inventory \(path) cannot be read (\(error)); restore it from backup")
         }
     }
 

@@ -23,9 +23,8 @@ struct Workspace {
         readOnly: Bool = false
     ) throws -> Workspace {
         let stateDirectory = StateDirectory.path(global.stateDir)
-        // A plan's inventory is read while its manifests load.
-        var readingStore = readOnly ? global.readingStore() : nil
-        if let store = readingStore { readingStore?.readAhead = InventoryReadAhead.start(store) }
+        // The inventory is read while the manifests load (a directory store's; etcd's is one request).
+        let readAhead = global.etcd.endpointList == nil ? InventoryReadAhead.start(path: stateDirectory + "/inventory.yaml") : nil
         let found = ManifestFiles.read(manifests.paths, skipping: [stateDirectory])
         let result = ManifestLoader(environment: ProcessInfo.processInfo.environment).load(found.files, preDiagnostics: found.diagnostics)
         guard result.isValid else {
@@ -43,7 +42,8 @@ struct Workspace {
             throw ExitCode(1)
         }
         do {
-            let store = try readingStore ?? global.openStore()
+            var store = readOnly ? global.readingStore() : try global.openStore()
+            store.readAhead = readAhead
             var standardError = StandardError()
             if let warning = store.permissionWarning { print(warning, to: &standardError) }
             if readOnly, store.isFresh {
