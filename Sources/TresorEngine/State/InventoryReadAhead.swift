@@ -9,11 +9,11 @@ import TresorCore
 /// 100,000 secrets it is 12 MB, a second of one core the pass would otherwise wait for
 /// before its first secret.
 ///
-/// A command that writes takes the state lock only after its manifests load, so what was
-/// read ahead may be older than the lock: it is used only while `inventory.yaml` is still
-/// the file that was read (device, inode, size, modification and change times). tresor
-/// replaces the file by rename (a new inode) and an edit in place changes its times, so
-/// any write since shows; the inventory is then read again.
+/// What was read ahead is used only while `inventory.yaml` is still the file that was read
+/// (device, inode, size, modification and change times): tresor replaces the file by
+/// rename (a new inode) and an edit in place changes its times, so a write since shows,
+/// and the inventory is then read again. A command that writes (and takes the state lock
+/// after loading its manifests) would get no older an inventory than by reading it itself.
 public final class InventoryReadAhead: @unchecked Sendable {
     private let path: String
     private let condition = NSCondition()
