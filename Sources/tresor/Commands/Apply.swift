@@ -49,6 +49,7 @@ extension Tresor {
             let report = try await workspace.engine.apply(
                 workspace.desired, now: Date(), progress: Progress(quiet: quiet).callback("applying"))
             withExtendedLifetime(lock) {}
+            KeptUntilExit.keep(workspace, report)
             let rendered = PlanReport(report, verbose: verbose)
             switch output {
             case .json: print(rendered.json(), terminator: "")

@@ -30,6 +30,7 @@ extension Tresor {
                 scope: scope.names, readOnly: out == nil)
             let report = try await workspace.engine.plan(
                 workspace.desired, now: Date(), progress: Progress(quiet: quiet).callback("planning"))
+            KeptUntilExit.keep(workspace, report)
             let rendered = PlanReport(report, verbose: verbose)
             let text = rendered.text()
             switch output {

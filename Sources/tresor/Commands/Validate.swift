@@ -48,6 +48,7 @@ extension Tresor {
             result.add(OfflineCompliance.diagnostics(result.state, now: Date()))
             if !allowEmpty { result.add(EmptyPaths.diagnostics(paths + filenames, found: found, result: result)) }
             let report = ValidationReport(result)
+            KeptUntilExit.keep(found, result, report)
             switch output {
             case .text:
                 if list, result.isValid { print(DeclarationList.text(result.state), terminator: "") }
