@@ -42,7 +42,7 @@ extension AuditEvent {
     var jsonLine: [UInt8] { jsonLine(previous: nil) }
 
     /// The line with `prev`, the hash of the line before it in the log (the chain).
-    func jsonLine(previous: String?) -> [UInt8] {
+    package func jsonLine(previous: String?) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(400)
         JSONText.appendObject(

@@ -98,9 +98,9 @@ struct HashiCorpAuthResponse: Decodable {
 }
 
 /// Request bodies, written straight to bytes (two per created secret).
-enum HashiCorpRequestBody {
+package enum HashiCorpRequestBody {
     /// `POST <mount>/data/<path>` (KV v2): `{"data":{…},"options":{"cas":N}}`.
-    static func write(data: [String: String], cas: Int) -> [UInt8] {
+    package static func write(data: [String: String], cas: Int) -> [UInt8] {
         var bytes = Array(#"{"data":"#.utf8)
         bytes.reserveCapacity(64 + data.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         JSONText.appendObject(data, to: &bytes)
@@ -111,7 +111,7 @@ enum HashiCorpRequestBody {
     }
 
     /// `POST <mount>/metadata/<path>`: `{"custom_metadata":{…}}`.
-    static func metadata(custom: [String: String]) -> [UInt8] {
+    package static func metadata(custom: [String: String]) -> [UInt8] {
         var bytes = Array(#"{"custom_metadata":"#.utf8)
         JSONText.appendObject(custom, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
