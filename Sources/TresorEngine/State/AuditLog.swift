@@ -37,22 +37,34 @@ public struct AuditEvent: Sendable, Codable {
 }
 
 extension AuditEvent {
-    /// The event as one JSON line, keys sorted, nil members left out: what `JSONEncoder`
-    /// with sorted keys writes, built without it (a line per change of every secret).
+    /// The event as one JSON line, keys sorted, nil members left out.
     var jsonLine: [UInt8] { jsonLine(previous: nil) }
 
     /// The line with `prev`, the hash of the line before it in the log (the chain).
     package func jsonLine(previous: String?) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(400)
-        JSONText.appendObject(
-            ordered: [
-                ("actor", actor), ("fingerprint", fingerprint), ("message", message), ("operation", operation),
-                ("outcome", outcome), ("prev", previous), ("previousFingerprint", previousFingerprint), ("secret", secret),
-                ("time", StatusCoding.formatDate(time)), ("vaultProfile", vaultProfile), ("vaultVersion", vaultVersion),
-            ], to: &bytes)
+        let line = Line(
+            actor: actor, fingerprint: fingerprint, message: message, operation: operation, outcome: outcome, prev: previous,
+            previousFingerprint: previousFingerprint, secret: secret, time: StatusCoding.formatDate(time), vaultProfile: vaultProfile,
+            vaultVersion: vaultVersion)
+        // Every member is a string: encoding cannot fail.
+        var bytes = (try? JSONEncoder.canonical.encode(line)).map(Array.init) ?? []
         bytes.append(0x0A)
         return bytes
+    }
+
+    /// What a line holds: the event and its `prev`, the time as tresor writes times.
+    private struct Line: Encodable {
+        var actor: String
+        var fingerprint: String?
+        var message: String?
+        var operation: String
+        var outcome: String
+        var prev: String?
+        var previousFingerprint: String?
+        var secret: String
+        var time: String
+        var vaultProfile: String?
+        var vaultVersion: String?
     }
 }
 

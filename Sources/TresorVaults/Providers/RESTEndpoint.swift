@@ -99,9 +99,7 @@ struct RESTEndpoint: Sendable {
     }
 
     static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        Array(try JSONEncoder.canonical.encode(value))
     }
 
     /// The wait a 429 or 503 asks for, as text for an error message.

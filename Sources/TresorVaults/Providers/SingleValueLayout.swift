@@ -10,9 +10,7 @@ enum SingleValueLayout {
     static func encode(_ type: SecretType, _ content: [String: SecretValue], path: String, server: String) throws -> String {
         if isObject(type) {
             let plain = content.mapValues { $0.reveal() }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(plain), as: UTF8.self)
+            return String(decoding: try JSONEncoder.canonical.encode(plain), as: UTF8.self)
         }
         let extra = Set(content.keys).subtracting(["content", "encoding"])
         guard let value = content["content"], extra.isEmpty, type == .generic || content["encoding"] == nil else {

@@ -151,8 +151,6 @@ struct AWSTransport: Sendable {
     }
 
     static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        Array(try JSONEncoder.canonical.encode(value))
     }
 }

@@ -83,9 +83,7 @@ struct GCPServiceAccount: Sendable {
             "iss": .string(key.client_email ?? ""), "scope": .string(Self.scope), "aud": .string(audience), "iat": .int(now),
             "exp": .int(now + 3600),
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let input = Base64URL.encode(try encoder.encode(header)) + "." + Base64URL.encode(try encoder.encode(claims))
+        let input = Base64URL.encode(try JSONEncoder.canonical.encode(header)) + "." + Base64URL.encode(try JSONEncoder.canonical.encode(claims))
         let signature = try signer.signature(for: Array(input.utf8), padding: .insecurePKCS1v1_5)
         return input + "." + Base64URL.encode(signature.rawRepresentation)
     }
