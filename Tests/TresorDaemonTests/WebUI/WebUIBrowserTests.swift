@@ -113,23 +113,14 @@ struct WebUIBrowserTests {
             let rejectID = try #require(try latest("payments-api")).id
             let environment = ProcessInfo.processInfo.environment.merging(
                 Dictionary(uniqueKeysWithValues: tokens.map { ("TOKEN_" + $0.key.uppercased(), $0.value) })) { $1 }
-            let run = try await offloaded {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [
+            let run = try await runToEnd(
+                "/usr/bin/env",
+                [
                     "python3", Self.script, "--base", "http://127.0.0.1:\(daemon.port)", "--secret", "payments-db", "--update-request", update,
                     "--reject-secret", "payments-api", "--reject-request", rejectID,
                     "--screenshots", screenshots,
-                ]
-                process.environment = environment
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (status: process.terminationStatus, output: output)
-            }
+                ],
+                environment: environment)
             #expect(run.status == 0, "browser scenario:\n\(run.output)")
             #expect(run.output.contains("step: done"))
 
