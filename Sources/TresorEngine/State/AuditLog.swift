@@ -42,29 +42,24 @@ extension AuditEvent {
 
     /// The line with `prev`, the hash of the line before it in the log (the chain).
     package func jsonLine(previous: String?) -> [UInt8] {
-        let line = Line(
-            actor: actor, fingerprint: fingerprint, message: message, operation: operation, outcome: outcome, prev: previous,
-            previousFingerprint: previousFingerprint, secret: secret, time: StatusCoding.formatDate(time), vaultProfile: vaultProfile,
-            vaultVersion: vaultVersion)
-        // Every member is a string: encoding cannot fail.
-        var bytes = (try? JSONEncoder.canonical.encode(line)).map(Array.init) ?? []
+        // Strings and a date: encoding cannot fail.
+        var bytes = (try? JSONEncoder.canonical.encode(Line(event: self, prev: previous))).map(Array.init) ?? []
         bytes.append(0x0A)
         return bytes
     }
 
-    /// What a line holds: the event and its `prev`, the time as tresor writes times.
+    /// The event's members and `prev`, in one object.
     private struct Line: Encodable {
-        var actor: String
-        var fingerprint: String?
-        var message: String?
-        var operation: String
-        var outcome: String
+        var event: AuditEvent
         var prev: String?
-        var previousFingerprint: String?
-        var secret: String
-        var time: String
-        var vaultProfile: String?
-        var vaultVersion: String?
+
+        private enum Key: String, CodingKey { case prev }
+
+        func encode(to encoder: any Encoder) throws {
+            try event.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(prev, forKey: .prev)
+        }
     }
 }
 
