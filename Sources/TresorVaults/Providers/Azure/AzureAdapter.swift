@@ -68,10 +68,7 @@ public struct AzureAdapter: VaultAdapter {
     public var capabilities: VaultCapabilities { [.versions, .metadataMarks, .softDelete] }
 
     func secretName(_ path: String) throws -> String {
-        switch VaultNameRule.azure.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(vault.server): \(problem)")
-        }
+        try vault.name(for: path, by: .azure)
     }
 
     /// Sends `method` to `vaultUrl/<resource>?api-version=7.4[&query]`. Returns 2xx,

@@ -58,10 +58,7 @@ public struct GCPAdapter: VaultAdapter {
     public var capabilities: VaultCapabilities { [.versions, .metadataMarks] }
 
     func secretId(_ path: String) throws -> String {
-        switch VaultNameRule.gcp.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(api.server): \(problem)")
-        }
+        try api.name(for: path, by: .gcp)
     }
 
     /// Sends `method` to `<base>/<resource>[?query]`. Returns 2xx, 404 and 409 answers;

@@ -89,10 +89,7 @@ public struct KubernetesAdapter: VaultAdapter {
 
     /// The Secret's name for a path.
     func secretName(_ path: String) throws -> String {
-        switch VaultNameRule.kubernetes.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(endpoint.server): \(problem)")
-        }
+        try endpoint.name(for: path, by: .kubernetes)
     }
 
     /// `/api/v1/namespaces/<namespace>/secrets[/<name>]`.
