@@ -188,9 +188,4 @@ enum HashiCorpTime {
         guard let text, !text.isEmpty else { return nil }
         return Timestamp(rfc3339: text)?.date
     }
-
-    /// `2026-11-27T09:25:18.123Z`: milliseconds, UTC.
-    static func format(_ date: Date) -> String {
-        StatusCoding.formatDate(date)
-    }
 }
