@@ -71,7 +71,7 @@ struct HashiCorpAuthTests {
         let http = FakeVaultHTTP()
         http.on("GET", T.metadataPath, Canned.permissionDenied)
         http.on("GET", Self.lookup, Canned.permissionDenied)
-        let error = await T.vaultError { _ = try await T.adapter(http).readMetadata(at: "db/main") }
+        let error = await T.readMetadataError(http)
         #expect(error?.kind == .permissionDenied)
         #expect(error?.message.contains("rejected the token from environment variable VAULT_TOKEN") == true)
         #expect(error?.message.contains("s.root-token") == false)
