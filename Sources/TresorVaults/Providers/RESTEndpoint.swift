@@ -11,6 +11,8 @@ struct RESTEndpoint: Sendable {
     let http: any HTTPClient
     /// The manifest fields that say where the service is, for advice.
     let addressSetting: String
+    /// Whose JSON its answers are, for an answer of another shape: `the Key Vault API`.
+    let api: String
 
     /// The service's name for `path` under `rule`; a path the rule refuses is an error
     /// naming the service.
@@ -98,8 +100,8 @@ struct RESTEndpoint: Sendable {
     }
 
     /// Decodes a JSON answer; one of another shape means the address is not the service.
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, api: String, setting: String) throws -> T {
-        try response.decoded(T.self, otherwise: "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(setting) right?")
+    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
+        try response.decoded(T.self, otherwise: "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(addressSetting) right?")
     }
 
     static func json<T: Encodable>(_ value: T) throws -> [UInt8] {

@@ -35,7 +35,9 @@ struct GCPServiceAccount: Sendable {
                 "vault profile '\(profile)': the token_uri '\(tokenURI)' in \(file) must be https:// (plain http:// only on a loopback address)")
         }
         let assertion = try jwt(key, audience: tokenURI)
-        let endpoint = RESTEndpoint(server: "the Google token endpoint \(tokenURI)", tls: tls, http: http, addressSetting: "token_uri in \(file)")
+        let endpoint = RESTEndpoint(
+            server: "the Google token endpoint \(tokenURI)", tls: tls, http: http, addressSetting: "token_uri in \(file)",
+            api: "the OAuth 2.0 token API")
         let form = "grant_type=" + FormEncoding.escape("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion
         let response = try await endpoint.send(
             HTTPRequest(
