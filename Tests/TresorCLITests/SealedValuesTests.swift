@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TresorTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +8,13 @@ import TresorTestSupport
 /// `keys generate`, `seal`, `apply --sealing-key`, `reseal`: sealed values through the
 /// built binary and the local vault.
 @Suite struct SealedValuesTests {
-    static let profile = TestManifests.localProfile("main")
+    static let profile = """
+        apiVersion: tresor.dev/v1alpha1
+        kind: VaultProfile
+        metadata: {name: main}
+        spec: {provider: {local: {}}}
+
+        """
 
     /// A value for every secret field of every type, each distinct so searches are exact.
     static let values: [(secret: String, type: String, field: String, value: String)] = [
