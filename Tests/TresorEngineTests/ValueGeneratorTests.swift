@@ -290,7 +290,10 @@ enum OpenSSL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-key-\(UUID().uuidString).pem")
         try Data(pem.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, printed) = try await runToEnd(executable, ["pkey", "-in", file.path, "-noout", "-text"])
+        let run = try await runToEnd(
+            executable, ["pkey", "-in", file.path, "-noout", "-text"], environment: ProcessInfo.processInfo.environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        let (status, printed) = (run.status, run.stdout + run.stderr)
         // Only the first line on failure: the rest would be the (throwaway) key's numbers.
         #expect(status == 0, "openssl pkey failed: \(printed.split(separator: "\n").first ?? "")")
         #expect(printed.contains(text), "openssl pkey did not print \(text)")

@@ -23,26 +23,6 @@ public func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) a
     }
 }
 
-/// Runs `executable` with `arguments` to its end, off the cooperative pool: its exit
-/// status and what it wrote to standard output and error, as one text.
-public func runToEnd(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
-) async throws -> (status: Int32, output: String) {
-    try await offloaded {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-}
-
 /// A port on 127.0.0.1 nothing listens on (bound, then released).
 public func unusedLocalPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

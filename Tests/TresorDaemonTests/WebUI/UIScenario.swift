@@ -110,5 +110,8 @@ struct UIScenario {
 
 /// Runs the built `tresor` with `arguments`; its exit status and output.
 func runTresor(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await runToEnd(DaemonProcess.binary, arguments)
+    let run = try await runToEnd(
+        DaemonProcess.binary, arguments, environment: ProcessInfo.processInfo.environment,
+        directory: FileManager.default.temporaryDirectory.path)
+    return (run.status, run.stdout + run.stderr)
 }

@@ -120,9 +120,9 @@ struct WebUIBrowserTests {
                     "--reject-secret", "payments-api", "--reject-request", rejectID,
                     "--screenshots", screenshots,
                 ],
-                environment: environment)
-            #expect(run.status == 0, "browser scenario:\n\(run.output)")
-            #expect(run.output.contains("step: done"))
+                environment: environment, directory: directory)
+            #expect(run.status == 0, "browser scenario:\n\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("step: done"), "\(run.stdout)")
 
             // What the page showed is what OpenBao holds: `bao kv get`.
             #expect(try await server.password(m, "payments-db") == passwords[1])
@@ -134,7 +134,7 @@ struct WebUIBrowserTests {
                 let png = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
                 #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "\(name) is a screenshot")
             }
-            #expect(!run.output.contains(passwords[0]) && !run.output.contains(passwords[1]))
+            for printed in [run.stdout, run.stderr] { #expect(!printed.contains(passwords[0]) && !printed.contains(passwords[1])) }
             #expect(!daemon.log.contains(passwords[1]) && !tokens.values.contains { daemon.log.contains($0) })
         } catch {
             await daemon.kill9()
