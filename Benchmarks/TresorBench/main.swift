@@ -260,7 +260,7 @@ func writesAndHeld(_ path: String) -> (writes: Int, held: Int)? {
 let benchmarks: [(name: String, run: (URL) async throws -> Void)] = [
     ("load", loadBenchmark), ("apply", applyBenchmark), ("sealed", sealedBenchmark),
     ("daemon", daemonBenchmarkOverApplied), ("webui", webUIBenchmark), ("compliance", complianceBenchmark),
-    ("status-codec", statusCodecBenchmark), ("large-manifests", largeManifestBenchmark),
+    ("status-codec", statusCodecBenchmark), ("large-manifests", largeManifestBenchmark), ("json-writer", jsonWriterBenchmark),
 ]
 
 // Every benchmark runs in a process of its own: each needs the manifests' environment.

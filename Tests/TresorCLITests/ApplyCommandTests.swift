@@ -11,11 +11,25 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
         generated ? "  password: {generate: {length: 20}}" : "  password: \(value)")
 }
 
+extension CLI {
+    /// A workspace whose `m/all.yaml` holds the `main` and `copy` profiles and, for each
+    /// name, a secret in `main` copied to `copy` with that password (``secretYAML``).
+    static func declaring(secrets: (name: String, password: String)...) throws -> CLI {
+        let cli = try CLI()
+        do {
+            try cli.write(profilesYAML + secrets.map { secretYAML($0.name, value: $0.password) }.joined(), to: "m/all.yaml")
+        } catch {
+            cli.cleanUp()
+            throw error
+        }
+        return cli
+    }
+}
+
 @Suite struct ApplyCommandTests {
     @Test func planExitsTwoWhenChangesArePendingAndZeroAfterApply() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "cli-secret-value-1"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "cli-secret-value-1"), to: "m/all.yaml")
         let pending = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(pending.status == 2, "\(pending.stdout)\(pending.stderr)")
         #expect(pending.stdout.contains("+ create   main:one (source)"))
@@ -37,9 +51,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
     }
 
     @Test func aRemovedSecretKeepsItsHistoryAndIsListedWithAll() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "kept-history-1"), ("two", "kept-history-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "kept-history-1") + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         try cli.write(profilesYAML + secretYAML("two", value: "kept-history-2"), to: "m/all.yaml")
         let pruned = try await cli.run(["apply", "-f", "m", "--state-dir", "state"])
@@ -107,9 +120,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 
     @Test(.directoryStoreOnly("the directory is not created"))
     func planOnAFreshDirectoryCreatesNothingAndSaysItsKeysAreThrowaway() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "hygiene-3"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-3"), to: "m/all.yaml")
         let planned = try await cli.run(["plan", "-f", "m", "--state-dir", "state"])
         #expect(planned.status == 2, "\(planned.stderr)")
         #expect(planned.stdout.contains("+ create   main:one (source)"))
@@ -119,9 +131,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 
     @Test(.directoryStoreOnly("compares the files of the directory"))
     func planOnExistingStateChangesNoFile() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "hygiene-4"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-4"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         // State from before check values: a read-only command must not add them.
         try FileManager.default.removeItem(atPath: cli.path("state/fingerprint.check"))
@@ -146,9 +157,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 
     @Test(.directoryStoreOnly("temp files of the directory's atomic writes"))
     func temporaryFilesOfKilledRunsAreRemovedWhenTheLockIsTaken() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "hygiene-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "hygiene-2"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         // A writer that is gone: a process that has ended.
         let ended = Process()
@@ -168,9 +178,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 /// A damaged or edited status file is named; the others are still listed.
 @Suite(.directoryStoreOnly("edits status files by hand")) struct DamagedStatusTests {
     @Test func oneCorruptStatusFileDoesNotHideTheOthers() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "damage-1"), ("two", "damage-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "damage-1") + secretYAML("two", value: "damage-2"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         try cli.write("name: one\ntype: noSuchType\n", to: "state/status/Secret/one.yaml")
         let listed = try await cli.run(["get", "secrets", "--state-dir", "state"])
@@ -181,9 +190,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
     }
 
     @Test func inventedVersionsAreRefusedNotShownAsHistory() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "history-1"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "history-1"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         let path = cli.path("state/status/Secret/one.yaml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -198,9 +206,8 @@ func secretYAML(_ name: String, value: String, generated: Bool = false) -> Strin
 @Suite(.directoryStoreOnly("edits audit.log by hand; LeaderFenceTests+AuditChain edits the chain in etcd"))
 struct AuditVerifyCommandTests {
     @Test func anEditedAuditLineIsNamed() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "audit-1"), ("two", "audit-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "audit-1") + secretYAML("two", value: "audit-2"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         let intact = try await cli.run(["audit", "verify", "--state-dir", "state"])
         #expect(intact.status == 0, "\(intact.stderr)")
@@ -221,9 +228,8 @@ struct AuditVerifyCommandTests {
 /// value is printed; the log keeps no torn line.
 @Suite(.directoryStoreOnly("a file size limit on audit.log")) struct ReadFailsClosedTests {
     @Test func aReadWhoseAuditLineCannotBeWrittenPrintsNothing() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "fail-closed-value-1"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "fail-closed-value-1"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         let auditPath = cli.path("state/audit.log")
         let before = try Data(contentsOf: URL(fileURLWithPath: auditPath))

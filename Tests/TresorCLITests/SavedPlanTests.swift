@@ -3,9 +3,8 @@ import Testing
 
 @Suite struct SavedPlanTests {
     @Test func aSavedPlanAppliesExactlyWhenNothingMoved() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "saved-plan-value-1"), ("two", "saved-plan-value-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "saved-plan-value-1") + secretYAML("two", value: "saved-plan-value-2"), to: "m/all.yaml")
         let planned = try await cli.run(["plan", "-f", "m", "--out", "reviewed.plan", "--state-dir", "state"])
         #expect(planned.status == 2, "\(planned.stdout)\(planned.stderr)")
         #expect(planned.stderr.contains("tresor apply --plan reviewed.plan"))
@@ -42,9 +41,8 @@ import Testing
     }
 
     @Test func aSavedPlanIsRefusedWhenAVaultChangedUnderIt() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "saved-plan-value-5"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "saved-plan-value-5"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "state"]).status == 0)
         try cli.write(profilesYAML + secretYAML("one", value: "saved-plan-value-6"), to: "m/all.yaml")
         #expect(try await cli.run(["plan", "-f", "m", "--out", "p.json", "--state-dir", "state"]).status == 2)

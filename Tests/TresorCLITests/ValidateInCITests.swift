@@ -43,9 +43,8 @@ import Testing
     }
 
     @Test func aStateDirectoryInsideTheTreeIsSkippedWhateverItsName() async throws {
-        let cli = try CLI()
+        let cli = try CLI.declaring(secrets: ("one", "ci-value-2"))
         defer { cli.cleanUp() }
-        try cli.write(profilesYAML + secretYAML("one", value: "ci-value-2"), to: "m/all.yaml")
         #expect(try await cli.run(["apply", "-f", "m", "--state-dir", "m/backup-of-state"]).status == 0)
         let validated = try await cli.run(["validate", "m"])
         #expect(validated.status == 0, "\(validated.stdout)")

@@ -248,7 +248,7 @@ extension EncodedTree {
                 bytes.append(UInt8(ascii: "{"))
                 for (index, (key, value)) in members.enumerated() {
                     if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                    JSONText.appendString(key, to: &bytes)
+                    bytes += YAMLReaders.jsonString(key)
                     bytes.append(UInt8(ascii: ":"))
                     write(value)
                 }
@@ -260,7 +260,7 @@ extension EncodedTree {
                     write(item)
                 }
                 bytes.append(UInt8(ascii: "]"))
-            case .string(let text): JSONText.appendString(text, to: &bytes)
+            case .string(let text): bytes += YAMLReaders.jsonString(text)
             case .number(let text): bytes += Array(text.utf8)
             case .bool(let flag): bytes += Array((flag ? "true" : "false").utf8)
             case .null: bytes += Array("null".utf8)

@@ -11,23 +11,10 @@ import TresorTestSupport
 
 /// How `tresor run` starts, reloads and reports, run as a real process.
 @Suite struct DaemonOperatorTests {
-    static let profile = """
-        apiVersion: tresor.dev/v1alpha1
-        kind: VaultProfile
-        metadata: {name: main}
-        spec: {provider: {local: {}}}
-
-        """
+    static let profile = TestManifests.localProfile("main")
 
     static func secret(_ name: String, _ value: String) -> String {
-        """
-        ---
-        apiVersion: tresor.dev/v1alpha1
-        kind: Secret
-        metadata: {name: \(name)}
-        spec: {type: apiKey, vaultProfile: main, allowInlineValues: true, content: {content: \(value)}}
-
-        """
+        TestManifests.secret(name, type: "apiKey", "allowInlineValues: true", "content: {content: \(value)}")
     }
 
     /// Runs `body` with a started daemon (after writing `files` into its directory); stops it by pid whatever happens.
@@ -42,13 +29,7 @@ import TresorTestSupport
         // `$DIR` in an argument is the daemon's directory.
         let daemon = try DaemonProcess.start(
             in: directory, environment: environment, arguments: arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory) })
-        do {
-            try await body(daemon)
-        } catch {
-            await daemon.kill9()
-            throw error
-        }
-        await daemon.kill9()
+        try await withCleanup { try await body(daemon) } cleanup: { await daemon.kill9() }
     }
 
     func vaultValue(_ daemon: DaemonProcess, _ name: String) async throws -> String? {
@@ -57,7 +38,7 @@ import TresorTestSupport
     }
 
     @Test func invalidManifestsAtStartServeHealthButNotReadyUntilFixed() async throws {
-        try await withDaemon(manifests: Self.profile + Self.secret("db", "first-op-value") + "---\nkind: Secret\nmetadata: {name: x}\n") { daemon in
+        try await withDaemon(manifests: Self.profile + Self.secret("db", "first-op-value") + "kind: Secret\nmetadata: {name: x}\n") { daemon in
             try await eventually("/healthz answers") { try await daemon.get("/healthz").status == 200 }
             let ready = try await daemon.get("/readyz")
             #expect(ready.status == 503)
@@ -93,6 +74,7 @@ import TresorTestSupport
             kind: VaultProfile
             metadata: {name: main}
             spec: {provider: {local: {keyFile: $DIR/vault.key}}}
+            ---
 
             """
         let directory = try DaemonProcess.workspace()

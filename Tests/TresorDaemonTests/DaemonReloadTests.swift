@@ -27,15 +27,10 @@ struct DaemonReloadTests {
 
     /// Runs `body` and stops the controller afterwards, whether `body` threw or not.
     func whileRunning(_ controller: DaemonController, _ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
+        try await withCleanup(body) {
             await controller.stop()
             await controller.waitForWorkers()
-            throw error
         }
-        await controller.stop()
-        await controller.waitForWorkers()
     }
 
     @Test func aSecretMovedBetweenFilesIsKeptAndAProfileEditReplansItsSecrets() async throws {

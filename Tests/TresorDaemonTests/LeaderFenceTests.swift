@@ -21,6 +21,11 @@ struct LeaderFenceTests {
     /// Runs blocking etcd calls off the cooperative pool; expectations stay in the test.
     func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try await offloaded(work) }
 
+    /// `work` run as ``blocking(_:)`` runs it, its error kept for the test to check.
+    func attempt(_ work: @escaping @Sendable () throws -> Void) async throws -> Result<Void, any Error> {
+        try await offloaded { Result { try work() } }
+    }
+
     @Test func aDeposedLeadersStateWriteFailsInEtcdItself() async throws {
         let client = cluster.client()
         let prefix = "/fence-" + UUID().uuidString.lowercased()
@@ -40,15 +45,8 @@ struct LeaderFenceTests {
         #expect(try await blocking { try client.txn([.absent(key)], [.put(key, Array("b".utf8), lease: second)]).succeeded })
         let before = try await blocking { try client.get(prefix + "/inventory")?.modRevision }
         let two = inventory(["one", "two"])
-        let refused = try await blocking { () -> Bool in
-            do {
-                try store.writeInventory(two)
-                return false
-            } catch is FencedError {
-                return true
-            }
-        }
-        #expect(refused, "the deposed leader's write was not refused as fenced")
+        let written = try await attempt { try store.writeInventory(two) }
+        #expect(throws: FencedError.self, "the deposed leader's write was not refused as fenced") { try written.get() }
         #expect(try await blocking { try client.get(prefix + "/inventory")?.modRevision } == before)
         #expect(try await blocking { try store.readInventory().secrets.keys.sorted() } == ["one"])
     }
@@ -63,15 +61,8 @@ struct LeaderFenceTests {
         let fromFirst = inventory(["from-first"])
         let fromSecond = inventory(["from-second"])
         try await blocking { try first.writeInventory(fromFirst) }
-        let conflicted = try await blocking { () -> Bool in
-            do {
-                try second.writeInventory(fromSecond)
-                return false
-            } catch is StateConflictError {
-                return true
-            }
-        }
-        #expect(conflicted, "the second writer overwrote an update it had not read")
+        let written = try await attempt { try second.writeInventory(fromSecond) }
+        #expect(throws: StateConflictError.self, "the second writer overwrote an update it had not read") { try written.get() }
         #expect(try await blocking { try first.readInventory().secrets.keys.sorted() } == ["from-first"])
         // Having read what the first wrote, the second may write.
         try await blocking {

@@ -36,12 +36,28 @@ struct ResyncTimersTests {
         func advance(by duration: Duration) {
             now.withLock { $0 += duration }
         }
+
+        /// Resync timers on this clock, and the keys they fire.
+        func timers() -> (ResyncTimers, Fired) {
+            let fired = Fired()
+            return (ResyncTimers(clock: clock) { fired.add($0) }, fired)
+        }
+    }
+
+    /// The keys the timers fired, in order.
+    final class Fired: Sendable {
+        private let keys = Mutex<[String]>([])
+
+        var all: [String] { keys.withLock { $0 } }
+
+        func add(_ new: [String]) {
+            keys.withLock { $0 += new }
+        }
     }
 
     @Test func keysFireInDeadlineOrderAndReplacedOrCancelledTimersNever() async throws {
         let manual = ManualClock()
-        let fired = Mutex<[String]>([])
-        let timers = ResyncTimers(clock: manual.clock) { keys in fired.withLock { $0 += keys } }
+        let (timers, fired) = manual.timers()
         timers.schedule("a", after: .seconds(10))
         timers.schedule("b", after: .seconds(5))
         timers.schedule("c", after: .seconds(20))
@@ -51,28 +67,27 @@ struct ResyncTimersTests {
 
         try await eventually("one sleep, until b") { manual.sleepingUntil == [.seconds(5)] }
         manual.advance(by: .seconds(6))
-        try await eventually("b fires") { fired.withLock { $0 } == ["b"] }
+        try await eventually("b fires") { fired.all == ["b"] }
         #expect(timers.pending == ["a": .seconds(24)])
         try await eventually("one sleep, until a") { manual.sleepingUntil == [.seconds(30)] }
 
         // c (cancelled) and a's first timer (replaced) were due before a's second: had
         // either fired, it would come before a.
         manual.advance(by: .seconds(25))
-        try await eventually("a fires") { fired.withLock { $0.count } >= 2 }
-        #expect(fired.withLock { $0 } == ["b", "a"])
+        try await eventually("a fires") { fired.all.count >= 2 }
+        #expect(fired.all == ["b", "a"])
         #expect(timers.pending.isEmpty)
         timers.stop()
     }
 
     @Test func anEarlierTimerScheduledWhileTheSleeperWaitsForALaterOneFiresFirst() async throws {
         let manual = ManualClock()
-        let fired = Mutex<[String]>([])
-        let timers = ResyncTimers(clock: manual.clock) { keys in fired.withLock { $0 += keys } }
+        let (timers, fired) = manual.timers()
         timers.schedule("late", after: .seconds(600))
         timers.schedule("soon", after: .seconds(1))
         try await eventually("one sleep, until soon") { manual.sleepingUntil == [.seconds(1)] }
         manual.advance(by: .seconds(2))
-        try await eventually("soon fires") { fired.withLock { $0 } == ["soon"] }
+        try await eventually("soon fires") { fired.all == ["soon"] }
         timers.stop()
         manual.advance(by: .seconds(600))
         timers.schedule("after-stop", after: .zero)

@@ -2,6 +2,14 @@ import Testing
 import TresorDaemon
 
 struct WorkQueueStateTests {
+    /// A queue given `keys`, then `priority` in the priority lane, each in order.
+    static func queue(_ keys: [String], priority: [String]) -> WorkQueueState {
+        var queue = WorkQueueState()
+        for key in keys { queue.add(key) }
+        for key in priority { queue.add(key, lane: .priority) }
+        return queue
+    }
+
     @Test func keysAreQueuedOnce() {
         var queue = WorkQueueState()
         queue.add("a")
@@ -14,21 +22,12 @@ struct WorkQueueStateTests {
     }
 
     @Test func neverSyncedSecretsGoFirst() {
-        var queue = WorkQueueState()
-        queue.add("old-1")
-        queue.add("old-2")
-        queue.add("new", lane: .priority)
-        queue.add("old-2", lane: .priority)
+        var queue = Self.queue(["old-1", "old-2"], priority: ["new", "old-2"])
         #expect([queue.next(), queue.next(), queue.next(), queue.next()] == ["new", "old-2", "old-1", nil])
     }
 
     @Test func priorityDepthCountsTheKeysWaitingInThePriorityLane() {
-        var queue = WorkQueueState()
-        queue.add("old")
-        queue.add("promoted")
-        queue.add("new", lane: .priority)
-        queue.add("promoted", lane: .priority)
-        queue.add("new", lane: .priority)
+        var queue = Self.queue(["old", "promoted"], priority: ["new", "promoted", "new"])
         #expect((queue.depth, queue.priorityDepth) == (3, 2))
         #expect(queue.next() == "new")
         #expect(queue.priorityDepth == 1)

@@ -25,21 +25,11 @@ import TresorCore
             """
     }
 
-    /// Applies; while a change waits, alice and bob approve it and it is applied again.
-    func applyApproving(_ harness: EngineHarness, _ yaml: String, _ secret: String) async throws {
-        let report = try await harness.apply(yaml)
-        guard !report.heldForApproval.isEmpty else { return }
-        _ = try harness.decide(secret, .approve, as: "alice")
-        _ = try harness.decide(secret, .approve, as: "bob")
-        let again = try await harness.apply(yaml)
-        #expect(again.heldForApproval.isEmpty, "\(again.plans.map { $0.approval?.message ?? "" })")
-    }
-
     @Test func anUpdateRequestNamesTheFieldsAddedRemovedAndChangedAtEachTarget() async throws {
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
         let values = (1...5).map { "kv-value-\($0)-" + UUID().uuidString }
-        try await applyApproving(harness, base + Self.keyValue("kv", [("a", values[0]), ("b", values[1]), ("c", values[2])]), "kv")
+        try await harness.applyApproved(base + Self.keyValue("kv", [("a", values[0]), ("b", values[1]), ("c", values[2])]), secrets: ["kv"])
         let v1 = try #require(try harness.status("kv")?.targets["main"])
 
         let edited = base + Self.keyValue("kv", [("a", values[0]), ("b", values[3]), ("d", values[4])])
@@ -70,7 +60,7 @@ import TresorCore
         let yaml = base + Self.keyValue("legacy", [], external: true)
         let values = (1...3).map { "outside-\($0)-" + UUID().uuidString }
         try harness.locals["main"]!.writeUnmanaged(at: "legacy", content: ["a": SecretValue(values[0]), "b": SecretValue(values[1])])
-        try await applyApproving(harness, yaml, "legacy")
+        try await harness.applyApproved(yaml, secrets: ["legacy"])
         #expect(try await harness.content("copy", "legacy") == ["a": values[0], "b": values[1]])
 
         try harness.locals["main"]!.writeOutside(at: "legacy", content: ["a": SecretValue(values[2]), "c": SecretValue(values[1])])

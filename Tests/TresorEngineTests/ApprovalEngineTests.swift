@@ -9,17 +9,6 @@ import TresorCore
 @Suite struct ApprovalEngineTests {
     let base = ApprovalFixture.profiles(["main", "copy"], gated: ["main"]) + ApprovalFixture.review()
 
-    /// Applies `yaml` (requested by dave), approves with alice and bob, applies again.
-    func applyApproved(_ harness: EngineHarness, _ yaml: String, secrets: [String]) async throws {
-        try await harness.apply(yaml)
-        for secret in secrets {
-            _ = try harness.decide(secret, .approve, as: "alice")
-            _ = try harness.decide(secret, .approve, as: "bob")
-        }
-        let report = try await harness.apply(yaml)
-        #expect(report.heldForApproval.isEmpty, "\(report.plans.map { $0.approval?.message ?? "" })")
-    }
-
     @Test func createWaitsForTwoDistinctApprovalsThenWritesExactlyTheApprovedContent() async throws {
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
@@ -96,7 +85,7 @@ import TresorCore
     @Test func approvedUpdateWritesExactlyTheApprovedContentAndRejectedOneChangesNothing() async throws {
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
-        try await applyApproved(harness, base + ApprovalFixture.secret("db", value: "value-one", sync: ["copy"]), secrets: ["db"])
+        try await harness.applyApproved(base + ApprovalFixture.secret("db", value: "value-one", sync: ["copy"]), secrets: ["db"])
         #expect(try await harness.content("copy", "db") == ["content": "value-one"])
 
         let two = base + ApprovalFixture.secret("db", value: "value-two", sync: ["copy"])
@@ -135,7 +124,7 @@ import TresorCore
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
         let yaml = base + ApprovalFixture.secret("db", value: "drift-approved")
-        try await applyApproved(harness, yaml, secrets: ["db"])
+        try await harness.applyApproved(yaml, secrets: ["db"])
         try harness.locals["main"]!.writeOutside(at: "db", content: ["content": SecretValue("tampered")])
         let report = try await harness.apply(yaml)
         #expect(report.heldForApproval.isEmpty)
@@ -146,8 +135,8 @@ import TresorCore
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
         let keep = ApprovalFixture.secret("keep", value: "keep-value")
-        try await applyApproved(
-            harness, base + keep + ApprovalFixture.secret("gone", value: "gone-value", sync: ["copy"], policy: "Delete"),
+        try await harness.applyApproved(
+            base + keep + ApprovalFixture.secret("gone", value: "gone-value", sync: ["copy"], policy: "Delete"),
             secrets: ["gone", "keep"])
         #expect(try await harness.content("copy", "gone") == ["content": "gone-value"])
 
@@ -175,7 +164,7 @@ import TresorCore
     @Test func rejectedDeleteKeepsTheCopiesAndTheRecord() async throws {
         let harness = try EngineHarness(profiles: ["main", "copy"])
         defer { harness.cleanUp() }
-        try await applyApproved(harness, base + ApprovalFixture.secret("gone", value: "stay-value", sync: ["copy"], policy: "Delete"), secrets: ["gone"])
+        try await harness.applyApproved(base + ApprovalFixture.secret("gone", value: "stay-value", sync: ["copy"], policy: "Delete"), secrets: ["gone"])
         try await harness.apply(base)
         _ = try harness.decide("gone", .reject, as: "alice")
         harness.resetCounts()
@@ -195,7 +184,7 @@ import TresorCore
         let harness = try EngineHarness(profiles: ["main", "other"])
         defer { harness.cleanUp() }
         let profiles = ApprovalFixture.profiles(["main", "other"], gated: ["main", "other"]) + ApprovalFixture.review()
-        try await applyApproved(harness, profiles + ApprovalFixture.secret("db", value: "moving-value"), secrets: ["db"])
+        try await harness.applyApproved(profiles + ApprovalFixture.secret("db", value: "moving-value"), secrets: ["db"])
 
         let moved = profiles + ApprovalFixture.secret("db", value: "moving-value", source: "other")
         harness.resetCounts()

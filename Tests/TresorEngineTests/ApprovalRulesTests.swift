@@ -112,13 +112,24 @@ import TresorTestSupport
         #expect(try harness.latestRequest("db")?.state == .executed)
     }
 
-    @Test func pendingRequestExpiresWithTheClockAndCountsAsRejected() async throws {
+    /// A harness where the create of `db` in `main` waits for a review whose requests expire
+    /// `after` (`1h`), requested at `start`; the manifests.
+    static func waitingRequest(expiresAfter after: String, value: String) async throws -> (EngineHarness, yaml: String, start: Date) {
         let harness = try EngineHarness(profiles: ["main"])
-        defer { harness.cleanUp() }
-        let yaml = ApprovalFixture.profiles(["main"], gated: ["main"]) + ApprovalFixture.review(expiresAfter: "1h")
-            + ApprovalFixture.secret("db", value: "expiring-value")
+        let yaml = ApprovalFixture.profiles(["main"], gated: ["main"]) + ApprovalFixture.review(expiresAfter: after) + ApprovalFixture.secret("db", value: value)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        try await harness.apply(yaml, now: start)
+        do {
+            try await harness.apply(yaml, now: start)
+        } catch {
+            harness.cleanUp()
+            throw error
+        }
+        return (harness, yaml, start)
+    }
+
+    @Test func pendingRequestExpiresWithTheClockAndCountsAsRejected() async throws {
+        let (harness, yaml, start) = try await Self.waitingRequest(expiresAfter: "1h", value: "expiring-value")
+        defer { harness.cleanUp() }
         _ = try harness.decide("db", .approve, as: "alice", now: start.addingTimeInterval(1800))
         // Still in time after 59 minutes.
         try await harness.apply(yaml, now: start.addingTimeInterval(3540))
@@ -137,12 +148,8 @@ import TresorTestSupport
     }
 
     @Test func engineExpiresARequestNobodyDecidedOn() async throws {
-        let harness = try EngineHarness(profiles: ["main"])
+        let (harness, yaml, start) = try await Self.waitingRequest(expiresAfter: "2h", value: "never-decided")
         defer { harness.cleanUp() }
-        let yaml = ApprovalFixture.profiles(["main"], gated: ["main"]) + ApprovalFixture.review(expiresAfter: "2h")
-            + ApprovalFixture.secret("db", value: "never-decided")
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        try await harness.apply(yaml, now: start)
         let report = try await harness.apply(yaml, now: start.addingTimeInterval(7201))
         #expect(report.heldForApproval.first?.approval?.state == .refused)
         #expect(try harness.latestRequest("db")?.state == .expired)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TresorCore
 
 @testable import TresorEngine
@@ -75,6 +76,19 @@ extension EngineHarness {
     }
 
     var approvals: ApprovalService { ApprovalService(stateStore: store) }
+
+    /// Applies `yaml` (requested by dave); when changes wait, alice and bob approve those of
+    /// `secrets` and it is applied again, with nothing left waiting.
+    func applyApproved(_ yaml: String, secrets: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        let report = try await apply(yaml)
+        guard !report.heldForApproval.isEmpty else { return }
+        for secret in secrets {
+            _ = try decide(secret, .approve, as: "alice")
+            _ = try decide(secret, .approve, as: "bob")
+        }
+        let again = try await apply(yaml)
+        #expect(again.heldForApproval.isEmpty, "\(again.plans.map { $0.approval?.message ?? "" })", sourceLocation: sourceLocation)
+    }
 
     func decide(_ secret: String, _ verdict: ApprovalDecision.Verdict, as identity: String, request: String? = nil, now: Date = Date())
         throws -> ApprovalRequest

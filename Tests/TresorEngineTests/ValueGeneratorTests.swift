@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 import _CryptoExtras
 
 @testable import TresorEngine
@@ -90,32 +91,33 @@ import _CryptoExtras
     }
 
     @Test func digitsAreRoughlyUniform() throws {
-        var counts: [Character: Int] = [:]
-        var total = 0
-        while total < 20_480 {
-            let password = try Self.password(4096, [.digit])
-            for character in password { counts[character, default: 0] += 1 }
-            total += password.count
-        }
-        #expect(counts.count == 10)
-        let expected = Double(total) / 10  // 2048; one standard deviation is about 43
-        for (digit, count) in counts {
-            #expect(abs(Double(count) - expected) < expected * 0.15, "digit \(digit) drawn \(count) times of \(total)")
-        }
+        // 2,048 draws expected of each digit; one standard deviation is about 43.
+        try Self.expectRoughlyUniform([.digit], alphabet: 10, draws: 20_480, tolerance: 0.15)
     }
 
     @Test func everyCharacterOfTheAlphabetIsRoughlyUniform() throws {
+        // 2,016 draws expected of each character; one standard deviation is about 44.
+        try Self.expectRoughlyUniform(CharacterClass.allCases, alphabet: 65, draws: 130_000, tolerance: 0.2)
+    }
+
+    /// Draws at least `draws` characters of `classes` and expects each of the alphabet's
+    /// characters drawn within `tolerance` (a share) of an equal share.
+    static func expectRoughlyUniform(
+        _ classes: [CharacterClass], alphabet: Int, draws: Int, tolerance: Double, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         var counts: [Character: Int] = [:]
         var total = 0
-        while total < 130_000 {
-            let password = try Self.password(4096)
+        while total < draws {
+            let password = try Self.password(4096, classes)
             for character in password { counts[character, default: 0] += 1 }
             total += password.count
         }
-        #expect(counts.count == 65)
-        let expected = Double(total) / 65  // 2016; one standard deviation is about 44
+        #expect(counts.count == alphabet, sourceLocation: sourceLocation)
+        let expected = Double(total) / Double(alphabet)
         for (character, count) in counts {
-            #expect(abs(Double(count) - expected) < expected * 0.2, "\(character) drawn \(count) times of \(total)")
+            #expect(
+                abs(Double(count) - expected) < expected * tolerance, "\(character) drawn \(count) times of \(total)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -288,19 +290,10 @@ enum OpenSSL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-key-\(UUID().uuidString).pem")
         try Data(pem.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        // Off the cooperative pool: the test waits for a child process.
-        let (status, printed) = try await offPool { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["pkey", "-in", file.path, "-noout", "-text"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let run = try await runToEnd(
+            executable, ["pkey", "-in", file.path, "-noout", "-text"], environment: ProcessInfo.processInfo.environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        let (status, printed) = (run.status, run.stdout + run.stderr)
         // Only the first line on failure: the rest would be the (throwaway) key's numbers.
         #expect(status == 0, "openssl pkey failed: \(printed.split(separator: "\n").first ?? "")")
         #expect(printed.contains(text), "openssl pkey did not print \(text)")

@@ -22,7 +22,7 @@ public enum YAMLReaders {
                 case .bool(let flag): json += Array((flag ? "true" : "false").utf8)
                 case .int(let value): json += Array(String(value).utf8)
                 case .float(let value): json += Array(String(value).utf8)
-                case .string(let text): JSONText.appendString(text, to: &json)
+                case .string(let text): json += jsonString(text)
                 }
             case .sequence(let items, _)?:
                 json.append(UInt8(ascii: "["))
@@ -36,7 +36,7 @@ public enum YAMLReaders {
                 for (index, pair) in pairs.enumerated() {
                     if index > 0 { json.append(UInt8(ascii: ",")) }
                     guard case .scalar(let key, _) = pair.key else { return json += Array("\"<non-scalar key>\":null".utf8) }
-                    JSONText.appendString(key.text, to: &json)
+                    json += jsonString(key.text)
                     json.append(UInt8(ascii: ":"))
                     write(pair.value)
                 }
@@ -52,10 +52,7 @@ public enum YAMLReaders {
     public static func differences(_ files: [(path: String, meaning: String)]) async throws -> [String] {
         guard !files.isEmpty else { return [] }
         let request = "[" + files.map { file in
-            var bytes: [UInt8] = Array("{\"path\":".utf8)
-            JSONText.appendString(file.path, to: &bytes)
-            bytes += Array(",\"meaning\":".utf8) + Array(file.meaning.utf8) + [UInt8(ascii: "}")]
-            return String(decoding: bytes, as: UTF8.self)
+            "{\"path\":" + String(decoding: jsonString(file.path), as: UTF8.self) + ",\"meaning\":" + file.meaning + "}"
         }.joined(separator: ",") + "]"
         let output = try await runPython(script, stdin: request)
         guard let differences = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String] else {
@@ -78,6 +75,12 @@ public enum YAMLReaders {
         for difference in try await differences(under: directory) {
             Issue.record("a YAML reader reads a state file otherwise: \(difference)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// `text` as a JSON string.
+    public static func jsonString(_ text: String) -> [UInt8] {
+        // A string always encodes.
+        Array((try? JSONEncoder().encode(text)) ?? Data())
     }
 
     public struct ReaderError: Error, CustomStringConvertible {

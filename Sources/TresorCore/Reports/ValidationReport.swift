@@ -81,10 +81,7 @@ public struct ValidationReport: Sendable {
                     file: $0.location.file, line: $0.location.line, column: $0.location.column,
                     severity: $0.severity.rawValue, message: $0.message)
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONEncoder.prettyText(report)
     }
 
     /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.

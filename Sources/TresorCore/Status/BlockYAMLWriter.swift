@@ -79,9 +79,36 @@ struct BlockYAMLWriter {
         if StatusCoding.isPlainSafe(text) {
             append(text)
         } else {
-            StatusCoding.appendQuoted(text, to: &output)
+            Self.appendDoubleQuoted(text, to: &output)
         }
     }
+
+    /// `text` as a YAML double-quoted scalar: `"` and `\` escaped, line feed, carriage
+    /// return and tab as `\n`, `\r`, `\t`, and as `\uXXXX` what YAML would not read back
+    /// as it is: the other C0 controls, DEL and the C1 controls (not allowed in a stream),
+    /// NEL, LS and PS (line breaks, folded into a space), U+FFFE and U+FFFF. Every other
+    /// character is written as it is.
+    static func appendDoubleQuoted(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22, 0x5C:
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(UInt8(scalar.value))
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+                for shift: UInt32 in [12, 8, 4, 0] { bytes.append(hexDigits[Int((scalar.value >> shift) & 0xF)]) }
+            case 0..<0x80: bytes.append(UInt8(scalar.value))
+            default: bytes.append(contentsOf: scalar.utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private static func ordered(_ members: [(String, EncodedTree)]) -> [(String, EncodedTree)] {
         // Members arrive sorted by key; a stable sort by rank keeps that order among equals.

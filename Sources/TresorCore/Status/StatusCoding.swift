@@ -150,29 +150,7 @@ public enum StatusCoding {
 
     static func quoted(_ text: String) -> String {
         var bytes: [UInt8] = []
-        appendQuoted(text, to: &bytes)
+        BlockYAMLWriter.appendDoubleQuoted(text, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// The text double-quoted with JSON's escapes, and what JSON leaves raw but YAML does
-    /// not read back escaped too: NEL, LS and PS (line breaks to YAML, folded into a
-    /// space), and DEL, the other C1 controls, U+FFFE and U+FFFF (not allowed in a YAML
-    /// stream at all).
-    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        JSONText.appendString(text, to: &bytes)
-        guard bytes[start...].contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }) else { return }
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(bytes.count - start + 12)
-        for scalar in String(decoding: bytes[start...], as: UTF8.self).unicodeScalars {
-            switch scalar.value {
-            case 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                escaped += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-            default:
-                escaped += Array(String(scalar).utf8)
-            }
-        }
-        bytes.replaceSubrange(start..., with: escaped)
     }
 }

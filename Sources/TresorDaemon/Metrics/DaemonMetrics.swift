@@ -9,10 +9,8 @@ import TresorVaults
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let stateCounts = LockedBox<[SecretState: Int]>([:])
-    private let states = LockedBox<[String: SecretState]>([:])
-    private let complianceCounts = LockedBox<[ComplianceOverall: Int]>([:])
-    private let compliance = LockedBox<[String: ComplianceOverall]>([:])
+    private let states = LockedBox(Tally<SecretState>())
+    private let compliance = LockedBox(Tally<ComplianceOverall>())
     private let profiles = LockedBox<VaultRequestAttribution>(VaultRequestAttribution([:]))
     private let backingOff = LockedBox<Set<String>>([])
 
@@ -51,34 +49,14 @@ public final class DaemonMetrics: Sendable {
 
     /// Records a secret's state after a pass (nil once it is pruned).
     public func secretState(_ name: String, _ state: SecretState?) {
-        let changed: [SecretState: Int]? = states.withLock { states in
-            let before = states[name]
-            guard before != state else { return nil }
-            states[name] = state
-            return stateCounts.withLock { counts in
-                if let before { counts[before, default: 0] -= 1 }
-                if let state { counts[state, default: 0] += 1 }
-                return counts
-            }
-        }
-        guard let changed else { return }
+        guard let changed = states.withLock({ $0.set(name, state) }) else { return }
         for state in SecretState.allCases { gauge("tresor_secrets", [("state", state.rawValue)]).record(changed[state] ?? 0) }
         gauge("tresor_pending_approvals").record(changed[.pendingApproval] ?? 0)
     }
 
     /// Records a secret's overall compliance result after a pass (nil: no profile, or pruned).
     public func secretCompliance(_ name: String, _ result: ComplianceOverall?) {
-        let changed: [ComplianceOverall: Int]? = compliance.withLock { results in
-            let before = results[name]
-            guard before != result else { return nil }
-            results[name] = result
-            return complianceCounts.withLock { counts in
-                if let before { counts[before, default: 0] -= 1 }
-                if let result { counts[result, default: 0] += 1 }
-                return counts
-            }
-        }
-        guard let changed else { return }
+        guard let changed = compliance.withLock({ $0.set(name, result) }) else { return }
         for result in ComplianceOverall.allCases {
             gauge("tresor_secrets_compliance", [("result", result.rawValue)]).record(changed[result] ?? 0)
         }
@@ -149,6 +127,23 @@ public final class DaemonMetrics: Sendable {
 }
 
 /// A value behind a lock.
+/// Each secret's value of something (its state, its compliance result) and how many
+/// secrets have each value.
+struct Tally<Value: Hashable & Sendable>: Sendable {
+    private var values: [String: Value] = [:]
+    private var counts: [Value: Int] = [:]
+
+    /// Sets `name`'s value (nil: it has none); the counts when they changed, else nil.
+    mutating func set(_ name: String, _ value: Value?) -> [Value: Int]? {
+        let before = values[name]
+        guard before != value else { return nil }
+        values[name] = value
+        if let before { counts[before, default: 0] -= 1 }
+        if let value { counts[value, default: 0] += 1 }
+        return counts
+    }
+}
+
 final class LockedBox<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

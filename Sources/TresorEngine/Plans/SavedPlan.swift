@@ -102,10 +102,7 @@ public struct SavedPlan: Codable, Sendable, Equatable {
     }
 
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .tresor
-        return try encoder.encode(self)
+        try JSONEncoder.pretty.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> SavedPlan {

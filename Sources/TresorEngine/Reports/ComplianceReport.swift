@@ -118,10 +118,7 @@ public struct ComplianceReport: Sendable {
                         JSONRule(name: $0.name, kind: $0.kind, result: $0.result.rawValue, message: $0.message, field: $0.field)
                     })
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONEncoder.prettyText(document)
     }
 
     // MARK: GitHub

@@ -210,23 +210,26 @@ public struct RuleGate: Sendable {
             guard let declaredRules = declared[name], rules != declaredRules, var vaultProfile = effective.vaultProfiles[name] else { continue }
             if rules.approval != declaredRules.approval {
                 vaultProfile.spec.approvalProfile = rules.approval.map { kept in
-                    let key = kept.profile + " (in force)"
-                    effective.approvalProfiles[key] = ApprovalProfile(
-                        metadata: ObjectMeta(name: kept.profile), spec: kept.spec, origin: origin)
-                    return key
+                    let profile = ApprovalProfile(metadata: ObjectMeta(name: kept.profile), spec: kept.spec, origin: origin)
+                    return keep(kept.profile, profile, in: &effective.approvalProfiles)
                 }
             }
             if rules.compliance != declaredRules.compliance {
                 vaultProfile.spec.complianceProfile = rules.compliance.map { kept in
-                    let key = kept.profile + " (in force)"
-                    effective.complianceProfiles[key] = ComplianceProfile(
-                        metadata: ObjectMeta(name: kept.profile), spec: kept.spec, origin: origin)
-                    return key
+                    let profile = ComplianceProfile(metadata: ObjectMeta(name: kept.profile), spec: kept.spec, origin: origin)
+                    return keep(kept.profile, profile, in: &effective.complianceProfiles)
                 }
             }
             effective.vaultProfiles[name] = vaultProfile
         }
         return effective
+    }
+
+    /// Adds the kept profile `name` to `profiles` under `<name> (in force)`; that key.
+    private static func keep<Profile>(_ name: String, _ profile: Profile, in profiles: inout [String: Profile]) -> String {
+        let key = name + " (in force)"
+        profiles[key] = profile
+        return key
     }
 
     private func event(_ vaultProfile: String, outcome: String, _ message: String, now: Date) -> AuditEvent {

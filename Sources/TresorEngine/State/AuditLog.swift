@@ -37,22 +37,29 @@ public struct AuditEvent: Sendable, Codable {
 }
 
 extension AuditEvent {
-    /// The event as one JSON line, keys sorted, nil members left out: what `JSONEncoder`
-    /// with sorted keys writes, built without it (a line per change of every secret).
+    /// The event as one JSON line, keys sorted, nil members left out.
     var jsonLine: [UInt8] { jsonLine(previous: nil) }
 
     /// The line with `prev`, the hash of the line before it in the log (the chain).
-    func jsonLine(previous: String?) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(400)
-        JSONText.appendObject(
-            ordered: [
-                ("actor", actor), ("fingerprint", fingerprint), ("message", message), ("operation", operation),
-                ("outcome", outcome), ("prev", previous), ("previousFingerprint", previousFingerprint), ("secret", secret),
-                ("time", StatusCoding.formatDate(time)), ("vaultProfile", vaultProfile), ("vaultVersion", vaultVersion),
-            ], to: &bytes)
+    package func jsonLine(previous: String?) -> [UInt8] {
+        // Strings and a date: encoding cannot fail.
+        var bytes = (try? JSONEncoder.canonical.encode(Line(event: self, prev: previous))).map(Array.init) ?? []
         bytes.append(0x0A)
         return bytes
+    }
+
+    /// The event's members and `prev`, in one object.
+    private struct Line: Encodable {
+        var event: AuditEvent
+        var prev: String?
+
+        private enum Key: String, CodingKey { case prev }
+
+        func encode(to encoder: any Encoder) throws {
+            try event.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(prev, forKey: .prev)
+        }
     }
 }
 

@@ -24,41 +24,77 @@ enum MarkEntries {
     static let generatedAtKey = "generated-at"
     static let encodingKey = "encoding"
 
-    static func encode(_ mark: OwnershipMark, encoding: String?) -> [String: String] {
+    /// How a generated field's name stands in a key, and back. The entries above use
+    /// ``hex``; vaults whose keys allow other characters keep their own form.
+    struct GeneratorNames: Sendable {
+        /// The key of a generator digest, for a field.
+        var key: @Sendable (_ field: String) -> String
+        /// The field a key names; nil when the key is not a generator's; throws a
+        /// description of a generator key that names no field.
+        var field: @Sendable (_ key: Substring) throws(Problem) -> String?
+
+        /// `gen-<field>` for a field of letters, digits and inner `-`, else `genx-<hex of field>`.
+        static let hex = GeneratorNames(
+            key: { field in
+                let plain =
+                    field.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") } && field.utf8.first.map(isAlnum) == true
+                    && field.utf8.last.map(isAlnum) == true
+                return plain ? "gen-" + field : "genx-" + Hex.encode(Array(field.utf8))
+            },
+            field: { key throws(Problem) in
+                guard key.hasPrefix("genx-") else { return plainField(key) }
+                guard let bytes = hexBytes(key.dropFirst(5)), let field = String(bytes: bytes, encoding: .utf8) else {
+                    throw Problem(description: "does not name a field in hex")
+                }
+                return field
+            })
+
+        /// `gen-<field>` whatever the field: for keys that hold any text.
+        static let plain = GeneratorNames(key: { "gen-" + $0 }, field: { key throws(Problem) in plainField(key) })
+
+        /// The field of a `gen-<field>` key.
+        static func plainField(_ key: Substring) -> String? {
+            key.hasPrefix("gen-") && key.count > 4 ? String(key.dropFirst(4)) : nil
+        }
+    }
+
+    struct Problem: Error {
+        var description: String
+    }
+
+    /// The mark's entries, keys without the vault's prefix.
+    static func encode(_ mark: OwnershipMark, encoding: String?, generatorNames: GeneratorNames = .hex) -> [String: String] {
         var entries = [secretKey: mark.secret, typeKey: mark.type.rawValue, fingerprintKey: mark.fingerprint]
         if let generatedAt = mark.generatedAt { entries[generatedAtKey] = StatusCoding.formatDate(generatedAt) }
         if let encoding { entries[encodingKey] = encoding }
-        for (field, digest) in mark.generators { entries[generatorKey(field)] = digest }
+        for (field, digest) in mark.generators { entries[generatorNames.key(field)] = digest }
         return entries
     }
 
-    static func generatorKey(_ field: String) -> String {
-        let plain =
-            field.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") } && field.utf8.first.map(isAlnum) == true
-            && field.utf8.last.map(isAlnum) == true
-        return plain ? "gen-" + field : "genx-" + Hex.encode(Array(field.utf8))
-    }
-
-    /// The mark the entries make; `broken` builds the error for entries that do not make one.
-    static func decode(_ entries: [String: String], broken: (String) -> VaultError) throws -> OwnershipMark {
-        guard let secret = entries[secretKey], !secret.isEmpty else { throw broken("has no \(secretKey) entry") }
-        guard let typeName = entries[typeKey] else { throw broken("has no \(typeKey) entry") }
-        guard let type = SecretType(rawValue: typeName) else { throw broken("its \(typeKey) '\(typeName)' is not a secret type") }
-        guard let fingerprint = entries[fingerprintKey] else { throw broken("has no \(fingerprintKey) entry") }
+    /// The mark made by the entries of `stored` whose keys start with `prefix`; `broken`
+    /// builds the error for entries that make none (its problem names the key).
+    static func decode(
+        _ stored: [String: String], under prefix: String, generatorNames: GeneratorNames = .hex, broken: (String) -> VaultError
+    ) throws -> OwnershipMark {
+        var entries: [String: String] = [:]
+        for (key, value) in stored where key.hasPrefix(prefix) { entries[String(key.dropFirst(prefix.count))] = value }
+        guard let secret = entries[secretKey], !secret.isEmpty else { throw broken("has no \(prefix + secretKey) entry") }
+        guard let typeName = entries[typeKey] else { throw broken("has no \(prefix + typeKey) entry") }
+        guard let type = SecretType(rawValue: typeName) else { throw broken("its \(prefix + typeKey) '\(typeName)' is not a secret type") }
+        guard let fingerprint = entries[fingerprintKey] else { throw broken("has no \(prefix + fingerprintKey) entry") }
         var generatedAt: Date?
         if let text = entries[generatedAtKey] {
-            guard let date = Timestamp(rfc3339: text)?.date else { throw broken("its \(generatedAtKey) '\(text)' is not an RFC 3339 time") }
+            guard let date = Timestamp(rfc3339: text)?.date else {
+                throw broken("its \(prefix + generatedAtKey) '\(text)' is not an RFC 3339 time")
+            }
             generatedAt = date
         }
         var generators: [String: String] = [:]
         for (key, digest) in entries {
-            if key.hasPrefix("genx-") {
-                guard let bytes = hexBytes(key.dropFirst(5)), let field = String(bytes: bytes, encoding: .utf8) else {
-                    throw broken("the entry \(key) does not name a field in hex")
-                }
-                generators[field] = digest
-            } else if key.hasPrefix("gen-"), key.count > 4 {
-                generators[String(key.dropFirst(4))] = digest
+            do {
+                if let field = try generatorNames.field(Substring(key)) { generators[field] = digest }
+            } catch {
+                throw broken("the entry \(prefix + key) \(error.description)")
             }
         }
         return OwnershipMark(secret: secret, type: type, fingerprint: fingerprint, generators: generators, generatedAt: generatedAt)

@@ -11,6 +11,17 @@ struct RESTEndpoint: Sendable {
     let http: any HTTPClient
     /// The manifest fields that say where the service is, for advice.
     let addressSetting: String
+    /// Whose JSON its answers are, for an answer of another shape: `the Key Vault API`.
+    let api: String
+
+    /// The service's name for `path` under `rule`; a path the rule refuses is an error
+    /// naming the service.
+    func name(for path: String, by rule: VaultNameRule) throws -> String {
+        switch rule.name(for: path) {
+        case .success(let name): return name
+        case .failure(let problem): throw VaultError(.invalidRequest, "\(server): \(problem)")
+        }
+    }
 
     func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
         do {
@@ -89,19 +100,12 @@ struct RESTEndpoint: Sendable {
     }
 
     /// Decodes a JSON answer; one of another shape means the address is not the service.
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, api: String, setting: String) throws -> T {
-        do {
-            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted, "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(setting) right?")
-        }
+    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
+        try response.decoded(T.self, otherwise: "\(server): the answer to \(what) (HTTP \(response.status)) is not the JSON of \(api); is \(addressSetting) right?")
     }
 
     static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        Array(try JSONEncoder.canonical.encode(value))
     }
 
     /// The wait a 429 or 503 asks for, as text for an error message.

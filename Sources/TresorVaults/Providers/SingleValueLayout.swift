@@ -7,12 +7,10 @@ import TresorCore
 /// is not part of the value: it travels with the mark (a tag, label or annotation).
 enum SingleValueLayout {
     /// The `SecretString` for `content` of `type`.
-    static func encode(_ type: SecretType, _ content: [String: SecretValue], path: String, server: String) throws -> String {
+    private static func encode(_ type: SecretType, _ content: [String: SecretValue], path: String, server: String) throws -> String {
         if isObject(type) {
             let plain = content.mapValues { $0.reveal() }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(plain), as: UTF8.self)
+            return String(decoding: try JSONEncoder.canonical.encode(plain), as: UTF8.self)
         }
         let extra = Set(content.keys).subtracting(["content", "encoding"])
         guard let value = content["content"], extra.isEmpty, type == .generic || content["encoding"] == nil else {
@@ -21,6 +19,14 @@ enum SingleValueLayout {
                 "\(server): \(path): a \(type.rawValue) secret holds exactly one field, 'content' (found \(content.keys.sorted().joined(separator: ", ")))")
         }
         return value.reveal()
+    }
+
+    /// The stored value for `content` of `type` (``encode``), and a `generic` secret's
+    /// `encoding`, which goes with the mark.
+    static func stored(_ type: SecretType, _ content: [String: SecretValue], path: String, server: String) throws
+        -> (value: String, encoding: String?)
+    {
+        (try encode(type, content, path: path, server: server), type == .generic ? content["encoding"]?.reveal() : nil)
     }
 
     /// The content of a stored value. `type` is the marked type, or nil for a secret

@@ -18,6 +18,13 @@ struct UIScenario {
 
     func client() -> UIClient { UIClient(port: port) }
 
+    /// A browser signed in with `identity`'s token.
+    func signedIn(_ identity: String) async throws -> UIClient {
+        let browser = client()
+        try await browser.signIn(try #require(tokens[identity], "no token for \(identity)"))
+        return browser
+    }
+
     /// - Parameters:
     ///   - requester: the `tresor.dev/requested-by` annotation of `db` (the daemon's `gitops` otherwise).
     ///   - extraApprover: one more approver, listed in the profile and given a token (odd identities for escaping tests).
@@ -103,16 +110,8 @@ struct UIScenario {
 
 /// Runs the built `tresor` with `arguments`; its exit status and output.
 func runTresor(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await offloaded {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
+    let run = try await runToEnd(
+        DaemonProcess.binary, arguments, environment: ProcessInfo.processInfo.environment,
+        directory: FileManager.default.temporaryDirectory.path)
+    return (run.status, run.stdout + run.stderr)
 }

@@ -113,25 +113,16 @@ struct WebUIBrowserTests {
             let rejectID = try #require(try latest("payments-api")).id
             let environment = ProcessInfo.processInfo.environment.merging(
                 Dictionary(uniqueKeysWithValues: tokens.map { ("TOKEN_" + $0.key.uppercased(), $0.value) })) { $1 }
-            let run = try await offloaded {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [
+            let run = try await runToEnd(
+                "/usr/bin/env",
+                [
                     "python3", Self.script, "--base", "http://127.0.0.1:\(daemon.port)", "--secret", "payments-db", "--update-request", update,
                     "--reject-secret", "payments-api", "--reject-request", rejectID,
                     "--screenshots", screenshots,
-                ]
-                process.environment = environment
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (status: process.terminationStatus, output: output)
-            }
-            #expect(run.status == 0, "browser scenario:\n\(run.output)")
-            #expect(run.output.contains("step: done"))
+                ],
+                environment: environment, directory: directory)
+            #expect(run.status == 0, "browser scenario:\n\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("step: done"), "\(run.stdout)")
 
             // What the page showed is what OpenBao holds: `bao kv get`.
             #expect(try await server.password(m, "payments-db") == passwords[1])
@@ -143,7 +134,7 @@ struct WebUIBrowserTests {
                 let png = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
                 #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "\(name) is a screenshot")
             }
-            #expect(!run.output.contains(passwords[0]) && !run.output.contains(passwords[1]))
+            for printed in [run.stdout, run.stderr] { #expect(!printed.contains(passwords[0]) && !printed.contains(passwords[1])) }
             #expect(!daemon.log.contains(passwords[1]) && !tokens.values.contains { daemon.log.contains($0) })
         } catch {
             await daemon.kill9()

@@ -46,9 +46,7 @@ import TresorTestSupport
         let values = (1...5).map { "ui-app-value-\($0)-" + UUID().uuidString }
         let first = Self.app([("host", values[0]), ("user", values[1]), ("token", values[2])])
         try await UIScenario.run(more: first) { scenario in
-            let alice = scenario.client(), bob = scenario.client()
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
-            try await bob.signIn(try #require(scenario.tokens["bob"]))
+            let alice = try await scenario.signedIn("alice"), bob = try await scenario.signedIn("bob")
             try await eventually("app's create to wait for approval") { try Self.status(scenario, "app")?.state == .pendingApproval }
             let create = try scenario.requestPath("app")
             let created = try await alice.get(create).body
@@ -84,8 +82,7 @@ import TresorTestSupport
     @Test func aDriftOfAnExternalSourceIsListedAndShownAsADrift() async throws {
         let values = (1...3).map { "ui-legacy-value-\($0)-" + UUID().uuidString }
         try await UIScenario.run { scenario in
-            let alice = scenario.client()
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
+            let alice = try await scenario.signedIn("alice")
             let vault = try LocalAdapter(directory: scenario.daemon.state + "/vaults/main", keyFile: scenario.daemon.state + "/local.key")
             try vault.writeUnmanaged(at: "legacy", content: ["a": SecretValue(values[0]), "b": SecretValue(values[1])])
             let manifest = try String(contentsOfFile: scenario.daemon.manifests + "/all.yaml", encoding: .utf8)

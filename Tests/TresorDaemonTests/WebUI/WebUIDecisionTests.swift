@@ -15,9 +15,7 @@ import TresorTestSupport
     @Test func twoApprovalsOnThePageWriteTheSecretWithSealedDecisionsAndTheAPIsAuditEvents() async throws {
         try await UIScenario.run { scenario in
             let path = try scenario.requestPath("db")
-            let alice = scenario.client(), bob = scenario.client()
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
-            try await bob.signIn(try #require(scenario.tokens["bob"]))
+            let alice = try await scenario.signedIn("alice"), bob = try await scenario.signedIn("bob")
 
             let list = try await alice.get("/ui/approvals")
             #expect(list.body.contains(">db</a>") && list.body.contains("0 / 2") && list.body.contains(">create</td>"))
@@ -69,8 +67,7 @@ import TresorTestSupport
     @Test func aRejectionOnThePageShowsRejected() async throws {
         try await UIScenario.run { scenario in
             let path = try scenario.requestPath("db")
-            let carol = scenario.client()
-            try await carol.signIn(try #require(scenario.tokens["carol"]))
+            let carol = try await scenario.signedIn("carol")
             #expect(try await Self.decide(carol, path, "reject", comment: "wrong key").status == 303)
             let page = try await carol.get(path)
             #expect(page.body.contains("state-rejected") && page.body.contains("wrong key"))
@@ -82,9 +79,7 @@ import TresorTestSupport
     @Test func nonApproversSelfApprovalAndStaleRequestsGetAMessageNotAButton() async throws {
         try await UIScenario.run(requester: "alice") { scenario in
             let path = try scenario.requestPath("db")
-            let mallory = scenario.client(), alice = scenario.client()
-            try await mallory.signIn(try #require(scenario.tokens["mallory"]))
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
+            let mallory = try await scenario.signedIn("mallory"), alice = try await scenario.signedIn("alice")
 
             let outsider = try await mallory.get(path)
             #expect(outsider.body.contains("are not an approver") && !outsider.body.contains("name=\"verdict\""))
@@ -104,8 +99,7 @@ import TresorTestSupport
                 to: "all.yaml")
             let oldID = try scenario.requestID("db")
             try await eventually("a new request for db") { try scenario.requestID("db") != oldID }
-            let bob = scenario.client()
-            try await bob.signIn(try #require(scenario.tokens["bob"]))
+            let bob = try await scenario.signedIn("bob")
             let old = try await bob.get(path)
             #expect(old.body.contains("This request is stale") && !old.body.contains("name=\"verdict\""))
         }

@@ -9,9 +9,7 @@ import TresorTestSupport
     @Test func aPostWithoutOrWithAWrongCSRFTokenIsRefusedAndChangesNothing() async throws {
         try await UIScenario.run { scenario in
             let path = try scenario.requestPath("db")
-            let alice = scenario.client(), bob = scenario.client()
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
-            try await bob.signIn(try #require(scenario.tokens["bob"]))
+            let alice = try await scenario.signedIn("alice"), bob = try await scenario.signedIn("bob")
             let bobsToken = try #require(try await bob.get(path).csrf)
             let alicesToken = try #require(try await alice.get(path).csrf)
             #expect(bobsToken != alicesToken, "each session has its own token")
@@ -44,8 +42,7 @@ import TresorTestSupport
     @Test func namesLabelsIdentitiesAndCommentsRenderEscaped() async throws {
         try await UIScenario.run(requester: Self.hostile, extraApprover: "<b onmouseover=alert(2)>eve</b>") { scenario in
             let path = try scenario.requestPath("db")
-            let eve = scenario.client()
-            try await eve.signIn(try #require(scenario.tokens["<b onmouseover=alert(2)>eve</b>"]))
+            let eve = try await scenario.signedIn("<b onmouseover=alert(2)>eve</b>")
             let decided = try await eve.post(
                 path + "/decision", ["csrf": try #require(try await eve.get(path).csrf), "verdict": "approve", "comment": Self.hostile])
             #expect(decided.status == 303)
@@ -80,9 +77,7 @@ import TresorTestSupport
     @Test func everyPageCarriesTheCSPAndFrameHeadersAndNoPageHoldsASecretValue() async throws {
         try await UIScenario.run { scenario in
             let path = try scenario.requestPath("db")
-            let alice = scenario.client(), bob = scenario.client()
-            try await alice.signIn(try #require(scenario.tokens["alice"]))
-            try await bob.signIn(try #require(scenario.tokens["bob"]))
+            let alice = try await scenario.signedIn("alice"), bob = try await scenario.signedIn("bob")
             for browser in [alice, bob] {
                 let page = try await browser.get(path)
                 _ = try await browser.post(path + "/decision", ["csrf": page.csrf ?? "", "verdict": "approve"])

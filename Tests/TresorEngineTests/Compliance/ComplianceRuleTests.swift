@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 import _CryptoExtras
 
 @testable import TresorEngine
@@ -94,7 +95,7 @@ private typealias S = ComplianceTestSupport
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tresor-sec1-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await offPool { try runTool(["openssl", "ecparam", "-genkey", "-name", "secp384r1", "-noout", "-out", "k.pem"], in: directory) }
+        try await offloaded { try runTool(["openssl", "ecparam", "-genkey", "-name", "secp384r1", "-noout", "-out", "k.pem"], in: directory) }
         let pem = try String(contentsOf: directory.appendingPathComponent("k.pem"), encoding: .utf8)
         #expect(pem.contains("BEGIN EC PRIVATE KEY"))
         let allowed = S.result(

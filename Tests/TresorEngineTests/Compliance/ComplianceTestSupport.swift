@@ -83,10 +83,3 @@ func runTool(_ arguments: [String], in directory: URL) throws {
         throw HarnessError(description: "\(arguments[0]) exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
     }
 }
-
-/// Runs blocking work (child processes) on a dispatch thread, off the cooperative pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 import TresorCore
+import TresorTestSupport
 
 @testable import TresorEngine
 
@@ -18,7 +19,7 @@ private typealias S = ComplianceTestSupport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pass = "pass:" + password
-        try await offPool {
+        try await offloaded {
             try runTool(
                 ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem",
                  "-out", "c.pem", "-days", "1", "-subj", "/CN=tresor-test"], in: directory)

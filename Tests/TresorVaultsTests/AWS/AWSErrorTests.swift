@@ -51,9 +51,13 @@ struct AWSErrorTests {
             }, throttleDelays: [.zero, .zero])
     }
 
+    /// The error reading the metadata of `db` when the endpoint answers `response`.
+    static func readMetadataError(_ response: HTTPResponse) async throws -> VaultError {
+        try #require(await AWSTesting.vaultError { _ = try await adapter(RecordedHTTP([response])).readMetadata(at: "db") })
+    }
+
     @Test func invalidSignatureNamesTheProfileAndTheKeySources() async throws {
-        let http = RecordedHTTP([Self.json(400, "InvalidSignatureException", "The request signature we calculated does not match")])
-        let error = try #require(await AWSTesting.vaultError { _ = try await Self.adapter(http).readMetadata(at: "db") })
+        let error = try await Self.readMetadataError(Self.json(400, "InvalidSignatureException", "The request signature we calculated does not match"))
         #expect(error.kind == .permissionDenied)
         #expect(error.message.contains("vault profile 'prod-aws'"))
         #expect(error.message.contains("environment variable AWS_ACCESS_KEY_ID"))
@@ -67,15 +71,14 @@ struct AWSErrorTests {
             status: 403, headers: [:],
             body: Array("<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></Errors></ErrorResponse>".utf8))
         for response in [Self.json(400, "UnrecognizedClientException", "The security token is invalid"), xml] {
-            let error = try #require(await AWSTesting.vaultError { _ = try await Self.adapter(RecordedHTTP([response])).readMetadata(at: "db") })
+            let error = try await Self.readMetadataError(response)
             #expect(error.kind == .permissionDenied)
             #expect(error.message.contains("rejected the credentials of vault profile 'prod-aws'"))
         }
     }
 
     @Test func accessDeniedNamesTheActionAndSecret() async throws {
-        let http = RecordedHTTP([Self.json(400, "AccessDeniedException", "User is not authorized")])
-        let error = try #require(await AWSTesting.vaultError { _ = try await Self.adapter(http).readMetadata(at: "db") })
+        let error = try await Self.readMetadataError(Self.json(400, "AccessDeniedException", "User is not authorized"))
         #expect(error.kind == .permissionDenied)
         #expect(error.message.contains("secretsmanager:DescribeSecret on that secret"))
         #expect(error.message.contains("'apps/db'"))

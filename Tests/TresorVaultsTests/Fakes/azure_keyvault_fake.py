@@ -217,10 +217,8 @@ class Handler(FakeHandler):
 
 
 if __name__ == "__main__":
-    arguments_parser = parser("Azure Key Vault contract fake")
+    arguments_parser = parser("Azure Key Vault contract fake", issues_tokens=True)
     arguments_parser.add_argument("--tenant", required=True)
     arguments_parser.add_argument("--client-id", required=True)
     arguments_parser.add_argument("--client-secret", required=True)
-    arguments_parser.add_argument("--token-lifetime", type=int, default=3599)
-    arguments = arguments_parser.parse_args()
-    serve(Handler, Vault(arguments), arguments)
+    serve(Handler, Vault, arguments_parser)

@@ -125,9 +125,11 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send(204)
 
 
-def serve(handler_class, state, arguments):
-    """Binds 127.0.0.1:0, prints the port, serves until killed."""
-    handler_class.state = state
+def serve(handler_class, state_class, arguments_parser):
+    """Reads the command line, then binds 127.0.0.1:0, prints the port and serves
+    `state_class(arguments)` until killed."""
+    arguments = arguments_parser.parse_args()
+    handler_class.state = state_class(arguments)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
     server.daemon_threads = True
     if arguments.cert:
@@ -139,8 +141,11 @@ def serve(handler_class, state, arguments):
     server.serve_forever()
 
 
-def parser(description):
+def parser(description, issues_tokens=False):
+    """The options every fake takes; `issues_tokens`: and how long the tokens it issues last."""
     result = argparse.ArgumentParser(description=description)
     result.add_argument("--cert")
     result.add_argument("--key")
+    if issues_tokens:
+        result.add_argument("--token-lifetime", type=int, default=3599)
     return result

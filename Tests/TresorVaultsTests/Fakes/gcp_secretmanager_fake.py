@@ -301,12 +301,10 @@ class Handler(FakeHandler):
 
 
 if __name__ == "__main__":
-    arguments_parser = parser("GCP Secret Manager contract fake")
+    arguments_parser = parser("GCP Secret Manager contract fake", issues_tokens=True)
     arguments_parser.add_argument("--project", required=True)
     arguments_parser.add_argument("--project-number", required=True)
     arguments_parser.add_argument("--client-email", required=True)
     arguments_parser.add_argument("--modulus", required=True)
     arguments_parser.add_argument("--exponent", required=True)
-    arguments_parser.add_argument("--token-lifetime", type=int, default=3599)
-    arguments = arguments_parser.parse_args()
-    serve(Handler, Project(arguments), arguments)
+    serve(Handler, Project, arguments_parser)

@@ -207,5 +207,4 @@ class Handler(FakeHandler):
 if __name__ == "__main__":
     arguments_parser = parser("Kubernetes Secrets contract fake")
     arguments_parser.add_argument("--token", action="append", required=True)
-    arguments = arguments_parser.parse_args()
-    serve(Handler, Cluster(arguments), arguments)
+    serve(Handler, Cluster, arguments_parser)

@@ -283,59 +283,64 @@ extension TestHTTPServer {
 
 @Suite("Curl HTTP client TLS")
 struct CurlHTTPClientTLSTests {
-    @Test("HTTPS with the right CA works; the wrong CA fails with .tls naming the certificate problem")
-    func serverVerification() async throws {
+    /// Runs `body` with the test server speaking `security` over a PKI made for it in a
+    /// temporary directory.
+    static func withTLSServer(
+        _ security: (TestPKI) -> TestHTTPServer.Security, _ body: (TestHTTPServer, TestPKI, _ directory: String) async throws -> Void
+    ) async throws {
         try await withHTTPTempDirectory { directory in
             let pki = try await TestPKI.make(in: directory)
-            try await TestHTTPServer.with(.tls(pki)) { server in
-                let client = CurlHTTPClient()
-                let request = HTTPRequest(method: "PUT", url: server.baseURL + "/echo/tls", body: Array("over tls".utf8))
-                let response = try await client.send(request, tls: TLSOptions(caFile: pki.caFile))
-                #expect(response.status == 200)
-                #expect(try decodeEcho(response).bodyBytes == Array("over tls".utf8))
+            try await TestHTTPServer.with(security(pki)) { server in try await body(server, pki, directory) }
+        }
+    }
 
-                for tls in [TLSOptions(caFile: pki.otherCAFile), TLSOptions()] {
-                    do {
-                        _ = try await client.send(request, tls: tls)
-                        Issue.record("expected a TLS error with \(tls)")
-                    } catch let error as HTTPClientError {
-                        #expect(error.kind == .tls)
-                        #expect(error.curlCode == 60)
-                        #expect(error.message.contains("certificate"), "\(error.message)")
-                        #expect(error.message.contains("127.0.0.1:\(server.port)"))
-                    }
+    @Test("HTTPS with the right CA works; the wrong CA fails with .tls naming the certificate problem")
+    func serverVerification() async throws {
+        try await Self.withTLSServer({ .tls($0) }) { server, pki, _ in
+            let client = CurlHTTPClient()
+            let request = HTTPRequest(method: "PUT", url: server.baseURL + "/echo/tls", body: Array("over tls".utf8))
+            let response = try await client.send(request, tls: TLSOptions(caFile: pki.caFile))
+            #expect(response.status == 200)
+            #expect(try decodeEcho(response).bodyBytes == Array("over tls".utf8))
+
+            for tls in [TLSOptions(caFile: pki.otherCAFile), TLSOptions()] {
+                do {
+                    _ = try await client.send(request, tls: tls)
+                    Issue.record("expected a TLS error with \(tls)")
+                } catch let error as HTTPClientError {
+                    #expect(error.kind == .tls)
+                    #expect(error.curlCode == 60)
+                    #expect(error.message.contains("certificate"), "\(error.message)")
+                    #expect(error.message.contains("127.0.0.1:\(server.port)"))
                 }
-
-                let insecure = try await client.send(request, tls: TLSOptions(caFile: pki.otherCAFile, insecureSkipVerify: true))
-                #expect(insecure.status == 200)
             }
+
+            let insecure = try await client.send(request, tls: TLSOptions(caFile: pki.otherCAFile, insecureSkipVerify: true))
+            #expect(insecure.status == 200)
         }
     }
 
     @Test("mTLS works with the client certificate and fails without it")
     func mutualTLS() async throws {
-        try await withHTTPTempDirectory { directory in
-            let pki = try await TestPKI.make(in: directory)
-            try await TestHTTPServer.with(.mutualTLS(pki)) { server in
-                let client = CurlHTTPClient()
-                let request = HTTPRequest(method: "GET", url: server.baseURL + "/echo/mtls")
-                let response = try await client.send(request, tls: TLSOptions(caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey))
-                #expect(response.status == 200)
+        try await Self.withTLSServer({ .mutualTLS($0) }) { server, pki, directory in
+            let client = CurlHTTPClient()
+            let request = HTTPRequest(method: "GET", url: server.baseURL + "/echo/mtls")
+            let response = try await client.send(request, tls: TLSOptions(caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey))
+            #expect(response.status == 200)
 
-                do {
-                    _ = try await client.send(request, tls: TLSOptions(caFile: pki.caFile))
-                    Issue.record("expected the server to refuse a client without a certificate")
-                } catch let error as HTTPClientError {
-                    #expect(error.kind == .tls, "\(error.message) code \(String(describing: error.curlCode))")
-                    #expect(error.message.contains("127.0.0.1:\(server.port)"))
-                }
+            do {
+                _ = try await client.send(request, tls: TLSOptions(caFile: pki.caFile))
+                Issue.record("expected the server to refuse a client without a certificate")
+            } catch let error as HTTPClientError {
+                #expect(error.kind == .tls, "\(error.message) code \(String(describing: error.curlCode))")
+                #expect(error.message.contains("127.0.0.1:\(server.port)"))
+            }
 
-                do {
-                    _ = try await client.send(request, tls: TLSOptions(caFile: pki.caFile, certFile: directory + "/missing.crt", keyFile: pki.clientKey))
-                    Issue.record("expected an error for a missing client certificate")
-                } catch let error as HTTPClientError {
-                    #expect(error.kind == .tls, "\(error.message)")
-                }
+            do {
+                _ = try await client.send(request, tls: TLSOptions(caFile: pki.caFile, certFile: directory + "/missing.crt", keyFile: pki.clientKey))
+                Issue.record("expected an error for a missing client certificate")
+            } catch let error as HTTPClientError {
+                #expect(error.kind == .tls, "\(error.message)")
             }
         }
     }

@@ -186,9 +186,7 @@ struct HashiCorpAdapterTests {
         http.on("POST", T.dataPath, .json(200, Canned.written(7)))
         http.on("POST", T.metadataPath, Canned.permissionDenied)
         http.on("GET", "/v1/auth/token/lookup-self", .json(200, Canned.lookupSelf))
-        let error = await T.vaultError {
-            _ = try await T.adapter(http).write(at: "db/main", content: T.content(["password": "x"]), mark: T.mark(), expected: .absent)
-        }
+        let error = await T.createError(http, password: "x")
         #expect(error?.kind == .permissionDenied)
         #expect(error?.message.contains("written as version 7 but its ownership mark was not") == true)
     }

@@ -9,8 +9,6 @@ import TresorTestSupport
 /// dev server, checked with the server's own CLI.
 @Suite("Approvals on a real OpenBao", .enabled(if: OpenBaoDevServer.enabled), .openBaoDevServer)
 struct HashiCorpApprovalTests {
-    static let http = CurlHTTPClient(configuration: .init(retry: .none))
-
     var server: OpenBaoDevServer { get throws { try OpenBaoDevServer.inScope() } }
 
     typealias Setup = OpenBaoTwoMounts
@@ -35,9 +33,7 @@ struct HashiCorpApprovalTests {
 
     @discardableResult
     func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
-        let report = try await EnginePass.apply(
-            yaml, state: setup.state, store: setup.store, environment: setup.environment, http: Self.http,
-            options: Engine.Options(actor: "carol", requester: .identity("carol")))
+        let report = try await setup.apply(yaml, options: Engine.Options(actor: "carol", requester: .identity("carol")))
         #expect(report.failures == 0, "\(report.failedSecrets.map { $0.error ?? "\($0.targets)" })")
         return report
     }

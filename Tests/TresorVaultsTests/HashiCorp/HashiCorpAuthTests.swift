@@ -13,6 +13,14 @@ struct HashiCorpAuthTests {
     static let renew = "/v1/auth/token/renew-self"
     static let lookup = "/v1/auth/token/lookup-self"
 
+    /// A fake vault whose AppRole login answers with s.app-1, then with s.app-2, each for
+    /// `lease` seconds.
+    static func loggingInTwice(lease: Int) -> FakeVaultHTTP {
+        let http = FakeVaultHTTP()
+        http.on("POST", login, .json(200, Canned.login(token: "s.app-1", lease: lease)), .json(200, Canned.login(token: "s.app-2", lease: lease)))
+        return http
+    }
+
     /// Counts credential look-ups and answers from a list that can change.
     final class Credentials: Sendable {
         let values: Mutex<[String: String]>
@@ -63,7 +71,7 @@ struct HashiCorpAuthTests {
         let http = FakeVaultHTTP()
         http.on("GET", T.metadataPath, Canned.permissionDenied)
         http.on("GET", Self.lookup, Canned.permissionDenied)
-        let error = await T.vaultError { _ = try await T.adapter(http).readMetadata(at: "db/main") }
+        let error = await T.readMetadataError(http)
         #expect(error?.kind == .permissionDenied)
         #expect(error?.message.contains("rejected the token from environment variable VAULT_TOKEN") == true)
         #expect(error?.message.contains("s.root-token") == false)
@@ -129,11 +137,8 @@ struct HashiCorpAuthTests {
     }
 
     @Test func refusedRenewalLogsInAgain() async throws {
-        let http = FakeVaultHTTP()
+        let http = Self.loggingInTwice(lease: 30)
         let clock = FakeClock()
-        http.on(
-            "POST", Self.login, .json(200, Canned.login(token: "s.app-1", lease: 30)),
-            .json(200, Canned.login(token: "s.app-2", lease: 30)))
         http.on("POST", Self.renew, Canned.permissionDenied)
         let vault = T.adapter(http, provider: T.provider(auth: T.appRole), clock: clock)
         _ = try await vault.readMetadata(at: "db/main")
@@ -144,11 +149,8 @@ struct HashiCorpAuthTests {
     }
 
     @Test func renewalCappedByMaximumTTLLeadsToALoginNextTime() async throws {
-        let http = FakeVaultHTTP()
+        let http = Self.loggingInTwice(lease: 30)
         let clock = FakeClock()
-        http.on(
-            "POST", Self.login, .json(200, Canned.login(token: "s.app-1", lease: 30)),
-            .json(200, Canned.login(token: "s.app-2", lease: 30)))
         http.on("POST", Self.renew, .json(200, Canned.login(token: "s.app-1", lease: 6)))
         let vault = T.adapter(http, provider: T.provider(auth: T.appRole), clock: clock)
         _ = try await vault.readMetadata(at: "db/main")
@@ -163,10 +165,7 @@ struct HashiCorpAuthTests {
     }
 
     @Test func revokedAppRoleTokenIsReplacedAndTheRequestRetriedOnce() async throws {
-        let http = FakeVaultHTTP()
-        http.on(
-            "POST", Self.login, .json(200, Canned.login(token: "s.app-1", lease: 3600)),
-            .json(200, Canned.login(token: "s.app-2", lease: 3600)))
+        let http = Self.loggingInTwice(lease: 3600)
         http.on("GET", Self.lookup, responders: [
             { request in request.token == "s.app-1" ? Canned.permissionDenied : .json(200, Canned.lookupSelf) }
         ])

@@ -9,8 +9,6 @@ import TresorTestSupport
 /// another, drift, and the ownership rules, checked with the server's own CLI.
 @Suite("Engine on a real OpenBao", .enabled(if: OpenBaoDevServer.enabled), .openBaoDevServer)
 struct HashiCorpEngineTests {
-    static let http = CurlHTTPClient(configuration: .init(retry: .none))
-
     var server: OpenBaoDevServer { get throws { try OpenBaoDevServer.inScope() } }
 
     typealias Setup = OpenBaoTwoMounts
@@ -37,9 +35,7 @@ struct HashiCorpEngineTests {
     }
 
     func apply(_ yaml: String, _ setup: Setup) async throws -> Engine.Report {
-        try await EnginePass.apply(
-            yaml, state: setup.state, store: setup.store, environment: setup.environment, http: Self.http,
-            options: Engine.Options(actor: "bao-test"))
+        try await setup.apply(yaml, options: Engine.Options(actor: "bao-test"))
     }
 
     func outside(_ mount: String, _ path: String) async throws -> [String: String]? {

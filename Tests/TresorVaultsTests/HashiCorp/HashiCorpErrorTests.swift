@@ -41,9 +41,7 @@ struct HashiCorpErrorTests {
         let http = FakeVaultHTTP()
         http.on("POST", T.dataPath, Canned.permissionDenied)
         http.on("GET", "/v1/auth/token/lookup-self", .json(200, Canned.lookupSelf))
-        let error = await T.vaultError {
-            _ = try await T.adapter(http).write(at: "db/main", content: T.content(["password": "hunter2"]), mark: T.mark(), expected: .absent)
-        }
+        let error = await T.createError(http, password: "hunter2")
         #expect(error?.kind == .permissionDenied)
         #expect(error?.message.contains("denied POST /v1/secret/data/apps/payments/db/main (1 error occurred: * permission denied)") == true)
         #expect(error?.message.contains("the token's policy must allow 'create' and 'update' on 'secret/data/apps/payments/db/main'") == true)
@@ -55,7 +53,7 @@ struct HashiCorpErrorTests {
     @Test func sealedServerIsUnavailableWithWhatToDo() async {
         let http = FakeVaultHTTP()
         http.on("GET", T.metadataPath, Canned.sealed)
-        let error = await T.vaultError { _ = try await T.adapter(http).readMetadata(at: "db/main") }
+        let error = await T.readMetadataError(http)
         #expect(error?.kind == .unavailable)
         #expect(error?.isTransient == true)
         #expect(error?.message == "OpenBao at https://vault.test:8200 is sealed; unseal it (`bao operator unseal`) and tresor will retry")
@@ -73,7 +71,7 @@ struct HashiCorpErrorTests {
         http.on(
             "GET", T.metadataPath,
             .errors(429, "request path \"secret/metadata/apps/payments/db/main\": rate limit quota exceeded", headers: ["retry-after": "3"]))
-        let error = await T.vaultError { _ = try await T.adapter(http).readMetadata(at: "db/main") }
+        let error = await T.readMetadataError(http)
         #expect(error?.kind == .rateLimited)
         #expect(error?.message.contains("rate limited GET /v1/secret/metadata/apps/payments/db/main") == true)
         #expect(error?.message.contains("retry after 3 s") == true)
@@ -100,7 +98,7 @@ struct HashiCorpErrorTests {
         http.on(
             "GET", "/v1/sys/internal/ui/mounts/secret",
             .json(200, Canned.envelope(data: #"{"type":"transit","options":null,"path":"secret/"}"#)))
-        let error = await T.vaultError { _ = try await T.adapter(http).readMetadata(at: "db/main") }
+        let error = await T.readMetadataError(http)
         #expect(error?.kind == .invalidRequest)
         #expect(error?.message.contains("'transit' secrets engine, not KV") == true)
     }

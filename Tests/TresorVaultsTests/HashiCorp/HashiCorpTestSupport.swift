@@ -28,6 +28,16 @@ enum HashiCorpTesting: VaultTestHelpers {
         }
     }
 
+    /// The error of creating `db/main` holding `password` through an adapter on `http`.
+    static func createError(_ http: FakeVaultHTTP, password: String) async -> VaultError? {
+        await vaultError { _ = try await adapter(http).write(at: "db/main", content: content(["password": password]), mark: mark(), expected: .absent) }
+    }
+
+    /// The error of reading the metadata of `db/main` through an adapter on `http`.
+    static func readMetadataError(_ http: FakeVaultHTTP) async -> VaultError? {
+        await vaultError { _ = try await adapter(http).readMetadata(at: "db/main") }
+    }
+
     static func adapter(
         _ http: FakeVaultHTTP, provider: HashiCorpProvider = provider(), clock: FakeClock = FakeClock(),
         credentials: @escaping @Sendable (CredentialSource) throws -> String = credentials

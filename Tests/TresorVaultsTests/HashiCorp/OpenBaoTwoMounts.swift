@@ -1,5 +1,7 @@
 import Foundation
+import Testing
 import TresorEngine
+import TresorVaults
 import TresorTestSupport
 
 extension OpenBaoDevServer {
@@ -57,5 +59,14 @@ struct OpenBaoTwoMounts {
 
             """
         }.joined()
+    }
+}
+
+extension OpenBaoTwoMounts {
+    static let http = CurlHTTPClient(configuration: .init(retry: .none))
+
+    /// One engine pass over `yaml` on this corner's state directory, with the server's token.
+    func apply(_ yaml: String, options: Engine.Options) async throws -> Engine.Report {
+        try await EnginePass.apply(yaml, state: state, store: store, environment: environment, http: Self.http, options: options)
     }
 }

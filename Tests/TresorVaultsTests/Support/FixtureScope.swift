@@ -1,15 +1,10 @@
 import TresorCore
+import TresorTestSupport
 
 /// Runs `body` with a fixture started for it and stops the fixture afterwards, pass or fail.
 func withFixture<Fixture: ProviderFixture>(_ start: () async throws -> Fixture, _ body: (Fixture) async throws -> Void) async throws {
     let fixture = try await start()
-    do {
-        try await body(fixture)
-    } catch {
-        await fixture.stop()
-        throw error
-    }
-    await fixture.stop()
+    try await withCleanup { try await body(fixture) } cleanup: { await fixture.stop() }
 }
 
 /// Looks credentials up in a fixed map, as the engine looks them up in the environment.

@@ -12,8 +12,7 @@ extension AWSAdapter {
         async throws -> VaultEntryMetadata
     {
         let name = try secretName(path)
-        let value = try SingleValueLayout.encode(mark.type, content, path: path, server: transport.server)
-        let encoding = mark.type == .generic ? content["encoding"]?.reveal() : nil
+        let (value, encoding) = try SingleValueLayout.stored(mark.type, content, path: path, server: transport.server)
         let tags = try AWSMark.tags(mark, encoding: encoding, path: path, server: transport.server)
         let write = PendingWrite(path: path, name: name, value: value, tags: tags, mark: mark)
 

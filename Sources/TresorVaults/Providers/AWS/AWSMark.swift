@@ -21,32 +21,30 @@ import TresorCore
 /// alphabet tags accept. Tags that are not tresor's are left as they are.
 enum AWSMark {
     static let managedByKey = "managed-by"
-    static let secretKey = "tresor-secret"
-    static let typeKey = "tresor-type"
-    static let fingerprintKey = "tresor-fingerprint"
-    static let generatedAtKey = "tresor-generated-at"
-    static let encodingKey = "tresor-encoding"
-    static let generatorPrefix = "tresor-gen-"
-    static let encodedGeneratorPrefix = "tresor-genb64-"
+    /// Before each of ``MarkEntries``' keys.
+    static let prefix = "tresor-"
     static let maxTags = 50
     static let maxKeyLength = 128
     static let maxValueLength = 256
 
+    /// `gen-<field>` when a tag key can hold the field's name, else `genb64-<base64 of field>`.
+    static let generatorNames = MarkEntries.GeneratorNames(
+        key: { field in
+            isTagText(field) && prefix.count + 4 + field.count <= maxKeyLength
+                ? "gen-" + field : "genb64-" + Data(field.utf8).base64EncodedString()
+        },
+        field: { key throws(MarkEntries.Problem) in
+            guard key.hasPrefix("genb64-") else { return MarkEntries.GeneratorNames.plainField(key) }
+            guard let data = Data(base64Encoded: String(key.dropFirst(7))), let field = String(data: data, encoding: .utf8) else {
+                throw MarkEntries.Problem(description: "does not name a field in base64")
+            }
+            return field
+        })
+
     /// tresor's tags for `mark` (and a generic secret's `encoding`), sorted by key.
     static func tags(_ mark: OwnershipMark, encoding: String?, path: String, server: String) throws -> [AWSTag] {
-        var tags: [String: String] = [
-            managedByKey: OwnershipMark.managedBy, secretKey: mark.secret, typeKey: mark.type.rawValue,
-            fingerprintKey: mark.fingerprint,
-        ]
-        if let generatedAt = mark.generatedAt { tags[generatedAtKey] = AWSTime.format(generatedAt) }
-        if let encoding { tags[encodingKey] = encoding }
-        for (field, digest) in mark.generators {
-            if isTagText(field), generatorPrefix.count + field.count <= maxKeyLength {
-                tags[generatorPrefix + field] = digest
-            } else {
-                tags[encodedGeneratorPrefix + Data(field.utf8).base64EncodedString()] = digest
-            }
-        }
+        var tags = [managedByKey: OwnershipMark.managedBy]
+        for (key, value) in MarkEntries.encode(mark, encoding: encoding, generatorNames: generatorNames) { tags[prefix + key] = value }
         for (key, value) in tags {
             guard key.count <= maxKeyLength, value.count <= maxValueLength, isTagText(key), isTagText(value) else {
                 throw VaultError(
@@ -59,7 +57,7 @@ enum AWSMark {
 
     /// Keys tresor owns (and rewrites on every write).
     static func isTresorKey(_ key: String) -> Bool {
-        key == managedByKey || key.hasPrefix("tresor-")
+        key == managedByKey || key.hasPrefix(prefix)
     }
 
     /// What AWS accepts in tag keys and values.
@@ -81,7 +79,7 @@ enum AWSMark {
 
     /// The `encoding` a generic secret was written with, from its tags.
     static func encoding(_ tags: [AWSTag]?) -> String? {
-        tags?.last { $0.key == encodingKey }?.value
+        tags?.last { $0.key == prefix + MarkEntries.encodingKey }?.value
     }
 
     /// Nil unless `managed-by` is `tresor`; throws when it is but the other tags do not
@@ -90,38 +88,10 @@ enum AWSMark {
         guard let tags else { return nil }
         let map = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         guard map[managedByKey] == OwnershipMark.managedBy else { return nil }
-        func broken(_ problem: String) -> VaultError {
+        return try MarkEntries.decode(map, under: prefix, generatorNames: generatorNames) { problem in
             VaultError(
                 .corrupted,
                 "\(server): \(path) is tagged managed-by=tresor but \(problem); let tresor rewrite it (adopt: true) or remove the managed-by tag")
         }
-        guard let secret = map[secretKey], !secret.isEmpty else { throw broken("has no \(secretKey) tag") }
-        guard let typeName = map[typeKey] else { throw broken("has no \(typeKey) tag") }
-        guard let type = SecretType(rawValue: typeName) else { throw broken("\(typeKey) '\(typeName)' is not a secret type") }
-        guard let fingerprint = map[fingerprintKey] else { throw broken("has no \(fingerprintKey) tag") }
-        var generatedAt: Date?
-        if let text = map[generatedAtKey] {
-            guard let date = AWSTime.parse(text) else { throw broken("\(generatedAtKey) '\(text)' is not an RFC 3339 time") }
-            generatedAt = date
-        }
-        var generators: [String: String] = [:]
-        for (key, digest) in map {
-            if key.hasPrefix(encodedGeneratorPrefix) {
-                guard let data = Data(base64Encoded: String(key.dropFirst(encodedGeneratorPrefix.count))),
-                    let field = String(data: data, encoding: .utf8)
-                else { throw broken("the tag \(key) does not name a field in base64") }
-                generators[field] = digest
-            } else if key.hasPrefix(generatorPrefix), key.count > generatorPrefix.count {
-                generators[String(key.dropFirst(generatorPrefix.count))] = digest
-            }
-        }
-        return OwnershipMark(secret: secret, type: type, fingerprint: fingerprint, generators: generators, generatedAt: generatedAt)
     }
-}
-
-/// RFC 3339 times in tags: milliseconds, UTC (as the status files write them).
-enum AWSTime {
-    static func format(_ date: Date) -> String { StatusCoding.formatDate(date) }
-
-    static func parse(_ text: String) -> Date? { Timestamp(rfc3339: text)?.date }
 }

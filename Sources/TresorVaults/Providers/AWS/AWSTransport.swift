@@ -94,13 +94,9 @@ struct AWSTransport: Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, action: String) throws -> T {
-        do {
-            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted,
-                "\(server): the answer to \(action) (HTTP \(response.status)) is not the JSON of the Secrets Manager API; is the endpoint a Secrets Manager endpoint?")
-        }
+        try response.decoded(
+            T.self,
+            otherwise: "\(server): the answer to \(action) (HTTP \(response.status)) is not the JSON of the Secrets Manager API; is the endpoint a Secrets Manager endpoint?")
     }
 
     func unreachable(_ error: HTTPClientError, action: String) -> VaultError {
@@ -151,8 +147,6 @@ struct AWSTransport: Sendable {
     }
 
     static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        Array(try JSONEncoder.canonical.encode(value))
     }
 }

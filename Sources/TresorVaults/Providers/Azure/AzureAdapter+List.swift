@@ -10,7 +10,7 @@ extension AzureAdapter {
         var response = try await call("GET", "secrets", query: "maxresults=25")
         while true {
             if response.status == 404 || response.status == 409 { throw failure(response, what: "GET secrets") }
-            let page = try decode(AzureSecretList.self, response, what: "GET secrets")
+            let page = try vault.decode(AzureSecretList.self, response, what: "GET secrets")
             for item in page.value ?? [] {
                 guard let name = item.name, item.tags?[AzureMark.managedByKey] == OwnershipMark.managedBy else { continue }
                 let path = name.components(separatedBy: VaultNameRule.azure.separator).joined(separator: "/")

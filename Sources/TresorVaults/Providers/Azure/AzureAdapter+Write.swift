@@ -11,8 +11,7 @@ extension AzureAdapter {
         async throws -> VaultEntryMetadata
     {
         let name = try secretName(path)
-        let value = try SingleValueLayout.encode(mark.type, content, path: path, server: vault.server)
-        let encoding = mark.type == .generic ? content["encoding"]?.reveal() : nil
+        let (value, encoding) = try SingleValueLayout.stored(mark.type, content, path: path, server: vault.server)
         let existing = try await current(name)
         switch expected {
         case .absent, .version(nil):
@@ -36,7 +35,7 @@ extension AzureAdapter {
             } while true
         }
         guard (200...299).contains(response.status) else { throw failure(response, what: "PUT secrets/\(name)") }
-        let written = try decode(AzureSecretBundle.self, response, what: "PUT secrets/\(name)")
+        let written = try vault.decode(AzureSecretBundle.self, response, what: "PUT secrets/\(name)")
         return VaultEntryMetadata(path: path, vaultVersion: written.version, mark: mark, updatedAt: Date())
     }
 

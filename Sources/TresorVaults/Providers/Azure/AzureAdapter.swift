@@ -58,7 +58,7 @@ public struct AzureAdapter: VaultAdapter {
         while vaultUrl.hasSuffix("/") { vaultUrl.removeLast() }
         self.vaultUrl = vaultUrl
         let tls = TLSOptions(config.tls)
-        vault = RESTEndpoint(server: "Azure Key Vault at \(vaultUrl)", tls: tls, http: http, addressSetting: "azure.vaultUrl")
+        vault = RESTEndpoint(server: "Azure Key Vault at \(vaultUrl)", tls: tls, http: http, addressSetting: "azure.vaultUrl", api: "the Key Vault API")
         let token = AzureTokenRequest(config: config, profile: profile, tls: tls, http: http, credentials: credentials)
         tokens = AccessTokenCache { try await token.fetch() }
         self.recoveryWaits = recoveryWaits
@@ -68,10 +68,7 @@ public struct AzureAdapter: VaultAdapter {
     public var capabilities: VaultCapabilities { [.versions, .metadataMarks, .softDelete] }
 
     func secretName(_ path: String) throws -> String {
-        switch VaultNameRule.azure.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(vault.server): \(problem)")
-        }
+        try vault.name(for: path, by: .azure)
     }
 
     /// Sends `method` to `vaultUrl/<resource>?api-version=7.4[&query]`. Returns 2xx,
@@ -89,16 +86,12 @@ public struct AzureAdapter: VaultAdapter {
             forbidden: "the application (azure.clientId) needs get, list, set, delete, recover and purge permission on secrets (an access policy or the Key Vault Secrets Officer role)")
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        try vault.decode(T.self, response, what: what, api: "the Key Vault API", setting: "azure.vaultUrl")
-    }
-
     /// The current version of a live secret; nil when there is none (or it is soft-deleted).
     func current(_ name: String, version: String? = nil) async throws -> AzureSecretBundle? {
         let response = try await call("GET", "secrets/\(name)" + (version.map { "/" + $0 } ?? ""))
         guard response.status != 404 else { return nil }
         if response.status == 409 { throw failure(response, what: "GET secrets/\(name)") }
-        return try decode(AzureSecretBundle.self, response, what: "GET secrets/\(name)")
+        return try vault.decode(AzureSecretBundle.self, response, what: "GET secrets/\(name)")
     }
 
     func metadata(path: String, _ bundle: AzureSecretBundle) throws -> VaultEntryMetadata {

@@ -36,12 +36,10 @@ enum AzureMark {
     /// Nil unless `managed-by` is `tresor`; throws when it is but the other tags make no mark.
     static func decode(_ tags: [String: String]?, path: String, server: String) throws -> OwnershipMark? {
         guard let tags, tags[managedByKey] == OwnershipMark.managedBy else { return nil }
-        var entries: [String: String] = [:]
-        for (key, value) in tags where key.hasPrefix(prefix) { entries[String(key.dropFirst(prefix.count))] = value }
-        return try MarkEntries.decode(entries) { problem in
+        return try MarkEntries.decode(tags, under: prefix) { problem in
             VaultError(
                 .corrupted,
-                "\(server): \(path) is tagged managed-by=tresor but \(problem) (tags tresor-…); let tresor rewrite it (adopt: true) or remove the managed-by tag")
+                "\(server): \(path) is tagged managed-by=tresor but \(problem); let tresor rewrite it (adopt: true) or remove the managed-by tag")
         }
     }
 

@@ -16,7 +16,9 @@ struct AzureTokenRequest: Sendable {
         var authority = config.authorityHost.flatMap { $0.isEmpty ? nil : $0 } ?? AzureAdapter.defaultAuthority
         while authority.hasSuffix("/") { authority.removeLast() }
         url = authority + "/" + config.tenantId + "/oauth2/v2.0/token"
-        endpoint = RESTEndpoint(server: "the Entra ID token endpoint \(url)", tls: tls, http: http, addressSetting: "azure.authorityHost and azure.tenantId")
+        endpoint = RESTEndpoint(
+            server: "the Entra ID token endpoint \(url)", tls: tls, http: http, addressSetting: "azure.authorityHost and azure.tenantId",
+            api: "the OAuth 2.0 token API")
         self.credentials = credentials
     }
 

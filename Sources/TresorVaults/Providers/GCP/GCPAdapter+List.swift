@@ -12,7 +12,7 @@ extension GCPAdapter {
             if let next { query += "&pageToken=" + FormEncoding.escape(next) }
             let response = try await call("GET", "secrets", query: query)
             if response.status == 404 || response.status == 409 { throw failure(response, what: "GET secrets") }
-            let page = try decode(GCPSecretList.self, response, what: "GET secrets")
+            let page = try api.decode(GCPSecretList.self, response, what: "GET secrets")
             for secret in page.secrets ?? [] {
                 guard let id = secret.id, secret.labels?[GCPMark.managedByKey] == "tresor" else { continue }
                 let path = id.components(separatedBy: VaultNameRule.gcp.separator).joined(separator: "/")

@@ -10,8 +10,8 @@ extension GCPAdapter {
         async throws -> VaultEntryMetadata
     {
         let id = try secretId(path)
-        let value = Array(try SingleValueLayout.encode(mark.type, content, path: path, server: api.server).utf8)
-        let encoding = mark.type == .generic ? content["encoding"]?.reveal() : nil
+        let (text, encoding) = try SingleValueLayout.stored(mark.type, content, path: path, server: api.server)
+        let value = Array(text.utf8)
         var secret: GCPSecret
         switch expected {
         case .absent, .version(nil):
@@ -26,7 +26,7 @@ extension GCPAdapter {
                 else { throw conflict(path, expected: nil) }
                 secret = found.secret
             } else {
-                secret = try decode(GCPSecret.self, created, what: "POST secrets")
+                secret = try api.decode(GCPSecret.self, created, what: "POST secrets")
             }
         case .version(let observed?):
             guard let found = try await describe(id), let latest = found.latest, latest.number == observed else {
@@ -38,7 +38,7 @@ extension GCPAdapter {
             GCPAddVersion(payload: .init(data: Data(value).base64EncodedString(), dataCrc32c: String(CRC32C.checksum(value)))))
         let added = try await call("POST", "secrets/\(id):addVersion", body: body)
         guard (200...299).contains(added.status) else { throw failure(added, what: "POST secrets/\(id):addVersion") }
-        let version = try decode(GCPSecretVersion.self, added, what: "POST secrets/\(id):addVersion")
+        let version = try api.decode(GCPSecretVersion.self, added, what: "POST secrets/\(id):addVersion")
         try await remark(id, secret, mark: mark, encoding: encoding, path: path)
         return VaultEntryMetadata(path: path, vaultVersion: version.number, mark: mark, updatedAt: Date())
     }

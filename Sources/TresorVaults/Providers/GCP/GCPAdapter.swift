@@ -44,7 +44,9 @@ public struct GCPAdapter: VaultAdapter {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         base = endpoint + "/v1/projects/" + config.project
         let tls = TLSOptions(config.tls)
-        api = RESTEndpoint(server: "GCP Secret Manager at \(endpoint) (project \(config.project))", tls: tls, http: http, addressSetting: "gcp.endpoint")
+        api = RESTEndpoint(
+            server: "GCP Secret Manager at \(endpoint) (project \(config.project))", tls: tls, http: http, addressSetting: "gcp.endpoint",
+            api: "the Secret Manager API")
         guard let file = config.credentialsFile ?? environment["GOOGLE_APPLICATION_CREDENTIALS"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             throw VaultError(
                 .invalidRequest,
@@ -58,10 +60,7 @@ public struct GCPAdapter: VaultAdapter {
     public var capabilities: VaultCapabilities { [.versions, .metadataMarks] }
 
     func secretId(_ path: String) throws -> String {
-        switch VaultNameRule.gcp.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(api.server): \(problem)")
-        }
+        try api.name(for: path, by: .gcp)
     }
 
     /// Sends `method` to `<base>/<resource>[?query]`. Returns 2xx, 404 and 409 answers;
@@ -79,16 +78,12 @@ public struct GCPAdapter: VaultAdapter {
             forbidden: "the service account needs the Secret Manager Admin role (secretmanager.secrets.* and versions.*) on project \(config.project)")
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        try api.decode(T.self, response, what: what, api: "the Secret Manager API", setting: "gcp.endpoint")
-    }
-
     /// GET of a resource that may be absent.
     func get<T: Decodable>(_ type: T.Type, _ resource: String) async throws -> T? {
         let response = try await call("GET", resource)
         if response.status == 404 { return nil }
         if response.status == 409 { throw failure(response, what: "GET \(resource)") }
-        return try decode(T.self, response, what: "GET \(resource)")
+        return try api.decode(T.self, response, what: "GET \(resource)")
     }
 
     /// The secret and its newest version; nil when there is no secret.

@@ -19,12 +19,10 @@ enum GCPMark {
 
     static func decode(_ secret: GCPSecret, path: String, server: String) throws -> OwnershipMark? {
         guard secret.labels?[managedByKey] == OwnershipMark.managedBy else { return nil }
-        var entries: [String: String] = [:]
-        for (key, value) in secret.annotations ?? [:] where key.hasPrefix(prefix) { entries[String(key.dropFirst(prefix.count))] = value }
-        return try MarkEntries.decode(entries) { problem in
+        return try MarkEntries.decode(secret.annotations ?? [:], under: prefix) { problem in
             VaultError(
                 .corrupted,
-                "\(server): \(path) is labelled managed-by=tresor but \(problem) (annotations tresor-…); let tresor rewrite it (adopt: true) or remove the label")
+                "\(server): \(path) is labelled managed-by=tresor but \(problem) among its annotations; let tresor rewrite it (adopt: true) or remove the label")
         }
     }
 

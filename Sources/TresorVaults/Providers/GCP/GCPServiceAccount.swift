@@ -35,7 +35,9 @@ struct GCPServiceAccount: Sendable {
                 "vault profile '\(profile)': the token_uri '\(tokenURI)' in \(file) must be https:// (plain http:// only on a loopback address)")
         }
         let assertion = try jwt(key, audience: tokenURI)
-        let endpoint = RESTEndpoint(server: "the Google token endpoint \(tokenURI)", tls: tls, http: http, addressSetting: "token_uri in \(file)")
+        let endpoint = RESTEndpoint(
+            server: "the Google token endpoint \(tokenURI)", tls: tls, http: http, addressSetting: "token_uri in \(file)",
+            api: "the OAuth 2.0 token API")
         let form = "grant_type=" + FormEncoding.escape("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion
         let response = try await endpoint.send(
             HTTPRequest(
@@ -83,9 +85,7 @@ struct GCPServiceAccount: Sendable {
             "iss": .string(key.client_email ?? ""), "scope": .string(Self.scope), "aud": .string(audience), "iat": .int(now),
             "exp": .int(now + 3600),
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let input = Base64URL.encode(try encoder.encode(header)) + "." + Base64URL.encode(try encoder.encode(claims))
+        let input = Base64URL.encode(try JSONEncoder.canonical.encode(header)) + "." + Base64URL.encode(try JSONEncoder.canonical.encode(claims))
         let signature = try signer.signature(for: Array(input.utf8), padding: .insecurePKCS1v1_5)
         return input + "." + Base64URL.encode(signature.rawRepresentation)
     }

@@ -102,9 +102,7 @@ extension HashiCorpAdapter {
                 "\(transport.server): \(path) exists on KV v1 mount '\(mount)' but was expected absent; observe it again before writing")
         }
         let apiPath = try v1Path(path)
-        var body: [UInt8] = []
-        JSONText.appendObject(content.mapValues { $0.reveal() }, to: &body)
-        let response = try await call("POST", apiPath, body: body)
+        let response = try await call("POST", apiPath, body: HashiCorpRequestBody.writeV1(data: content.mapValues { $0.reveal() }))
         guard response.status == 200 || response.status == 204 else {
             throw transport.failure(response, method: "POST", apiPath: apiPath)
         }

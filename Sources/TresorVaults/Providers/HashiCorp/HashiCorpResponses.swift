@@ -97,25 +97,36 @@ struct HashiCorpAuthResponse: Decodable {
     let auth: Body?
 }
 
-/// Request bodies, written straight to bytes (two per created secret).
-enum HashiCorpRequestBody {
+/// Request bodies (two per created secret).
+package enum HashiCorpRequestBody {
     /// `POST <mount>/data/<path>` (KV v2): `{"data":{…},"options":{"cas":N}}`.
-    static func write(data: [String: String], cas: Int) -> [UInt8] {
-        var bytes = Array(#"{"data":"#.utf8)
-        bytes.reserveCapacity(64 + data.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
-        JSONText.appendObject(data, to: &bytes)
-        bytes.append(contentsOf: #","options":{"cas":"#.utf8)
-        bytes.append(contentsOf: String(cas).utf8)
-        bytes.append(contentsOf: "}}".utf8)
-        return bytes
+    package static func write(data: [String: String], cas: Int) -> [UInt8] {
+        encoded(Write(data: data, options: .init(cas: cas)))
     }
 
     /// `POST <mount>/metadata/<path>`: `{"custom_metadata":{…}}`.
-    static func metadata(custom: [String: String]) -> [UInt8] {
-        var bytes = Array(#"{"custom_metadata":"#.utf8)
-        JSONText.appendObject(custom, to: &bytes)
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
+    package static func metadata(custom: [String: String]) -> [UInt8] {
+        encoded(Metadata(custom_metadata: custom))
+    }
+
+    /// `POST <mount>/<path>` (KV v1): the data itself.
+    static func writeV1(data: [String: String]) -> [UInt8] {
+        encoded(data)
+    }
+
+    private struct Write: Encodable {
+        struct Options: Encodable { var cas: Int }
+        var data: [String: String]
+        var options: Options
+    }
+
+    private struct Metadata: Encodable {
+        var custom_metadata: [String: String]
+    }
+
+    private static func encoded(_ body: some Encodable) -> [UInt8] {
+        // Strings and integers only: encoding cannot fail.
+        (try? JSONEncoder.canonical.encode(body)).map(Array.init) ?? []
     }
 }
 
@@ -176,10 +187,5 @@ enum HashiCorpTime {
     static func parse(_ text: String?) -> Date? {
         guard let text, !text.isEmpty else { return nil }
         return Timestamp(rfc3339: text)?.date
-    }
-
-    /// `2026-11-27T09:25:18.123Z`: milliseconds, UTC.
-    static func format(_ date: Date) -> String {
-        StatusCoding.formatDate(date)
     }
 }

@@ -56,13 +56,9 @@ struct HashiCorpTransport: Sendable {
 
     /// Decodes a JSON response body; a body of the wrong shape is reported as corrupted.
     func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, apiPath: String) throws -> T {
-        do {
-            return try JSONDecoder().decodeBounded(T.self, from: Data(response.body))
-        } catch {
-            throw VaultError(
-                .corrupted,
-                "\(server): the response to /v1/\(apiPath) (HTTP \(response.status)) is not the JSON expected of the KV API; is the address an OpenBao or Vault server?")
-        }
+        try response.decoded(
+            T.self,
+            otherwise: "\(server): the response to /v1/\(apiPath) (HTTP \(response.status)) is not the JSON expected of the KV API; is the address an OpenBao or Vault server?")
     }
 
     /// A request that got no response. The HTTP client's message names the host and

@@ -11,7 +11,7 @@ extension KubernetesAdapter {
             if let next { query += "&continue=" + FormEncoding.escape(next) }
             let response = try await call("GET", name: nil, query: query)
             if response.status == 409 || response.status == 404 { throw failure(response, what: "GET secrets (list)") }
-            let page = try decode(KubernetesSecretList.self, response, what: "GET secrets (list)")
+            let page = try endpoint.decode(KubernetesSecretList.self, response, what: "GET secrets (list)")
             for secret in page.items {
                 let path = secret.metadata.name.split(separator: ".").joined(separator: "/")
                 guard (try? secretName(path)) == secret.metadata.name else { continue }

@@ -34,7 +34,7 @@ extension KubernetesAdapter {
             }
             let response = try await call("PUT", name: name, body: try RESTEndpoint.json(secret))
             guard response.status == 200 || response.status == 201 else { throw conflict(path, expected: observed) }
-            let written = try decode(KubernetesSecret.self, response, what: "PUT secrets/\(name)")
+            let written = try endpoint.decode(KubernetesSecret.self, response, what: "PUT secrets/\(name)")
             return VaultEntryMetadata(path: path, vaultVersion: written.metadata.resourceVersion, mark: mark, updatedAt: Date())
         }
     }
@@ -42,7 +42,7 @@ extension KubernetesAdapter {
     private func create(_ secret: KubernetesSecret, path: String, mark: OwnershipMark) async throws -> VaultEntryMetadata {
         let response = try await call("POST", name: nil, body: try RESTEndpoint.json(secret))
         guard response.status == 200 || response.status == 201 else { throw conflict(path, expected: nil) }
-        let written = try decode(KubernetesSecret.self, response, what: "POST secrets")
+        let written = try endpoint.decode(KubernetesSecret.self, response, what: "POST secrets")
         return VaultEntryMetadata(path: path, vaultVersion: written.metadata.resourceVersion, mark: mark, updatedAt: Date())
     }
 

@@ -80,7 +80,7 @@ public struct KubernetesAdapter: VaultAdapter {
         self.credentials = credentials
         endpoint = RESTEndpoint(
             server: "Kubernetes API at \(server) (namespace \(namespace))", tls: TLSOptions(config.tls, caFile: caFile), http: http,
-            addressSetting: "kubernetes.server")
+            addressSetting: "kubernetes.server", api: "the core/v1 API")
     }
 
     /// Marks in labels and annotations, and optimistic concurrency on `resourceVersion`.
@@ -89,10 +89,7 @@ public struct KubernetesAdapter: VaultAdapter {
 
     /// The Secret's name for a path.
     func secretName(_ path: String) throws -> String {
-        switch VaultNameRule.kubernetes.name(for: path) {
-        case .success(let name): return name
-        case .failure(let problem): throw VaultError(.invalidRequest, "\(endpoint.server): \(problem)")
-        }
+        try endpoint.name(for: path, by: .kubernetes)
     }
 
     /// `/api/v1/namespaces/<namespace>/secrets[/<name>]`.
@@ -133,16 +130,12 @@ public struct KubernetesAdapter: VaultAdapter {
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws -> T {
-        try endpoint.decode(T.self, response, what: what, api: "the core/v1 API", setting: "kubernetes.server")
-    }
-
     /// The GET of a Secret; nil when there is none.
     func fetch(_ name: String) async throws -> KubernetesSecret? {
         let response = try await call("GET", name: name)
         if response.status == 404 { return nil }
         if response.status == 409 { throw failure(response, what: "GET secrets/\(name)") }
-        return try decode(KubernetesSecret.self, response, what: "GET secrets/\(name)")
+        return try endpoint.decode(KubernetesSecret.self, response, what: "GET secrets/\(name)")
     }
 
     /// The metadata tresor reports for a Secret.

@@ -20,14 +20,10 @@ enum KubernetesMark {
     /// Nil unless the managed-by label says tresor; throws when it does but the annotations make no mark.
     static func decode(_ metadata: KubernetesObjectMeta, path: String, server: String) throws -> OwnershipMark? {
         guard metadata.labels?[KubernetesAdapter.managedByLabel] == OwnershipMark.managedBy else { return nil }
-        var entries: [String: String] = [:]
-        for (key, value) in metadata.annotations ?? [:] where key.hasPrefix(KubernetesAdapter.annotationPrefix) {
-            entries[String(key.dropFirst(KubernetesAdapter.annotationPrefix.count))] = value
-        }
-        return try MarkEntries.decode(entries) { problem in
+        return try MarkEntries.decode(metadata.annotations ?? [:], under: KubernetesAdapter.annotationPrefix) { problem in
             VaultError(
                 .corrupted,
-                "\(server): \(path) is labelled \(KubernetesAdapter.managedByLabel)=tresor but \(problem) under tresor.dev/; let tresor rewrite it (adopt: true) or remove the label")
+                "\(server): \(path) is labelled \(KubernetesAdapter.managedByLabel)=tresor but \(problem) among its annotations; let tresor rewrite it (adopt: true) or remove the label")
         }
     }
 }
