@@ -67,6 +67,19 @@ import Darwin
         }
     }
 
+    /// The vault's key check value is created by the first adapter to open a new vault;
+    /// one opening at the same moment must find it whole or absent, never half written.
+    @Test func manyAdaptersOpeningANewVaultAtOnceNeverMeetAHalfWrittenCheckValue() async throws {
+        for _ in 0..<40 {
+            try await LocalVaultFixture.with { fixture in
+                _ = try await withThrowingTaskGroup(of: LocalAdapter.self) { group in
+                    for _ in 0..<16 { group.addTask { try fixture.adapter() } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+        }
+    }
+
     @Test func refusesAKeyFileOfTheWrongSize() async throws {
         try await LocalVaultFixture.with { fixture in
             try Data(repeating: 7, count: 16).write(to: URL(fileURLWithPath: fixture.keyFile))
