@@ -52,8 +52,11 @@ public final class OpenBaoDevServer: Sendable {
     /// Starts a dev server and waits until `/v1/sys/health` answers 200.
     /// With `tls`, the server runs `-dev-tls` and writes its CA to ``caFile``.
     public static func start(tls: Bool = false) async throws -> OpenBaoDevServer {
+        try await startingOnAnUnusedPort { port in try await start(tls: tls, port: port) }
+    }
+
+    private static func start(tls: Bool, port: Int) async throws -> OpenBaoDevServer {
         let binary = try binary()
-        let port = try freePort()
         let token = "root-" + UUID().uuidString.lowercased()
         let process = try ServerProcess(binary: binary, label: "bao", environment: ["BAO_ADDR": nil, "BAO_TOKEN": nil]) { directory in
             let arguments = ["server", "-dev", "-dev-root-token-id=\(token)", "-dev-listen-address=127.0.0.1:\(port)"]

@@ -42,6 +42,19 @@ public func unusedLocalPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Starts a server on an unused port, and on another when the port was taken between
+/// being found unused and the server binding it (suites start servers at once).
+public func startingOnAnUnusedPort<T>(attempts: Int = 5, _ start: (Int) async throws -> T) async throws -> T {
+    var attempt = 1
+    while true {
+        do {
+            return try await start(try unusedLocalPort())
+        } catch let error where attempt < attempts && "\(error)".localizedCaseInsensitiveContains("address already in use") {
+            attempt += 1
+        }
+    }
+}
+
 /// Polls `condition` every 100 ms until it holds or `timeout` passes (generous bounds:
 /// they only tell a hang from a slow machine).
 public func eventually(

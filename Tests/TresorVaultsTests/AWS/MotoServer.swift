@@ -58,7 +58,10 @@ final class MotoServer: Sendable {
 
     static func start() async throws -> MotoServer {
         let binary = try await binary()
-        let port = try unusedLocalPort()
+        return try await startingOnAnUnusedPort { port in try await start(binary: binary, port: port) }
+    }
+
+    private static func start(binary: String, port: Int) async throws -> MotoServer {
         let process = try ServerProcess(binary: binary, label: "moto", environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"]) { _ in
             ["-H", "127.0.0.1", "-p", String(port)]
         }
@@ -87,13 +90,14 @@ final class MotoServer: Sendable {
     }
 
     private func waitUntilListening(port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let patience = 90  // seconds: a loaded 2-core machine can take this long
+        let deadline = ContinuousClock.now + .seconds(patience)
         while ContinuousClock.now < deadline {
             guard isRunning else { throw Failure(description: "moto_server exited at start: \(serverLog.suffix(2000))") }
             if Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw Failure(description: "moto_server did not listen in 30 s: \(serverLog.suffix(2000))")
+        throw Failure(description: "moto_server did not listen in \(patience) s: \(serverLog.suffix(2000))")
     }
 
     /// True when a TCP connection to 127.0.0.1:`port` succeeds (no request is sent, so
