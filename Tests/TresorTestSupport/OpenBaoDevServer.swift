@@ -82,7 +82,9 @@ public final class OpenBaoDevServer: Sendable {
             guard isRunning else {
                 throw Failure(description: "bao server exited at start: \(serverLog.suffix(2000))")
             }
-            let result = try? await cli(["status", "-format=json"])
+            // Our root token, not just an answer: when another suite's server holds the
+            // port, this one exits ("address already in use") and starts again elsewhere.
+            let result = try? await cli(["token", "lookup", "-format=json"])
             if result?.status == 0 { return }
             try await Task.sleep(for: .milliseconds(200))
         }

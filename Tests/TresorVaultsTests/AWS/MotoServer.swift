@@ -94,7 +94,9 @@ final class MotoServer: Sendable {
         let deadline = ContinuousClock.now + .seconds(patience)
         while ContinuousClock.now < deadline {
             guard isRunning else { throw Failure(description: "moto_server exited at start: \(serverLog.suffix(2000))") }
-            if Self.accepts(port: port) { return }
+            // Its own banner too: another suite's server may hold the port, and this one
+            // then exits ("address already in use") and starts again elsewhere.
+            if serverLog.contains("Running on http://127.0.0.1:\(port)"), Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure(description: "moto_server did not listen in \(patience) s: \(serverLog.suffix(2000))")
