@@ -50,7 +50,14 @@ public enum KeyFile {
         let directory = LocalFileSystem.parent(of: file)
         try LocalFileSystem.makeDirectories(directory)
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) }
-        let bytes = Data(key)
+        return try publish(Data(key), at: file) ? key : nil
+    }
+
+    /// Writes `bytes` to a new file at `file`, whole or not at all: false when a file was
+    /// there first (it is left as it is). Readers never see the file partly written: it is
+    /// written under a temp name and published with `link`.
+    static func publish(_ bytes: Data, at file: String) throws -> Bool {
+        let directory = LocalFileSystem.parent(of: file)
         // Not named like the vault's temp files: a key file may sit in the vault directory,
         // where writers remove leftover temp files.
         let temporary = file + "." + LocalFileSystem.randomHex() + ".new"
@@ -60,20 +67,20 @@ public enum KeyFile {
         defer { unlink(temporary) }
         if link(temporary, file) == 0 {
             try LocalFileSystem.syncDirectory(directory)
-            return key
+            return true
         }
         let code = errno
         if code == EEXIST {
-            // Someone else made the key first.
-            return nil
+            // Someone else made it first.
+            return false
         }
         guard code == EPERM || code == EOPNOTSUPP || code == EXDEV || code == EMLINK else {
             throw LocalFileSystem.failure("create the key file", file, code)
         }
         // A file system without hard links: create the file in place, exclusively.
-        guard try writeNewFile(file, bytes) else { return nil }
+        guard try writeNewFile(file, bytes) else { return false }
         try LocalFileSystem.syncDirectory(directory)
-        return key
+        return true
     }
 
     /// The key at `file`, or nil when there is no file.

@@ -36,11 +36,15 @@ public enum KeyGuard {
             key = try KeyFile.loadOrCreate(at: keyFile, purpose: purpose)
         }
         let value = checkValue(key)
-        if (try? String(contentsOfFile: checkFile, encoding: .utf8)) == nil, !readOnly {
-            // A new state, or one from before check values: record the key in use now.
-            recordCheckValue(value, at: checkFile)
+        var recorded = try? String(contentsOfFile: checkFile, encoding: .utf8)
+        if recorded == nil, !readOnly {
+            // A new state, or one from before check values: record the key in use now, whole
+            // (an adapter opening the vault at the same moment must never read it half
+            // written), or read the one another adapter recorded first.
+            _ = try? KeyFile.publish(Data((value + "\n").utf8), at: checkFile)
+            recorded = try? String(contentsOfFile: checkFile, encoding: .utf8)
         }
-        if let recorded = try? String(contentsOfFile: checkFile, encoding: .utf8) {
+        if let recorded {
             guard recorded.trimmingCharacters(in: .whitespacesAndNewlines) == value else {
                 throw VaultError(
                     .invalidRequest,
@@ -49,21 +53,6 @@ public enum KeyGuard {
             }
         }
         return key
-    }
-
-    /// Writes the check value whole, or leaves the one another writer made: the file is
-    /// written under a name of its own and linked into place, so a reader at the same
-    /// moment (adapters opening one vault at once) never meets it empty or half written.
-    private static func recordCheckValue(_ value: String, at checkFile: String) {
-        let temporary = "\(checkFile).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        let bytes = Array((value + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        if written == bytes.count, synced { _ = link(temporary, checkFile) }
-        unlink(temporary)
     }
 
     /// A value that names a key without revealing it: HMAC-SHA256 of a fixed text.
