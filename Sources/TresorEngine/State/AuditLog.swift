@@ -185,7 +185,7 @@ public final class AuditLog: Sendable {
             guard fstat(file, &info) == 0 else { return String(cString: strerror(errno)) }
             // The file as this log left it: its last line and the head are the ones it wrote.
             let (start, torn): ((String, String?), Int)
-            if let end = log.end, end.isEnd(of: info) {
+            if let end = log.end, end.file == FileIdentity(info) {
                 (start, torn) = ((end.hash, nil), 0)
             } else {
                 let (fileLast, cut) = AuditChain.tail(of: file)
@@ -224,7 +224,7 @@ public final class AuditLog: Sendable {
                 return "the chain head \(headPath) cannot be written: \(String(cString: strerror(errno)))"
             }
             if size >= rotation.maxBytes { return rotate(&log.file, head: previous) }
-            if fstat(file, &info) == 0, Int(info.st_size) == size { log.end = KnownEnd(of: info, hash: previous) }
+            if fstat(file, &info) == 0, Int(info.st_size) == size { log.end = KnownEnd(file: FileIdentity(info), hash: previous) }
             return nil
         }
     }
@@ -296,29 +296,13 @@ private struct OpenLog {
     var end: KnownEnd?
 }
 
-/// The file (device, inode, size, change time) right after this process appended, and the
-/// hash of its last line. A file still the same has had nothing appended, cut, rotated or
-/// edited since, so the next append chains from that hash without reading the file's last
-/// line and head again (a read and a hash per append, under the lock).
+/// The file right after this process appended, and the hash of its last line. A file
+/// still the same has had nothing appended, cut, rotated or edited since, so the next
+/// append chains from that hash without reading the file's last line and head again (a
+/// read and a hash per append, under the lock).
 private struct KnownEnd {
-    var device: UInt
-    var inode: UInt
-    var size: Int
-    var changed: timespec
+    var file: FileIdentity
     var hash: String
-
-    init(of info: stat, hash: String) {
-        device = UInt(info.st_dev)
-        inode = UInt(info.st_ino)
-        size = Int(info.st_size)
-        changed = info.st_ctim
-        self.hash = hash
-    }
-
-    func isEnd(of info: stat) -> Bool {
-        UInt(info.st_dev) == device && UInt(info.st_ino) == inode && Int(info.st_size) == size
-            && info.st_ctim.tv_sec == changed.tv_sec && info.st_ctim.tv_nsec == changed.tv_nsec
-    }
 }
 
 extension AuditHead {

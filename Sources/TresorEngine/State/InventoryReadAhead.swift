@@ -75,20 +75,3 @@ extension InventoryReadAhead {
         condition.unlock()
     }
 }
-
-/// What tells one version of a file from another without reading it.
-struct FileIdentity: Equatable {
-    var device: UInt
-    var inode: UInt
-    var size: Int
-    var modified: [Int]
-    var changed: [Int]
-
-    init(_ info: stat) {
-        device = UInt(info.st_dev)
-        inode = UInt(info.st_ino)
-        size = Int(info.st_size)
-        modified = [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-        changed = [Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
-    }
-}
