@@ -79,18 +79,25 @@ public enum AtomicFile {
         public var description: String { reason }
     }
 
-    /// The whole file, read with open(2)/read(2): in one read of the size fstat(2) gives
-    /// (status and vault files are read by the hundred thousand), then to the end in
-    /// case the file grew meanwhile.
+    /// The whole file, read with open(2)/read(2) (``readToEnd(_:expected:limit:)``).
     public static func readBytes(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadError(code: errno) }
         defer { close(descriptor) }
         var info = stat()
         let size = fstat(descriptor, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        // No limit: nil cannot come back.
+        return try readToEnd(descriptor, expected: size)!
+    }
+
+    /// The rest of an open file, in one read of the `expected` size (fstat's: status and
+    /// vault files are read by the hundred thousand) into an uninitialized array, then to
+    /// the end in case the file grew meanwhile; nil once it holds more than `limit` bytes.
+    static func readToEnd(_ descriptor: Int32, expected: Int, limit: Int = .max) throws(ReadError) -> [UInt8]? {
+        guard expected <= limit else { return nil }
         var failure: Int32 = 0
-        // One byte more than the size, so the read that meets the end is this one.
-        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+        // One byte more than expected, so the read that meets the end is this one.
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
             count = 0
             while count < buffer.count {
                 let read = Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
@@ -101,9 +108,9 @@ public enum AtomicFile {
             }
         }
         if failure != 0 { throw ReadError(code: failure) }
-        if bytes.count <= size { return bytes }
+        if bytes.count <= expected { return bytes }
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while bytes.count <= limit {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -112,6 +119,7 @@ public enum AtomicFile {
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
         }
+        return nil
     }
 
     /// Creates the directory and its parents, 0700.

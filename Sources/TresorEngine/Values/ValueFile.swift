@@ -33,21 +33,15 @@ enum ValueFile {
         guard Int(info.st_size) <= limit else {
             throw ValueResolver.FileReadError(reason: "it holds \(info.st_size) bytes, more than the \(limit) bytes a value may hold")
         }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ValueResolver.FileReadError(reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
-            // The file may grow while it is read.
-            guard bytes.count <= limit else {
-                throw ValueResolver.FileReadError(reason: "it holds more than the \(limit) bytes a value may hold")
-            }
+        // The file may grow while it is read.
+        let bytes: [UInt8]?
+        do {
+            bytes = try AtomicFile.readToEnd(descriptor, expected: Int(info.st_size), limit: limit)
+        } catch {
+            throw ValueResolver.FileReadError(reason: error.reason)
         }
+        guard let bytes else { throw ValueResolver.FileReadError(reason: "it holds more than the \(limit) bytes a value may hold") }
+        return bytes
     }
 
     private static func kind(_ mode: mode_t) -> String {
