@@ -18,7 +18,7 @@ public final class InventoryReadAhead: @unchecked Sendable {
     private let path: String
     private let condition = NSCondition()
     // Guarded by `condition`; nil until the read is done, then taken once.
-    private var read: (identity: FileIdentity?, result: Result<Inventory, any Error>)?
+    private var read: (identity: FileIdentity, result: Result<Inventory, any Error>)?
     private var done = false
 
     /// Starts reading the inventory at `path` (a state directory's `inventory.yaml`).
@@ -35,17 +35,15 @@ public final class InventoryReadAhead: @unchecked Sendable {
     }
 
     private func readNow() {
-        let outcome: (FileIdentity?, Result<Inventory, any Error>)
+        var outcome: (identity: FileIdentity, result: Result<Inventory, any Error>)?
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            // Missing (a fresh state directory) or unreadable: the command's own read says which.
-            outcome = (nil, .failure(AtomicFile.WriteError(description: "not read ahead")))
-        } else {
-            var info = stat()
-            let identity = fstat(descriptor, &info) == 0 ? FileIdentity(info) : nil
-            close(descriptor)
-            outcome = (identity, Result { try StateStore.decodeInventory(try AtomicFile.readBytes(path), path: path) })
+        var info = stat()
+        // Read from the descriptor whose identity is kept, so the two always belong together.
+        // Missing (a fresh state directory) or unreadable: the command's own read says which.
+        if descriptor >= 0, fstat(descriptor, &info) == 0, let bytes = try? AtomicFile.readToEnd(descriptor, expected: Int(info.st_size)) {
+            outcome = (FileIdentity(info), Result { try StateStore.decodeInventory(bytes, path: path) })
         }
+        if descriptor >= 0 { close(descriptor) }
         condition.lock()
         read = outcome
         done = true
@@ -61,9 +59,9 @@ public final class InventoryReadAhead: @unchecked Sendable {
         let taken = read
         read = nil
         condition.unlock()
-        guard let taken, let identity = taken.identity else { return nil }
+        guard let taken else { return nil }
         var info = stat()
-        guard stat(path, &info) == 0, FileIdentity(info) == identity else { return nil }
+        guard stat(path, &info) == 0, FileIdentity(info) == taken.identity else { return nil }
         return try taken.result.get()
     }
 }
