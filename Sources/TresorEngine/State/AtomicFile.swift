@@ -21,36 +21,52 @@ public enum AtomicFile {
     }
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, directorySync: DirectorySync = .now) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = try writeTemporary(bytes, for: path, mode: mode)
+        guard fsync(temporary.descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            temporary.discard()
+            throw WriteError(description: "cannot write \(path): \(reason)")
+        }
+        close(temporary.descriptor)
+        guard rename(temporary.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw WriteError(description: "cannot write \(path): \(reason)")
+        }
+        if directorySync == .now { syncDirectory((path as NSString).deletingLastPathComponent) }
+    }
+
+    /// A file's new bytes under a temporary name beside it, written but not yet durable;
+    /// its descriptor is still open.
+    struct Temporary {
+        let path: String
+        let descriptor: Int32
+
+        /// Closes and removes it: the write it was for failed.
+        func discard() {
+            close(descriptor)
+            unlink(path)
+        }
+    }
+
+    /// Creates `<path>.tmp-<pid>-<random>` (the name `StateStore` cleans away after a
+    /// killed writer) and writes `bytes` to it; on failure nothing is left behind.
+    static func writeTemporary(_ bytes: [UInt8], for path: String, mode: mode_t) throws -> Temporary {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                close(descriptor)
+                Temporary(path: temporary, descriptor: descriptor).discard()
                 throw WriteError(description: "cannot write \(path): \(reason)")
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw WriteError(description: "cannot write \(path): \(reason)")
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        ok = true
-        if directorySync == .now { syncDirectory(directory) }
+        return Temporary(path: temporary, descriptor: descriptor)
     }
 
     public static func syncDirectory(_ directory: String) {

@@ -106,16 +106,19 @@ public struct StateStore: Sendable {
         return nil
     }
 
-    /// The file is whole (old or new) at any crash; the rename is made durable by
-    /// ``syncStatuses()`` once per pass, not once per secret. A status lost that way costs
-    /// nothing: versions are derived from what the vault is seen to hold, so the next
-    /// pass records the same version again, once.
+    /// The file is whole (old or new) at any crash; statuses written at once are made
+    /// durable together (``GroupCommit``), and the renames by ``syncStatuses()`` once per
+    /// pass, not once per secret. A status lost that way costs nothing: versions are
+    /// derived from what the vault is seen to hold, so the next pass records the same
+    /// version again, once.
     public func writeStatus(_ status: SecretStatus) throws {
         if let etcd {
             return try etcd.write(etcd.statusKey(status.name), try StatusCoding.encodeBytes(status), what: "the status of Secret \(status.name)")
         }
-        try AtomicFile.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name), directorySync: .deferred)
+        try Self.statusCommits.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name))
     }
+
+    private static let statusCommits = GroupCommit()
 
     /// Throws, naming the directory and the fix, unless a status file can be written: a
     /// pass checks this before its first vault write, so a read-only status directory
