@@ -21,12 +21,24 @@ server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / h
 
 port=$(free_port)
 token="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-bao server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" >"$work/bao.log" 2>&1 &
-bao_pid=$!
-pids+=("$bao_pid")
 export BAO_ADDR="http://127.0.0.1:$port" BAO_TOKEN="$token" BAO_TEST_TOKEN="$token"
-for _ in $(seq 100); do curl -fs "$BAO_ADDR/v1/sys/health" >/dev/null && break; sleep 0.1; done
-curl -fs "$BAO_ADDR/v1/sys/health" >/dev/null || { echo "OpenBao dev server did not start:" >&2; cat "$work/bao.log" >&2; exit 1; }
+start_server() {
+    bao server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" >"$work/bao.log" 2>&1 &
+    bao_pid=$!
+    pids+=("$bao_pid")
+    for _ in $(seq 100); do curl -fs "$BAO_ADDR/v1/sys/health" >/dev/null && break; sleep 0.1; done
+    curl -fs "$BAO_ADDR/v1/sys/health" >/dev/null || { echo "OpenBao dev server did not start:" >&2; cat "$work/bao.log" >&2; exit 1; }
+}
+start_server
+
+# An empty dev server in place of the running one (same address and token): the server's
+# CPU per request grows with the secrets it holds in memory, so runs that are compared
+# each get one of their own.
+restart_server() {
+    kill "$bao_pid"
+    wait "$bao_pid" 2>/dev/null || true
+    start_server
+}
 
 # A VaultProfile `bao` on the dev server's KV v2 mount: directory, address, path prefix.
 write_profile() {
