@@ -52,6 +52,8 @@ PY
 # over the same time.
 timed_apply() {  # manifests directory, state directory
     local bao_before start end
+    # The kernel's write-back of the run before is not this run's.
+    sync
     bao_before=$(server_cpu)
     start=$(now)
     tresor_cpu=$(cpu_of /dev/null "$tresor" apply -f "$1" --state-dir "$2")
@@ -83,6 +85,7 @@ for step in (0, 1):
 PY
     local bao_before start end step code answered floor_pid=""
     [ -z "${4:-}" ] || mkdir -p "$4"
+    sync
     bao_before=$(server_cpu)
     start=$(now)
     # With a directory: the status files tresor would write for these secrets, written
