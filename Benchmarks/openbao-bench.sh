@@ -174,7 +174,8 @@ read reads writes <<<"$counts"
 # curl alone, curl beside the status-file floor (what one durable status file per
 # secret costs the file system, nothing else of tresor's), then tresor. Medians count:
 # on this machine the same run varies by a tenth and more from minute to minute.
-cc=$(command -v cc || command -v clang || echo "$(dirname "$(command -v swift)")/clang")
+cc=$(command -v cc || command -v clang || true)
+[ -n "$cc" ] || { echo "the status-file floor needs a C compiler: cc, or the Swift toolchain's clang on PATH" >&2; exit 1; }
 "$cc" -O2 -pthread -o "$work/status-floor" "$(dirname "$0")/status-floor.c"
 status_size=$(wc -c <"$work/state/status/Secret/s0.yaml")
 scale_runs=""
