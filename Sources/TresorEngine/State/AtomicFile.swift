@@ -27,12 +27,7 @@ public enum AtomicFile {
             temporary.discard()
             throw WriteError(description: "cannot write \(path): \(reason)")
         }
-        close(temporary.descriptor)
-        guard rename(temporary.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw WriteError(description: "cannot write \(path): \(reason)")
-        }
+        if let reason = temporary.rename(over: path) { throw WriteError(description: "cannot write \(path): \(reason)") }
         if directorySync == .now { syncDirectory((path as NSString).deletingLastPathComponent) }
     }
 
@@ -46,6 +41,18 @@ public enum AtomicFile {
         func discard() {
             close(descriptor)
             unlink(path)
+        }
+
+        /// Closes it and renames it over `target`, once its bytes are durable; why not
+        /// (it is then removed), or nil.
+        func rename(over target: String) -> String? {
+            close(descriptor)
+            guard Glibc.rename(path, target) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(path)
+                return reason
+            }
+            return nil
         }
     }
 

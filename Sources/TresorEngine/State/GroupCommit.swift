@@ -95,17 +95,13 @@ public final class GroupCommit: @unchecked Sendable {
     private func commit(_ group: [Entry]) {
         let failure = sync(group.map(\.temporary.descriptor))
         for entry in group {
-            defer { entry.done = true }
             if let failure {
-                entry.failure = failure
                 entry.temporary.discard()
-                continue
+                entry.failure = failure
+            } else {
+                entry.failure = entry.temporary.rename(over: entry.path)
             }
-            close(entry.temporary.descriptor)
-            if rename(entry.temporary.path, entry.path) != 0 {
-                entry.failure = String(cString: strerror(errno))
-                unlink(entry.temporary.path)
-            }
+            entry.done = true
         }
     }
 
