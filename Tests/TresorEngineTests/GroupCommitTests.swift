@@ -18,16 +18,14 @@ import Testing
         let calls = Mutex<[Call]>([])
         let failure: String?
         let directory: String
-        // The first sync waits here until the test opens it: the writers that arrive
-        // meanwhile form the next group.
-        let gate = Mutex<Bool>(true)
-        let held: Bool
+        // Closed: the first sync waits until the test opens it, and the writers that
+        // arrive meanwhile form the next group.
+        let gate: Mutex<Bool>
 
         init(directory: String, failure: String? = nil, holdFirst: Bool = false) {
             self.directory = directory
             self.failure = failure
-            self.held = holdFirst
-            if !holdFirst { gate.withLock { $0 = false } }
+            gate = Mutex(holdFirst)
         }
 
         func sync(_ descriptors: [Int32]) -> String? {
@@ -37,17 +35,13 @@ import Testing
             }
             let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.contains(".tmp-") }.sorted()
             calls.withLock { $0.append(Call(temporaries: temporaries, targetsPresent: present)) }
-            if first && held {
+            if first {
                 while gate.withLock({ $0 }) { usleep(1000) }
             }
             return failure
         }
 
         func open() { gate.withLock { $0 = false } }
-    }
-
-    static func directory() throws -> String {
-        try AtomicFileTests.directory()
     }
 
     static func waitUntil(_ condition: () -> Bool) {
@@ -65,7 +59,7 @@ import Testing
     }
 
     @Test func writersThatArriveDuringASyncAreMadeDurableTogetherBeforeAnyIsRenamed() throws {
-        let directory = try Self.directory()
+        let directory = try AtomicFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let log = SyncLog(directory: directory, holdFirst: true)
         let commits = GroupCommit(sync: log.sync)
@@ -95,7 +89,7 @@ import Testing
     }
 
     @Test func aFailedSyncFailsItsWholeGroupAndLeavesEveryFileAsItWas() throws {
-        let directory = try Self.directory()
+        let directory = try AtomicFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try AtomicFile.write(Self.bytes("old a"), to: directory + "/a")
         let commits = GroupCommit(sync: SyncLog(directory: directory, failure: "Input/output error").sync)
@@ -116,7 +110,7 @@ import Testing
     }
 
     @Test func aFailedRenameFailsItsOwnWriteAloneInItsGroup() throws {
-        let directory = try Self.directory()
+        let directory = try AtomicFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A file cannot be renamed over a directory that holds something.
         try AtomicFile.makeDirectory(directory + "/taken/inside")
@@ -147,7 +141,7 @@ import Testing
     }
 
     @Test func manyWritersAtOnceEachLeaveTheirWholeFileAndNoTemporaryFiles() throws {
-        let directory = try Self.directory()
+        let directory = try AtomicFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let commits = GroupCommit()
         let done = Mutex(0)
