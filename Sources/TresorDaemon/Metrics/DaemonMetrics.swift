@@ -126,7 +126,6 @@ public final class DaemonMetrics: Sendable {
     }
 }
 
-/// A value behind a lock.
 /// Each secret's value of something (its state, its compliance result) and how many
 /// secrets have each value.
 struct Tally<Value: Hashable & Sendable>: Sendable {
@@ -144,6 +143,7 @@ struct Tally<Value: Hashable & Sendable>: Sendable {
     }
 }
 
+/// A value behind a lock.
 final class LockedBox<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
