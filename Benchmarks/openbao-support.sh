@@ -37,6 +37,10 @@ start_server
 restart_server() {
     kill "$bao_pid"
     wait "$bao_pid" 2>/dev/null || true
+    # Gone: the cleanup at exit must not signal a process that is given its id later.
+    local kept=() pid
+    for pid in "${pids[@]}"; do [ "$pid" = "$bao_pid" ] || kept+=("$pid"); done
+    pids=("${kept[@]}")
     start_server
 }
 
