@@ -88,6 +88,39 @@ import Testing
         #expect(Self.leftovers(directory).isEmpty)
     }
 
+    /// More writing tasks than the cooperative pool has threads wait for one sync at once:
+    /// a task waiting for its group holds no thread. Were it to, the later tasks could not
+    /// write their files while the first sync is held: the gate is then opened after a
+    /// minute, they trickle through one sync each, and the group count below fails.
+    @Test func tasksWaitSuspendedForTheirGroupAndReturnWithTheirFileInPlace() async throws {
+        let directory = try AtomicFileTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = SyncLog(directory: directory, holdFirst: true)
+        let commits = GroupCommit(sync: log.sync)
+        let names = (0..<4 * ProcessInfo.processInfo.activeProcessorCount).map { "t\($0)" }
+        // A thread of its own opens the gate: the pool's threads may all be taken.
+        Thread {
+            let deadline = Date(timeIntervalSinceNow: 60)
+            while commits.waitingCount < names.count, Date() < deadline { usleep(1000) }
+            log.open()
+        }.start()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await commits.write(Self.bytes("first"), to: directory + "/a") }
+            while log.calls.withLock({ $0.isEmpty }) { await Task.yield() }
+            for name in names {
+                group.addTask {
+                    try await commits.write(Self.bytes("new \(name)"), to: directory + "/\(name)")
+                    #expect(Self.contents(directory + "/\(name)") == "new \(name)", "in place when the write returns")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let calls = log.calls.withLock { $0 }
+        #expect(calls.map(\.temporaries.count) == [1, names.count], "the first write, then the rest as one group")
+        #expect(calls.last?.targetsPresent == ["a"], "no file of the group is renamed into place before its sync")
+        #expect(Self.leftovers(directory).isEmpty)
+    }
+
     @Test func aFailedSyncFailsItsWholeGroupAndLeavesEveryFileAsItWas() throws {
         let directory = try AtomicFileTests.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -208,8 +208,7 @@ struct Reconciler: Sendable {
     /// secrets then cost no disk writes. The fsync runs off the cooperative pool.
     private func persist(_ status: SecretStatus, previous: SecretStatus?) async throws {
         guard !status.differsOnlyInTime(from: previous) else { return }
-        let store = context.store
-        try await BlockingIO.shared.run { try store.writeStatus(status) }
+        try await context.store.writeStatusWaiting(status)
     }
 
     /// A stalled secret held by a gate is waiting, not failing; everything else that did

@@ -118,6 +118,14 @@ public struct StateStore: Sendable {
         try Self.statusCommits.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name))
     }
 
+    /// ``writeStatus(_:)`` from a task: a file is written on the task's thread and the task
+    /// waits, suspended, for its group's sync; an etcd transaction waits on a thread of
+    /// ``BlockingIO`` (as ``AuditLog/appendWaiting(_:)`` does).
+    public func writeStatusWaiting(_ status: SecretStatus) async throws {
+        guard etcd == nil else { return try await BlockingIO.shared.run { try self.writeStatus(status) } }
+        try await Self.statusCommits.write(try StatusCoding.encodeBytes(status), to: statusPath(status.name))
+    }
+
     private static let statusCommits = GroupCommit()
 
     /// Throws, naming the directory and the fix, unless a status file can be written: a
