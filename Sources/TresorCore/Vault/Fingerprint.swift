@@ -58,14 +58,26 @@ private final class KeyedMAC: @unchecked Sendable {
 
 /// Lowercase hex without `String(format:)`, which costs a locale lookup per byte.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
+    /// Inlinable, so that callers in other modules get a copy specialized for their digest
+    /// type instead of a generic walk through its sequence.
+    @inlinable
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var utf8: [UInt8] = []
-        for byte in bytes {
-            utf8.append(digits[Int(byte >> 4)])
-            utf8.append(digits[Int(byte & 0x0F)])
+        // Every fingerprint and digest of every pass goes through here: the bytes are
+        // copied once, and the text is written into a string of the final size.
+        let bytes = Array(bytes)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            var index = 0
+            for byte in bytes {
+                text[index] = digit(byte >> 4)
+                text[index + 1] = digit(byte & 0x0F)
+                index += 2
+            }
+            return index
         }
-        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    @usableFromInline
+    static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

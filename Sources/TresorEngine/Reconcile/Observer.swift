@@ -36,7 +36,9 @@ struct Observer: Sendable {
         }
         /// Kept places the manifests no longer ask for (dropped targets, an old path, a removed secret).
         var dropped: [TargetKey] {
-            let wanted = Set(self.wanted)
+            guard !managed.isEmpty else { return [] }
+            // A secret has a few targets: a linear search costs less than hashing them into a set.
+            let wanted = self.wanted
             return managed.map { TargetKey(profile: $0.key, path: $0.value) }.filter { !wanted.contains($0) }.sorted()
         }
         /// An unmarked secret where an earlier pass registered this one and never recorded a
