@@ -115,9 +115,7 @@ func printLatencies(_ name: String, _ milliseconds: [Double]) {
     let sorted = milliseconds.sorted()
     let p50 = sorted[sorted.count / 2]
     let p99 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
-    print(
-        String(
-            format: "%-52@ p50 %6.1f ms  p99 %6.1f ms   target p50 < 100 ms, p99 < 500 ms", name as NSString, p50, p99))
+    print(name.padded(to: 52) + String(format: " p50 %6.1f ms  p99 %6.1f ms   target p50 < 100 ms, p99 < 500 ms", p50, p99))
     fflush(nil)
 }
 

@@ -90,17 +90,17 @@ struct ScaleFigures {
 /// against 10,000's (target: at most 1.3×).
 private func printGrowth(sizes: [Int], figures: [ScaleFigures]) {
     print(String(repeating: "-", count: 100))
-    print("cost per secret" + sizes.map { String(format: "%22@", "at \($0.formatted())" as NSString) }.joined() + "   largest / 10,000")
+    print("cost per secret" + sizes.map { "at \($0.formatted())".rightAligned(to: 22) }.joined() + "   largest / 10,000")
     for (label, key) in [("first apply", "apply"), ("no-change plan", "plan"), ("no-change apply", "apply-again"), ("daemon resync", "resync")] {
         for (unit, field, scale) in [("µs", "seconds", 1e6), ("KiB", "peakMiB", 1024.0)] {
             let perSecret = zip(sizes, figures).map { size, figure in (figure.values["\(key).\(field)"] ?? .nan) * scale / Double(size) }
-            let cells = perSecret.map { String(format: "%19.1f %@", $0, unit as NSString) }.joined()
+            let cells = perSecret.map { String(format: "%19.1f ", $0) + unit.padded(to: 3) }.joined()
             var ratio = ""
             if let tenThousand = sizes.firstIndex(of: 10_000), sizes.last! > 10_000 {
                 let growth = perSecret.last! / perSecret[tenThousand]
-                ratio = String(format: "   %5.2f× %@", growth, growth <= 1.3 ? "(≤ 1.3)" : "(OVER 1.3)")
+                ratio = String(format: "   %5.2f× ", growth) + (growth <= 1.3 ? "(≤ 1.3)" : "(OVER 1.3)")
             }
-            print(String(format: "%-15@", "\(label)" as NSString) + cells + ratio)
+            print(label.padded(to: 15) + cells + ratio)
         }
     }
 }

@@ -56,7 +56,7 @@ func webUIBenchmark(root: URL) async throws {
     }
 
     let cold = try await load("/ui/secrets")
-    print(String(format: "%-52@ %8.1f ms   (reported: decodes 10,000 status files once)", "web page: secrets list, first load" as NSString, cold))
+    print("web page: secrets list, first load".padded(to: 52) + String(format: " %8.1f ms   (reported: decodes 10,000 status files once)", cold))
     for (name, path) in [
         ("secrets list, page 1 of 200", "/ui/secrets"), ("secrets list, page 200 of 200", "/ui/secrets?page=200"),
         ("secrets list, label filter", "/ui/secrets?label=team%3Dteam-7"), ("secrets list, name filter", "/ui/secrets?q=secret-99"),
@@ -83,7 +83,5 @@ func webUIBenchmark(root: URL) async throws {
 
 func printTimes(_ name: String, _ unsorted: [Double]) {
     let times = unsorted.sorted()
-    print(
-        String(
-            format: "%-52@ p50 %6.1f ms  max %6.1f ms   target < 100 ms", name as NSString, times[times.count / 2], times[times.count - 1]))
+    print(name.padded(to: 52) + String(format: " p50 %6.1f ms  max %6.1f ms   target < 100 ms", times[times.count / 2], times[times.count - 1]))
 }

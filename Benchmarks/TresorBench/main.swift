@@ -73,8 +73,21 @@ func command(_ name: String, _ args: [String], expect: Int32) -> (seconds: Doubl
     return result
 }
 
+extension String {
+    /// Spaces after the text up to `width` characters (Foundation's `%-52@` ignores the
+    /// width on Linux); a longer text is left whole.
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    /// Spaces before the text up to `width` characters.
+    func rightAligned(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
 func report(_ name: String, seconds: Double, peakMiB: Double, target: String) {
-    print(String(format: "%-52@ %8.3f s  %7.1f MiB   target %@", name as NSString, seconds, peakMiB, target as NSString))
+    print(name.padded(to: 52) + String(format: " %8.3f s  %7.1f MiB   target ", seconds, peakMiB) + target)
     // Each line as it comes, also into a file: a 100,000-secret run takes many minutes.
     fflush(nil)
 }
